@@ -1,0 +1,148 @@
+using Cucos.Orleans.Cli.Output;
+using Cucos.Orleans.Client;
+using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.State;
+using Cucos.Orleans.Workers;
+using Cucos.Orleans.Workers.Init;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cucos.Orleans.Cli.Commands;
+
+/// <summary><c>cucos analyze PATH</c>: a whole analysis on an embedded single-silo cluster.</summary>
+public static class AnalyzeCommand
+{
+    public const string Help = """
+        usage: cucos analyze PATH [options]
+
+        Runs a whole analysis of a local directory or archive on an embedded cluster
+        (one silo in this process, state in memory: nothing to install or start).
+
+          PATH                 a directory, or an archive: .tar.gz, .tgz, .tar, .zip (.jar, .nupkg, .whl)
+          --output FILE        also write the full analysis and every result as JSON
+          --tasks a,b          run only these tasks under init (default: the whole default flow)
+          --param NAME=VALUE   a parameter for the tasks (repeatable)
+          --cache DIR          where the analysis unpacks the package (default: the system temp folder)
+          --keep-cache         keep the unpacked package after the analysis
+          --quiet              no progress lines, only the summary
+          --verbose            the cluster's own log on stderr
+
+        Exit codes: 0 every task succeeded, 3 finished with failed or skipped tasks,
+        1 the analysis failed (init could not lay out the package), 2 bad usage, 130 interrupted.
+        """;
+
+    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache"];
+    private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var line = new CommandLine("analyze", args, ValueOptions, FlagOptions);
+        if (line.Positionals.Count != 1)
+            throw new UsageException(line.Positionals.Count == 0
+                ? "analyze needs a PATH: a directory or an archive. See 'cucos analyze --help'."
+                : $"analyze takes one PATH, not {line.Positionals.Count}. See 'cucos analyze --help'.");
+        var source = CheckSource(line.Positionals[0]);
+        var output = line.Value("--output");
+        CliJson.CheckWritable(output);
+        var tasks = line.Value("--tasks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var parameters = line.Pairs("--param", "analyze");
+        var cacheRoot = line.Value("--cache");
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        ConfigureLogging(builder.Logging, line.Has("--verbose"));
+        builder.UseCucosEmbeddedCluster(options =>
+        {
+            if (cacheRoot is not null)
+                options.CacheRoot = Path.GetFullPath(cacheRoot);
+        });
+        builder.Services.AddCucosBuiltInTasks();
+        builder.Services.AddCucosClient();
+        using var host = builder.Build();
+
+        var registry = host.Services.GetRequiredService<TaskRegistry>();
+        if (tasks is not null && registry.Unknown(tasks) is { Count: > 0 } unknown)
+            throw new UsageException($"unknown task(s) in --tasks: {string.Join(", ", unknown)}. 'cucos workers' lists the tasks.");
+
+        await host.StartAsync(cancellationToken);
+        try
+        {
+            var client = host.Services.GetRequiredService<ICucosClient>();
+            var request = AnalysisRequest.ForLocalPath(source, force: true, tasks) with
+            {
+                KeepCache = line.Has("--keep-cache"),
+                Parameters = parameters.Count > 0 ? parameters : null,
+            };
+            var printer = new AnalysisPrinter(stderr, stdout, TimeProvider.System);
+            var ticket = await client.StartAnalysisAsync(request, cancellationToken);
+            var progress = line.Has("--quiet") ? null : new SynchronousProgress<AnalysisSnapshot>(printer.Progress);
+            var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, cancellationToken, progress);
+
+            if (!line.Has("--quiet"))
+                stderr.WriteLine();
+            printer.Summary(analysis);
+            if (output is not null)
+            {
+                var results = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+                foreach (var name in analysis.Tasks.Keys)
+                    results[name] = await client.GetResultAsync(analysis.AnalysisId, name, cancellationToken);
+                await CliJson.WriteFileAsync(output, new { analysis, results }, cancellationToken);
+                stdout.WriteLine();
+                stdout.WriteLine($"Full results written to {Path.GetFullPath(output)}");
+            }
+            return ExitCode(analysis, stderr);
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    private static string CheckSource(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            return full;
+        if (!File.Exists(full))
+            throw new UsageException($"'{path}' does not exist. Give a directory or an archive ({ArchiveFormats.Supported}).");
+        if (ArchiveFormats.FromFileName(full) is null)
+            throw new UsageException($"'{path}' is not an archive this version reads. Give a directory or one of: {ArchiveFormats.Supported}.");
+        return full;
+    }
+
+    private static int ExitCode(AnalysisSnapshot analysis, TextWriter stderr)
+    {
+        switch (analysis.Status)
+        {
+            case AnalysisStatus.Succeeded:
+                return 0;
+            case AnalysisStatus.Failed:
+                var root = analysis.Tasks[CucosFlow.RootTask];
+                stderr.WriteLine($"error: the analysis failed: {CucosFlow.RootTask}: {root.Error?.Message ?? "no reason recorded"}");
+                return 1;
+            default:
+                var bad = analysis.Tasks.Values.Where(t => t.Status is TaskRunStatus.Failed or TaskRunStatus.Skipped).Select(t => t.Name);
+                stderr.WriteLine($"warning: the analysis finished, but these tasks failed or were skipped: {string.Join(", ", bad)}.");
+                return 3;
+        }
+    }
+
+    public static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o => o.SingleLine = true);
+        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
+        // The embedded silo would otherwise fill the terminal with membership and networking chatter.
+        logging.AddFilter("Orleans", verbose ? LogLevel.Warning : LogLevel.Critical);
+        logging.AddFilter("Microsoft", verbose ? LogLevel.Warning : LogLevel.Critical);
+    }
+
+    /// <summary>Reports on the caller's thread, in order; Progress&lt;T&gt; would post to the thread pool and reorder lines.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

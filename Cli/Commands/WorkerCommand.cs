@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Cucos.Orleans.Cli.Output;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cucos.Orleans.Cli.Commands;
+
+/// <summary><c>cucos worker TASK PATH</c>: one task's lifecycle on a folder, with no cluster, broker or database.</summary>
+public static class WorkerCommand
+{
+    public const string Help = """
+        usage: cucos worker TASK PATH [options]
+
+        Runs one task on a folder and prints its result document as JSON. No cluster, broker
+        or database is involved. For 'init', PATH is the directory or archive to lay out.
+
+          TASK                       a task name; 'cucos workers' lists them
+          PATH                       the package folder to analyse
+          --output FILE              write the JSON to FILE instead of the terminal
+          --param NAME=VALUE         a parameter for the task (repeatable)
+          --with-result TASK=FILE    a result document the task depends on (repeatable)
+          --verbose                  print the full stack of an error
+
+        Exit codes: 0 the task succeeded, 1 it failed, 2 bad usage.
+        """;
+
+    private static readonly string[] ValueOptions = ["--output", "--param", "--with-result"];
+    private static readonly string[] FlagOptions = ["--verbose"];
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var line = new CommandLine("worker", args, ValueOptions, FlagOptions);
+        if (line.Positionals.Count != 2)
+            throw new UsageException("worker needs a TASK and a PATH, for example 'cucos worker digests ./my-package'. See 'cucos worker --help'.");
+        var (taskName, path) = (line.Positionals[0], Path.GetFullPath(line.Positionals[1]));
+        var output = line.Value("--output");
+        CliJson.CheckWritable(output);
+
+        var services = new ServiceCollection()
+            .AddLogging(logging => AnalyzeCommand.ConfigureLogging(logging, line.Has("--verbose")))
+            .AddCucosBuiltInTasks()
+            .BuildServiceProvider();
+        await using var _ = services;
+        var registry = services.GetRequiredService<TaskRegistry>();
+        if (registry.Find(taskName) is null)
+            throw new UsageException($"no task named '{taskName}'. Known tasks: {string.Join(", ", registry.All.Select(d => d.Name))}.");
+
+        var isInit = taskName == CucosFlow.RootTask;
+        if (isInit ? !Path.Exists(path) : !Directory.Exists(path))
+            throw new UsageException(File.Exists(path)
+                ? $"'{line.Positionals[1]}' is a file; task '{taskName}' reads a folder. Unpack it first, or run 'cucos analyze' on the archive."
+                : $"'{line.Positionals[1]}' does not exist. Give the folder to analyse.");
+
+        var results = new InMemoryTaskResultStore();
+        foreach (var (dependency, file) in line.Pairs("--with-result", "worker"))
+            await results.SaveAsync(dependency, await ReadDocumentAsync(file, cancellationToken), cancellationToken);
+
+        var cache = isInit ? Path.Combine(Path.GetTempPath(), "cucos-worker-" + Guid.NewGuid().ToString("N")) : path;
+        var (packagePath, artifactDirectory) = isInit ? TaskContext.CacheLayout(cache) : (path, "");
+        var parameters = line.Pairs("--param", "worker");
+        var context = new TaskContext
+        {
+            AnalysisId = "standalone",
+            TaskName = taskName,
+            Request = AnalysisRequest.ForLocalPath(path) with { Parameters = parameters.Count > 0 ? parameters : null },
+            CachePath = cache,
+            PackagePath = packagePath,
+            ArtifactDirectory = artifactDirectory,
+            Results = results,
+            Services = services,
+            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cucos.Tasks." + taskName),
+        };
+        try
+        {
+            var attempt = await registry.Create(taskName, services).RunAsync(context, cancellationToken);
+            if (attempt.Report.Error is { } error)
+            {
+                stderr.WriteLine($"error: task '{taskName}' failed: {error.Type}: {error.Message}");
+                if (line.Has("--verbose"))
+                    stderr.WriteLine(error.StackTrace);
+                return 1;
+            }
+            var json = JsonSerializer.Serialize(attempt.Document, CliJson.Options);
+            if (output is null)
+                stdout.WriteLine(json);
+            else
+                await CliJson.WriteFileAsync(output, attempt.Document!, cancellationToken);
+            return 0;
+        }
+        finally
+        {
+            if (isInit && Directory.Exists(cache))
+                Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    private static async Task<JsonElement> ReadDocumentAsync(string file, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(file))
+            throw new UsageException($"--with-result file '{file}' does not exist.");
+        try
+        {
+            await using var stream = File.OpenRead(file);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException exception)
+        {
+            throw new UsageException($"--with-result file '{file}' is not valid JSON: {exception.Message}");
+        }
+    }
+}

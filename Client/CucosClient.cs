@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Cucos.Orleans.Grains;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.State;
+
+namespace Cucos.Orleans.Client;
+
+/// <summary>The client over any Orleans grain factory: a cluster client, or the silo's own inside an embedded cluster.</summary>
+public sealed class CucosClient(IGrainFactory grains) : ICucosClient
+{
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(15);
+
+    public Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Validate() is { Count: > 0 } problems)
+            throw new ArgumentException("the analysis request is not valid: " + string.Join(" ", problems), nameof(request));
+        var key = GrainKeys.Package(request.Ecosystem, request.Name, request.Version);
+        return grains.GetGrain<IPackageAnalysisGrain>(key).StartAsync(request).WaitAsync(cancellationToken);
+    }
+
+    public async Task<AnalysisSnapshot> WaitForCompletionAsync(
+        string analysisId, CancellationToken cancellationToken = default, IProgress<AnalysisSnapshot>? progress = null)
+    {
+        var analysis = Analysis(analysisId);
+        var revision = -1L;
+        while (true)
+        {
+            var snapshot = await analysis.WaitForChangeAsync(revision, PollWait).WaitAsync(cancellationToken)
+                ?? throw new AnalysisNotFoundException(analysisId);
+            if (snapshot.Revision != revision)
+                progress?.Report(snapshot);
+            if (snapshot.IsFinished)
+                return snapshot;
+            revision = snapshot.Revision;
+        }
+    }
+
+    public Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default) =>
+        Analysis(analysisId).GetAsync().WaitAsync(cancellationToken);
+
+    public Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
+    {
+        CheckId(analysisId);
+        if (string.IsNullOrWhiteSpace(taskName))
+            throw new ArgumentException("the task name is empty: give one such as 'digests'.", nameof(taskName));
+        return grains.GetGrain<ITaskResultGrain>(GrainKeys.TaskResult(analysisId, taskName)).GetAsync().WaitAsync(cancellationToken);
+    }
+
+    private IAnalysisGrain Analysis(string analysisId)
+    {
+        CheckId(analysisId);
+        return grains.GetGrain<IAnalysisGrain>(analysisId);
+    }
+
+    private static void CheckId(string analysisId)
+    {
+        if (string.IsNullOrWhiteSpace(analysisId))
+            throw new ArgumentException("the analysis id is empty: give the id that StartAnalysisAsync returned.", nameof(analysisId));
+    }
+}

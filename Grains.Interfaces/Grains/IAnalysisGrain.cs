@@ -1,0 +1,26 @@
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.State;
+using Orleans.Concurrency;
+
+namespace Cucos.Orleans.Grains;
+
+/// <summary>One analysis, keyed by its id: runs init, fans out the workers, collects their reports, calls the callback.</summary>
+[Alias("cucos.IAnalysisGrain")]
+public interface IAnalysisGrain : IGrainWithStringKey
+{
+    /// <summary>Starts the analysis; a second call returns the existing state and changes nothing.</summary>
+    [Alias("Start")]
+    Task<AnalysisSnapshot> StartAsync(AnalysisRequest request);
+
+    /// <summary>A worker's report of one attempt. A duplicate or stale report changes nothing.</summary>
+    [Alias("Report")]
+    Task ReportAsync(TaskReport report);
+
+    /// <summary>The analysis as it stands, or null when no analysis has this id.</summary>
+    [Alias("Get")]
+    Task<AnalysisSnapshot?> GetAsync();
+
+    /// <summary>Returns once the analysis has a revision newer than <paramref name="knownRevision"/>, or after <paramref name="maxWait"/>.</summary>
+    [Alias("WaitForChange"), AlwaysInterleave]
+    Task<AnalysisSnapshot?> WaitForChangeAsync(long knownRevision, TimeSpan maxWait);
+}

@@ -1,0 +1,16 @@
+using Cucos.Orleans.Messages;
+
+namespace Cucos.Orleans.Grains;
+
+/// <summary>Runs a callback task once for an analysis, keyed by <c>analysisId/callbackName</c>.</summary>
+[Alias("cucos.ICallbackGrain")]
+public interface ICallbackGrain : IGrainWithStringKey
+{
+    /// <summary>Runs the callback for this attempt unless it already started; the outcome comes back as a report.</summary>
+    [Alias("Invoke")]
+    Task InvokeAsync(TaskInvocation invocation);
+
+    /// <summary>How many times the callback body was started: 1 after a normal analysis.</summary>
+    [Alias("Invocations")]
+    Task<int> GetInvocationCountAsync();
+}

@@ -1,0 +1,15 @@
+using System.Text.Json;
+
+namespace Cucos.Orleans.Grains;
+
+/// <summary>The stored result document of one task in one analysis, keyed by <c>analysisId/taskName</c>.</summary>
+[Alias("cucos.ITaskResultGrain")]
+public interface ITaskResultGrain : IGrainWithStringKey
+{
+    [Alias("Save")]
+    Task SaveAsync(JsonElement document);
+
+    /// <summary>The document, or null when the task stored none.</summary>
+    [Alias("Get")]
+    Task<JsonElement?> GetAsync();
+}

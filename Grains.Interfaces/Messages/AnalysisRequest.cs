@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+
+namespace Cucos.Orleans.Messages;
+
+/// <summary>What to analyse: a package version, optionally backed by a local directory or archive.</summary>
+[GenerateSerializer, Alias("cucos.AnalysisRequest")]
+public sealed partial record AnalysisRequest
+{
+    /// <summary>The ecosystem used for sources given as a local path.</summary>
+    public const string LocalEcosystem = "local";
+
+    [Id(0)] public required string Ecosystem { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public required string Version { get; init; }
+
+    /// <summary>A local directory or archive to analyse instead of fetching from a registry.</summary>
+    [Id(3)] public string? SourcePath { get; init; }
+
+    /// <summary>Start a new analysis even when one exists for this package version.</summary>
+    [Id(4)] public bool Force { get; init; }
+
+    /// <summary>Tasks to run under init; null runs the default flow.</summary>
+    [Id(5)] public string[]? Tasks { get; init; }
+
+    /// <summary>Keep the cache path (artifact and extracted tree) after the analysis.</summary>
+    [Id(6)] public bool KeepCache { get; init; }
+
+    /// <summary>Free-form parameters handed to every task.</summary>
+    [Id(7)] public Dictionary<string, string>? Parameters { get; init; }
+
+    /// <summary>The release string of the original design: <c>ecosystem:name:version</c>.</summary>
+    public string Release => $"{Ecosystem}:{Name}:{Version}";
+
+    /// <summary>A request for a local directory or archive; the name is the full path, the version "local".</summary>
+    public static AnalysisRequest ForLocalPath(string path, bool force = false, string[]? tasks = null)
+    {
+        var fullPath = Path.GetFullPath(path);
+        return new AnalysisRequest
+        {
+            Ecosystem = LocalEcosystem,
+            Name = fullPath,
+            Version = "local",
+            SourcePath = fullPath,
+            Force = force,
+            Tasks = tasks,
+        };
+    }
+
+    /// <summary>Every problem with this request, each saying what to change; empty when it is valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(Ecosystem))
+            problems.Add("ecosystem is empty: give one such as 'npm', 'nuget' or 'local'.");
+        else if (!EcosystemPattern().IsMatch(Ecosystem))
+            problems.Add($"ecosystem '{Ecosystem}' is not valid: use lower-case letters, digits and '-'.");
+        if (string.IsNullOrWhiteSpace(Name))
+            problems.Add("name is empty: give the package name.");
+        else if (Name.Length > 1024)
+            problems.Add("name is longer than 1024 characters.");
+        if (string.IsNullOrWhiteSpace(Version))
+            problems.Add("version is empty: give the package version.");
+        else if (Version.Length > 256 || Version.Any(char.IsWhiteSpace))
+            problems.Add($"version '{Version}' is not valid: no spaces, at most 256 characters.");
+        if (Ecosystem == LocalEcosystem && string.IsNullOrWhiteSpace(SourcePath))
+            problems.Add("a 'local' analysis needs a source path (a directory or an archive).");
+        if (Tasks is { Length: 0 })
+            problems.Add("the task list is empty: leave it out to run the default flow, or name at least one task.");
+        return problems;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex EcosystemPattern();
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Cucos.Orleans.Messages;
+
+namespace Cucos.Orleans.State;
+
+/// <summary>An analysis as stored by its grain and as shown to clients.</summary>
+[GenerateSerializer, Alias("cucos.AnalysisSnapshot")]
+public sealed record AnalysisSnapshot
+{
+    [Id(0)] public required string AnalysisId { get; init; }
+    [Id(1)] public required AnalysisRequest Request { get; init; }
+    [Id(2)] public AnalysisStatus Status { get; set; }
+    [Id(3)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(4)] public DateTimeOffset? FinishedAt { get; set; }
+    /// <summary>Where init puts the artifact and the extracted tree for the workers.</summary>
+    [Id(5)] public required string CachePath { get; init; }
+    [Id(6)] public Dictionary<string, TaskRun> Tasks { get; init; } = [];
+    /// <summary>Grows with every change, so a waiting client knows when there is news.</summary>
+    [Id(7)] public long Revision { get; set; }
+    /// <summary>Written by the callback once every task is final.</summary>
+    [Id(8)] public JsonElement? Summary { get; set; }
+
+    public bool IsFinished => FinishedAt is not null;
+}

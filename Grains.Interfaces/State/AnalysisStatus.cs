@@ -1,0 +1,13 @@
+namespace Cucos.Orleans.State;
+
+[GenerateSerializer, Alias("cucos.AnalysisStatus")]
+public enum AnalysisStatus
+{
+    Running = 0,
+    /// <summary>Every task succeeded.</summary>
+    Succeeded = 1,
+    /// <summary>The analysis finished, but some tasks failed or were skipped.</summary>
+    CompletedWithFailures = 2,
+    /// <summary>The root task (init) failed, so nothing could be analysed.</summary>
+    Failed = 3,
+}

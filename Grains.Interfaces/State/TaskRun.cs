@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Cucos.Orleans.Messages;
+
+namespace Cucos.Orleans.State;
+
+/// <summary>Whether a node of the flow runs on a worker or is a callback run once by the callback grain.</summary>
+[GenerateSerializer, Alias("cucos.TaskRunKind")]
+public enum TaskRunKind
+{
+    Task = 0,
+    Callback = 1,
+}
+
+/// <summary>One task of one analysis: its place in the flow and the story of its attempts.</summary>
+[GenerateSerializer, Alias("cucos.TaskRun")]
+public sealed record TaskRun
+{
+    [Id(0)] public required string Name { get; init; }
+    [Id(1)] public TaskRunKind Kind { get; init; }
+    /// <summary>The task whose success spawned this one; null for the root.</summary>
+    [Id(2)] public string? SpawnedBy { get; init; }
+    /// <summary>Tasks whose results this one needs; it runs only after they succeeded.</summary>
+    [Id(3)] public string[] DependsOn { get; init; } = [];
+    /// <summary>For callbacks: the task whose whole subtree must be final first.</summary>
+    [Id(4)] public string? CallbackFor { get; init; }
+    [Id(5)] public TaskRunStatus Status { get; set; }
+    /// <summary>Attempts started so far.</summary>
+    [Id(6)] public int Attempts { get; set; }
+    [Id(7)] public int MaxAttempts { get; init; } = 1;
+    [Id(8)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(9)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(10)] public DateTimeOffset? NextAttemptAt { get; set; }
+    /// <summary>When a running attempt is presumed lost if it has not reported.</summary>
+    [Id(11)] public DateTimeOffset? LeaseExpiresAt { get; set; }
+    /// <summary>The latest error; earlier ones are in <see cref="PastErrors"/>.</summary>
+    [Id(12)] public TaskError? Error { get; set; }
+    [Id(13)] public List<TaskError> PastErrors { get; init; } = [];
+    [Id(14)] public string? SkipReason { get; set; }
+    [Id(15)] public JsonElement? Summary { get; set; }
+}

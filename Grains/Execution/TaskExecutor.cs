@@ -1,0 +1,141 @@
+using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Grains.Results;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cucos.Orleans.Grains.Execution;
+
+/// <summary>
+/// Runs task attempts on the thread pool, off the grain scheduler, at most <see cref="CucosSiloOptions.MaxConcurrentTasks"/>
+/// at once, and reports each outcome to its analysis. On shutdown, running attempts are cancelled and not reported:
+/// their leases run out and the analysis' watchdog runs them again.
+/// </summary>
+public sealed class TaskExecutor : IDisposable
+{
+    private readonly IServiceProvider services;
+    private readonly TaskRegistry registry;
+    private readonly IGrainFactory grains;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger logger;
+    private readonly CucosSiloOptions options;
+    private readonly SemaphoreSlim slots;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly CancellationTokenRegistration stoppingRegistration;
+
+    public TaskExecutor(
+        IServiceProvider services, TaskRegistry registry, IGrainFactory grains, ILoggerFactory loggerFactory,
+        IOptions<CucosSiloOptions> options, IHostApplicationLifetime lifetime)
+    {
+        this.services = services;
+        this.registry = registry;
+        this.grains = grains;
+        this.loggerFactory = loggerFactory;
+        logger = loggerFactory.CreateLogger<TaskExecutor>();
+        this.options = options.Value;
+        slots = new SemaphoreSlim(Math.Max(1, this.options.MaxConcurrentTasks));
+        stoppingRegistration = lifetime.ApplicationStopping.Register(stopping.Cancel);
+    }
+
+    /// <summary>Accepts an attempt and returns at once.</summary>
+    public void Start(TaskInvocation invocation) => _ = Task.Run(() => RunAsync(invocation));
+
+    private async Task RunAsync(TaskInvocation invocation)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["AnalysisId"] = invocation.AnalysisId,
+            ["TaskName"] = invocation.TaskName,
+            ["Attempt"] = invocation.Attempt,
+        });
+        TaskReport report;
+        try
+        {
+            await slots.WaitAsync(stopping.Token).ConfigureAwait(false);
+            try
+            {
+                report = await ExecuteAsync(invocation).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            logger.LogInformation("Silo stopping: attempt {Attempt} of {Task} left to the watchdog.", invocation.Attempt, invocation.TaskName);
+            return;
+        }
+        catch (Exception exception)
+        {
+            // Only the set-up can get here (an unknown task, a constructor that throws); the lifecycle catches the rest.
+            var now = DateTimeOffset.UtcNow;
+            report = new TaskReport
+            {
+                TaskName = invocation.TaskName,
+                Attempt = invocation.Attempt,
+                Outcome = TaskOutcome.Failed,
+                StartedAt = now,
+                EndedAt = now,
+                Error = TaskError.From(exception, fatal: exception is KeyNotFoundException or FatalTaskException, invocation.Attempt, now),
+            };
+        }
+        await DeliverAsync(invocation.AnalysisId, report).ConfigureAwait(false);
+    }
+
+    private async Task<TaskReport> ExecuteAsync(TaskInvocation invocation)
+    {
+        var task = registry.Create(invocation.TaskName, services);
+        var (packagePath, artifactDirectory) = TaskContext.CacheLayout(invocation.CachePath);
+        var context = new TaskContext
+        {
+            AnalysisId = invocation.AnalysisId,
+            TaskName = invocation.TaskName,
+            Attempt = invocation.Attempt,
+            Request = invocation.Request,
+            CachePath = invocation.CachePath,
+            PackagePath = packagePath,
+            ArtifactDirectory = artifactDirectory,
+            Results = new GrainTaskResultStore(grains, invocation.AnalysisId),
+            AnalysisTasks = invocation.AnalysisTasks,
+            Services = services,
+            Logger = loggerFactory.CreateLogger("Cucos.Tasks." + invocation.TaskName),
+        };
+        var attempt = await task.RunAsync(context, stopping.Token).ConfigureAwait(false);
+        if (attempt.Report.Error is { } error)
+            logger.LogWarning("Task {Task} attempt {Attempt} failed: {ErrorType}: {Message}", invocation.TaskName, invocation.Attempt, error.Type, error.Message);
+        return attempt.Report;
+    }
+
+    private async Task DeliverAsync(string analysisId, TaskReport report)
+    {
+        var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await analysis.ReportAsync(report).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception exception) when (attempt < options.ReportDeliveryAttempts && !stopping.IsCancellationRequested)
+            {
+                logger.LogWarning(exception, "Report of {Task} to analysis {AnalysisId} failed (try {Try}); trying again.", report.TaskName, analysisId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1))).ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                logger.LogError(exception, "Report of {Task} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.", report.TaskName, analysisId);
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        stoppingRegistration.Dispose();
+        stopping.Dispose();
+        slots.Dispose();
+    }
+}

@@ -1,0 +1,241 @@
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.State;
+
+namespace Cucos.Orleans.Grains.Flow;
+
+/// <summary>
+/// The rules of one analysis as a pure state machine over <see cref="AnalysisSnapshot"/>: which tasks exist,
+/// which may run, which are skipped, what a report changes. The analysis grain owns the state and the I/O.
+/// </summary>
+public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
+{
+    public TaskRegistry Registry => registry;
+
+    /// <summary>Checks a request against the registered tasks; throws <see cref="ArgumentException"/> saying what is wrong.</summary>
+    public void Validate(AnalysisRequest request)
+    {
+        var problems = request.Validate().ToList();
+        if (request.Tasks is { } tasks && registry.Unknown(tasks) is { Count: > 0 } unknown)
+            problems.Add($"unknown task(s): {string.Join(", ", unknown)}. Known tasks: {string.Join(", ", registry.All.Select(d => d.Name))}.");
+        if (registry.Find(CucosFlow.RootTask) is null)
+            problems.Add($"no '{CucosFlow.RootTask}' task is registered, so no analysis can start.");
+        if (problems.Count > 0)
+            throw new ArgumentException("the analysis request is not valid: " + string.Join(" ", problems));
+    }
+
+    public AnalysisSnapshot Create(string analysisId, AnalysisRequest request, string cachePath, DateTimeOffset now)
+    {
+        Validate(request);
+        var snapshot = new AnalysisSnapshot
+        {
+            AnalysisId = analysisId,
+            Request = request,
+            CachePath = cachePath,
+            CreatedAt = now,
+            Status = AnalysisStatus.Running,
+        };
+        AddTask(snapshot, CucosFlow.RootTask, spawnedBy: null);
+        return snapshot;
+    }
+
+    /// <summary>Applies a worker's report; false when it is a duplicate or stale and changes nothing.</summary>
+    public bool ApplyReport(AnalysisSnapshot snapshot, TaskReport report, DateTimeOffset now)
+    {
+        if (!snapshot.Tasks.TryGetValue(report.TaskName, out var run)
+            || run.Status != TaskRunStatus.Running
+            || run.Attempts != report.Attempt)
+            return false;
+
+        run.LeaseExpiresAt = null;
+        if (report.Outcome == TaskOutcome.Succeeded)
+        {
+            run.Status = TaskRunStatus.Succeeded;
+            run.EndedAt = report.EndedAt;
+            run.Summary = report.Summary;
+            foreach (var child in ChildrenOf(snapshot, run))
+                AddTask(snapshot, child, spawnedBy: run.Name);
+            return true;
+        }
+
+        var error = report.Error ?? new TaskError
+        {
+            Type = "Unknown", Message = "the task failed without saying why.", Attempt = report.Attempt, At = now,
+        };
+        Fail(run, error, report.RetryAfter, now);
+        return true;
+    }
+
+    /// <summary>Counts every running attempt whose lease ran out as a failure of a lost worker.</summary>
+    public bool ExpireLeases(AnalysisSnapshot snapshot, DateTimeOffset now)
+    {
+        var changed = false;
+        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == TaskRunStatus.Running && r.LeaseExpiresAt < now))
+        {
+            Fail(run, new TaskError
+            {
+                Type = "Cucos.WorkerLost",
+                Message = $"attempt {run.Attempts} did not report before its lease ran out at {run.LeaseExpiresAt:O}; the worker is presumed lost.",
+                Attempt = run.Attempts,
+                At = now,
+            }, retryAfter: null, now);
+            run.LeaseExpiresAt = null;
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// Skips what can no longer run, then marks as running (and returns) every task that may start now:
+    /// pending tasks whose prerequisites succeeded, callbacks whose subtree is final, retries that are due.
+    /// </summary>
+    public List<TaskRun> Advance(AnalysisSnapshot snapshot, DateTimeOffset now)
+    {
+        if (snapshot.IsFinished)
+            return [];
+        while (SkipUnreachable(snapshot, now)) { }
+
+        var ready = new List<TaskRun>();
+        foreach (var run in snapshot.Tasks.Values)
+        {
+            var due = run.Status switch
+            {
+                TaskRunStatus.RetryScheduled => run.NextAttemptAt <= now,
+                TaskRunStatus.Pending when run.Kind == TaskRunKind.Callback => SubtreeIsFinal(snapshot, run),
+                TaskRunStatus.Pending => Prerequisites(run).All(p => snapshot.Tasks[p].Status == TaskRunStatus.Succeeded),
+                _ => false,
+            };
+            if (!due)
+                continue;
+            run.Status = TaskRunStatus.Running;
+            run.Attempts++;
+            run.StartedAt ??= now;
+            run.NextAttemptAt = null;
+            run.LeaseExpiresAt = now + registry.Get(run.Name).Timeout + leaseGrace;
+            ready.Add(run);
+        }
+        return ready;
+    }
+
+    /// <summary>True once every task is final; then sets the analysis' status, finish time and summary.</summary>
+    public bool TryFinish(AnalysisSnapshot snapshot, DateTimeOffset now)
+    {
+        if (snapshot.IsFinished)
+            return false;
+        if (!snapshot.Tasks.Values.All(r => r.Status.IsFinal()))
+            return false;
+        var root = snapshot.Tasks[CucosFlow.RootTask];
+        snapshot.Status = root.Status != TaskRunStatus.Succeeded ? AnalysisStatus.Failed
+            : snapshot.Tasks.Values.All(r => r.Status == TaskRunStatus.Succeeded) ? AnalysisStatus.Succeeded
+            : AnalysisStatus.CompletedWithFailures;
+        snapshot.FinishedAt = now;
+        if (registry.Find(CucosFlow.RootTask)?.CallbackTask is { } rootCallback
+            && snapshot.Tasks.TryGetValue(rootCallback, out var callback))
+            snapshot.Summary = callback.Summary;
+        return true;
+    }
+
+    /// <summary>The earliest moment something is due: a retry, or a lease running out.</summary>
+    public static DateTimeOffset? NextDeadline(AnalysisSnapshot snapshot) => snapshot.Tasks.Values
+        .Select(r => r.Status switch
+        {
+            TaskRunStatus.RetryScheduled => r.NextAttemptAt,
+            TaskRunStatus.Running => r.LeaseExpiresAt,
+            _ => null,
+        })
+        .Where(d => d is not null)
+        .Min();
+
+    private void Fail(TaskRun run, TaskError error, TimeSpan? retryAfter, DateTimeOffset now)
+    {
+        if (run.Error is not null)
+            run.PastErrors.Add(run.Error);
+        run.Error = error;
+        var policy = registry.Get(run.Name).RetryPolicy;
+        if (!error.Fatal && run.Attempts < run.MaxAttempts)
+        {
+            run.Status = TaskRunStatus.RetryScheduled;
+            run.NextAttemptAt = now + (retryAfter ?? policy.DelayBefore(run.Attempts + 1));
+        }
+        else
+        {
+            run.Status = TaskRunStatus.Failed;
+            run.EndedAt = now;
+        }
+    }
+
+    private IEnumerable<string> ChildrenOf(AnalysisSnapshot snapshot, TaskRun run)
+    {
+        var declared = registry.Get(run.Name).ChildTasks;
+        return run.Name == CucosFlow.RootTask
+            ? declared.Concat(snapshot.Request.Tasks ?? registry.DefaultFlow()).Distinct(StringComparer.Ordinal)
+            : declared;
+    }
+
+    private void AddTask(AnalysisSnapshot snapshot, string name, string? spawnedBy)
+    {
+        if (snapshot.Tasks.ContainsKey(name))
+            return;
+        var descriptor = registry.Get(name);
+        snapshot.Tasks[name] = new TaskRun
+        {
+            Name = name,
+            Kind = TaskRunKind.Task,
+            SpawnedBy = spawnedBy,
+            DependsOn = [.. descriptor.DependsOn],
+            MaxAttempts = descriptor.RetryPolicy.MaxAttempts,
+        };
+        // A dependency nobody else spawns joins as a sibling, so the dependent is never left waiting.
+        foreach (var dependency in descriptor.DependsOn)
+            AddTask(snapshot, dependency, spawnedBy);
+        if (descriptor.CallbackTask is { } callback && !snapshot.Tasks.ContainsKey(callback))
+            snapshot.Tasks[callback] = new TaskRun
+            {
+                Name = callback,
+                Kind = TaskRunKind.Callback,
+                SpawnedBy = name,
+                CallbackFor = name,
+                MaxAttempts = registry.Get(callback).RetryPolicy.MaxAttempts,
+            };
+    }
+
+    private static IEnumerable<string> Prerequisites(TaskRun run) =>
+        run.SpawnedBy is { } parent ? run.DependsOn.Prepend(parent) : run.DependsOn;
+
+    private static bool SkipUnreachable(AnalysisSnapshot snapshot, DateTimeOffset now)
+    {
+        var changed = false;
+        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == TaskRunStatus.Pending && r.Kind == TaskRunKind.Task))
+        {
+            var blocker = Prerequisites(run)
+                .Select(p => snapshot.Tasks[p])
+                .FirstOrDefault(p => p.Status is TaskRunStatus.Failed or TaskRunStatus.Skipped);
+            if (blocker is null)
+                continue;
+            run.Status = TaskRunStatus.Skipped;
+            run.EndedAt = now;
+            run.SkipReason = $"'{blocker.Name}' {(blocker.Status == TaskRunStatus.Failed ? "failed" : "was skipped")}, and this task needs it.";
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>A callback may run once its target and everything spawned below the target is final.</summary>
+    private static bool SubtreeIsFinal(AnalysisSnapshot snapshot, TaskRun callback)
+    {
+        var target = snapshot.Tasks[callback.CallbackFor!];
+        if (!target.Status.IsFinal())
+            return false;
+        return snapshot.Tasks.Values
+            .Where(r => r.Name != callback.Name && IsBelow(snapshot, r, target.Name))
+            .All(r => r.Status.IsFinal());
+    }
+
+    private static bool IsBelow(AnalysisSnapshot snapshot, TaskRun run, string ancestor)
+    {
+        for (var parent = run.SpawnedBy; parent is not null; parent = snapshot.Tasks[parent].SpawnedBy)
+            if (parent == ancestor)
+                return true;
+        return false;
+    }
+}

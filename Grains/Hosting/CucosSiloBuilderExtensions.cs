@@ -1,0 +1,34 @@
+using Cucos.Orleans.Grains.Execution;
+using Cucos.Orleans.Grains.Flow;
+using Cucos.Orleans.Sdk;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+
+namespace Cucos.Orleans.Grains.Hosting;
+
+public static class CucosSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds the Cucos grains' services to a silo: the task registry (register tasks with <c>AddCucosTask</c>),
+    /// the executor, and System.Text.Json grain storage. Pick storage with a profile such as <see cref="UseCucosInMemoryStorage"/>.
+    /// </summary>
+    public static ISiloBuilder AddCucos(this ISiloBuilder silo, Action<CucosSiloOptions>? configure = null)
+    {
+        var options = silo.Services.AddOptions<CucosSiloOptions>();
+        if (configure is not null)
+            options.Configure(configure);
+        silo.Services.TryAddSingleton<TaskRegistry>();
+        silo.Services.TryAddSingleton<TaskExecutor>();
+        silo.Services.TryAddSingleton(sp => new AnalysisFlow(
+            sp.GetRequiredService<TaskRegistry>(), sp.GetRequiredService<IOptions<CucosSiloOptions>>().Value.LeaseGrace));
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        return silo;
+    }
+
+    /// <summary>The embedded profile: grain state and reminders in memory, nothing to set up, nothing kept.</summary>
+    public static ISiloBuilder UseCucosInMemoryStorage(this ISiloBuilder silo) => silo
+        .AddMemoryGrainStorage(StateNames.StorageProvider)
+        .UseInMemoryReminderService();
+}

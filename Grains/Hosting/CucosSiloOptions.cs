@@ -1,0 +1,22 @@
+namespace Cucos.Orleans.Grains.Hosting;
+
+/// <summary>The silo's Cucos settings, bound from the configuration section <c>Cucos</c>.</summary>
+public sealed class CucosSiloOptions
+{
+    public const string Section = "Cucos";
+
+    /// <summary>Where each analysis gets its folder (artifact and extracted tree).</summary>
+    public string CacheRoot { get; set; } = Path.Combine(Path.GetTempPath(), "cucos-cache");
+
+    /// <summary>How often a running analysis checks for lost workers. Never below the reminder minimum period.</summary>
+    public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Added to a task's timeout before an attempt that has not reported is presumed lost.</summary>
+    public TimeSpan LeaseGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Task attempts one silo runs at once; the rest wait their turn.</summary>
+    public int MaxConcurrentTasks { get; set; } = Math.Max(4, Environment.ProcessorCount * 4);
+
+    /// <summary>Tries to deliver a report to its analysis before leaving it to the watchdog.</summary>
+    public int ReportDeliveryAttempts { get; set; } = 5;
+}

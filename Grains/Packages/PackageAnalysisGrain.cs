@@ -1,0 +1,39 @@
+using Cucos.Orleans.Grains.Flow;
+using Cucos.Orleans.Messages;
+
+namespace Cucos.Orleans.Grains.Packages;
+
+[GenerateSerializer, Alias("cucos.PackageAnalysisState")]
+public sealed record PackageAnalysisState
+{
+    /// <summary>Every analysis of this package version, oldest first; the last is the current one.</summary>
+    [Id(0)] public List<string> Analyses { get; init; } = [];
+}
+
+/// <summary>
+/// One per package version. Orleans runs one activation per key and one call at a time, so concurrent
+/// requests for the same version are served in turn and all but the first find the analysis already started.
+/// </summary>
+public sealed class PackageAnalysisGrain(
+    [PersistentState(StateNames.Package, StateNames.StorageProvider)] IPersistentState<PackageAnalysisState> state,
+    AnalysisFlow flow)
+    : Grain, IPackageAnalysisGrain
+{
+    public async Task<AnalysisTicket> StartAsync(AnalysisRequest request)
+    {
+        flow.Validate(request);
+        var key = GrainKeys.Package(request.Ecosystem, request.Name, request.Version);
+        if (key != this.GetPrimaryKeyString())
+            throw new ArgumentException($"request for '{key}' was sent to the grain of '{this.GetPrimaryKeyString()}'.");
+        if (!request.Force && state.State.Analyses.Count > 0)
+            return new AnalysisTicket(state.State.Analyses[^1], Created: false);
+
+        var analysisId = GrainKeys.NewAnalysisId();
+        await GrainFactory.GetGrain<IAnalysisGrain>(analysisId).StartAsync(request);
+        state.State.Analyses.Add(analysisId);
+        await state.WriteStateAsync();
+        return new AnalysisTicket(analysisId, Created: true);
+    }
+
+    public Task<string[]> GetHistoryAsync() => Task.FromResult(state.State.Analyses.ToArray());
+}

@@ -1,0 +1,16 @@
+using Cucos.Orleans.Grains.Execution;
+using Cucos.Orleans.Messages;
+using Orleans.Concurrency;
+
+namespace Cucos.Orleans.Grains.Workers;
+
+/// <summary>Hands attempts to the silo's <see cref="TaskExecutor"/>; stateless, activated on the caller's silo.</summary>
+[StatelessWorker]
+public sealed class TaskWorkerGrain(TaskExecutor executor) : Grain, ITaskWorkerGrain
+{
+    public Task StartAsync(TaskInvocation invocation)
+    {
+        executor.Start(invocation);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Cucos.Orleans.Sdk;
+
+/// <summary>The fixed points of every analysis flow.</summary>
+public static class CucosFlow
+{
+    /// <summary>The root task: fetches and unpacks the package; the analysis tasks are its children.</summary>
+    public const string RootTask = "init";
+
+    /// <summary>The callback of the root task: runs once every other task is final and writes the summary.</summary>
+    public const string FinalizeTask = "finalize";
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cucos.Orleans.Sdk;
+
+/// <summary>Everything a task sees of its analysis while it runs.</summary>
+public sealed class TaskContext
+{
+    public required string AnalysisId { get; init; }
+    /// <summary>The name the task runs under (a task type may be registered under several names).</summary>
+    public required string TaskName { get; init; }
+    public int Attempt { get; init; } = 1;
+    public required AnalysisRequest Request { get; init; }
+
+    /// <summary>The analysis' own folder in the cache; init fills it, every worker reads it.</summary>
+    public required string CachePath { get; init; }
+
+    /// <summary>The extracted package tree the workers analyse.</summary>
+    public string PackagePath { get; init; } = "";
+
+    /// <summary>The folder holding the original artifact (the archive), empty for a directory source.</summary>
+    public string ArtifactDirectory { get; init; } = "";
+
+    /// <summary>Where this analysis' result documents are stored; parents' results are read from here.</summary>
+    public required ITaskResultStore Results { get; init; }
+
+    /// <summary>For callbacks: every task of the analysis, as it stood when the callback became due.</summary>
+    public IReadOnlyDictionary<string, TaskRun>? AnalysisTasks { get; init; }
+
+    public IServiceProvider Services { get; init; } = EmptyServiceProvider.Instance;
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Lays out the cache folder of one analysis.</summary>
+    public static (string PackagePath, string ArtifactDirectory) CacheLayout(string cachePath) =>
+        (Path.Combine(cachePath, "package"), Path.Combine(cachePath, "artifact"));
+
+    /// <summary>The stored result of another task of this analysis (a declared dependency), or null.</summary>
+    public Task<JsonElement?> GetResultAsync(string taskName, CancellationToken cancellationToken = default) =>
+        Results.GetAsync(taskName, cancellationToken);
+
+    /// <summary>A request parameter, or null.</summary>
+    public string? Parameter(string name) =>
+        Request.Parameters is { } parameters && parameters.TryGetValue(name, out var value) ? value : null;
+
+    private sealed class EmptyServiceProvider : IServiceProvider
+    {
+        public static readonly EmptyServiceProvider Instance = new();
+        public object? GetService(Type serviceType) => null;
+    }
+}

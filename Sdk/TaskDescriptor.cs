@@ -1,0 +1,14 @@
+namespace Cucos.Orleans.Sdk;
+
+/// <summary>What the flow needs to know of a registered task, read once when the registry is built.</summary>
+public sealed record TaskDescriptor(
+    string Name,
+    string Description,
+    string Version,
+    Type TaskType,
+    IReadOnlyList<string> ChildTasks,
+    IReadOnlyList<string> DependsOn,
+    string? CallbackTask,
+    RetryPolicy RetryPolicy,
+    TimeSpan Timeout,
+    bool InDefaultFlow);

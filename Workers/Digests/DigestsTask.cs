@@ -1,0 +1,44 @@
+using Cucos.Orleans.Sdk;
+
+namespace Cucos.Orleans.Workers.Digests;
+
+/// <summary>md5, sha1 and sha256 of every file of the package and of the original artifact.</summary>
+public sealed class DigestsTask : BaseTask
+{
+    public override string Name => "digests";
+    public override string Description => "md5, sha1 and sha256 of every file and of the original artifact.";
+
+    public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(context.PackagePath))
+            throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
+
+        var files = await DigestTreeAsync(context.PackagePath, cancellationToken).ConfigureAwait(false);
+        FileDigest? artifact = null;
+        if (Directory.Exists(context.ArtifactDirectory)
+            && Directory.EnumerateFiles(context.ArtifactDirectory).FirstOrDefault() is { } artifactFile)
+            artifact = await FileDigests.ComputeAsync(artifactFile, Path.GetFileName(artifactFile), cancellationToken).ConfigureAwait(false);
+
+        return TaskResult.Success(
+            new { files = files.Length, bytes = files.Sum(f => f.Size), artifact_sha256 = artifact?.Sha256 },
+            new { artifact, files });
+    }
+
+    /// <summary>Digests of every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
+    public static async Task<FileDigest[]> DigestTreeAsync(string root, CancellationToken cancellationToken)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+        var paths = Directory.EnumerateFiles(root, "*", options).ToArray();
+        var digests = new FileDigest[paths.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, paths.Length),
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, ct) =>
+            {
+                var relative = Path.GetRelativePath(root, paths[i]).Replace('\\', '/');
+                digests[i] = await FileDigests.ComputeAsync(paths[i], relative, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        Array.Sort(digests, (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return digests;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Cucos.Orleans.Workers.Digests;
+
+/// <summary>The digests of one file.</summary>
+public sealed record FileDigest(string Path, long Size, string Md5, string Sha1, string Sha256);
+
+public static class FileDigests
+{
+    private const int BufferSize = 128 * 1024;
+
+    /// <summary>md5, sha1 and sha256 of a file, read once, streaming.</summary>
+    public static async Task<FileDigest> ComputeAsync(string fullPath, string reportedPath, CancellationToken cancellationToken)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long size = 0;
+        try
+        {
+            await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            int read;
+            while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                var chunk = buffer.AsSpan(0, read);
+                md5.AppendData(chunk);
+                sha1.AppendData(chunk);
+                sha256.AppendData(chunk);
+                size += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return new FileDigest(reportedPath, size, Hex(md5), Hex(sha1), Hex(sha256));
+    }
+
+    private static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset());
+}
