@@ -40,8 +40,11 @@ public abstract class BaseTask
     public abstract Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken);
 
     /// <summary>Persists the result document, keyed by analysis and task.</summary>
-    protected virtual Task OnAfterExecuteAsync(TaskContext context, JsonElement document, CancellationToken cancellationToken) =>
-        context.Results.SaveAsync(context.TaskName, document, cancellationToken);
+    protected virtual async Task OnAfterExecuteAsync(TaskContext context, JsonElement document, CancellationToken cancellationToken)
+    {
+        if (!await context.Results.SaveAsync(context.TaskName, context.Attempt, document, cancellationToken).ConfigureAwait(false))
+            throw new StaleAttemptException(context.TaskName, context.Attempt);
+    }
 
     /// <summary>
     /// The lifecycle: execute, wrap the result with audit data, persist it; capture every failure as a report.

@@ -56,7 +56,7 @@ public static class WorkerCommand
 
         var results = new InMemoryTaskResultStore();
         foreach (var (dependency, file) in line.Pairs("--with-result", "worker"))
-            await results.SaveAsync(dependency, await ReadDocumentAsync(file, cancellationToken), cancellationToken);
+            await results.SaveAsync(dependency, 1, await ReadDocumentAsync(file, cancellationToken), cancellationToken);
 
         var cache = isInit ? Path.Combine(Path.GetTempPath(), "cucos-worker-" + Guid.NewGuid().ToString("N")) : path;
         var (packagePath, artifactDirectory) = isInit ? TaskContext.CacheLayout(cache) : (path, "");

@@ -45,6 +45,9 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
     private static void ExtractTar(Run run, bool gzip, CancellationToken cancellationToken)
     {
         using var file = File.OpenRead(run.Archive);
+        if (gzip && (file.ReadByte() != 0x1F || file.ReadByte() != 0x8B))
+            run.Refuse("it is not gzip-compressed: the file does not start with the gzip signature.");
+        file.Position = 0;
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new TarReader(stream);
         while (reader.GetNextEntry(copyData: false) is { } entry)

@@ -1,0 +1,49 @@
+using Cucos.Orleans.Client;
+using Cucos.Orleans.State;
+using Cucos.Orleans.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Cucos.Orleans.Tests.Cluster;
+
+/// <summary>The shipped silo executable in its own process, and a service host that embeds the client.</summary>
+public sealed class RemoteSiloTests
+{
+    [Fact]
+    public async Task A_service_host_with_UseCucosClient_runs_the_default_flow_on_a_silo_process()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        using var package = new TempDirectory("cucos-package");
+        var files = Fixtures.SmallPackage(seed: 11);
+        Fixtures.WriteTree(package.Path, files);
+        var clusterId = "remote-test-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await SiloProcess.StartAsync(cache.Path, clusterId);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseCucosClient(client =>
+        {
+            client.Gateways = [$"127.0.0.1:{silo.GatewayPort}"];
+            client.ClusterId = clusterId;
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var client = host.Services.GetRequiredService<ICucosClient>();
+            var ticket = await client.StartAnalysisAsync(Messages.AnalysisRequest.ForLocalPath(package.Path));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+
+            Assert.True(analysis.Status == AnalysisStatus.Succeeded, $"analysis {analysis.Status}; silo output:\n{silo.Output}");
+            Assert.StartsWith(cache.Path, analysis.CachePath);
+            var digests = (await client.GetResultAsync(ticket.AnalysisId, "digests"))!.Value;
+            var md5 = digests.GetProperty("details").GetProperty("files").EnumerateArray()
+                .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("md5").GetString());
+            Assert.Equal(Fixtures.Expected(files["index.js"]).Md5, md5["index.js"]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using Cucos.Orleans.Client;
+using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Orleans.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Cucos.Orleans.Tests.Support;
+
+/// <summary>
+/// One in-process Orleans test cluster for the tests of the <c>cluster</c> collection: a real silo with the Cucos
+/// grains, in-memory storage and reminders (1 s minimum period, tests only), and a real client over the gateway.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(1);
+    private readonly TempDirectory cache = new("cucos-cache");
+    private readonly TempDirectory package = new("cucos-package");
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+    public ICucosClient Client { get; private set; } = null!;
+    public IGrainFactory Grains => Cluster.Client;
+    public string CacheRoot => cache.Path;
+    public string PackagePath => package.Path;
+
+    public async Task InitializeAsync()
+    {
+        Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo
+            .AddCucos(options =>
+            {
+                options.CacheRoot = cache.Path;
+                options.WatchdogInterval = Watchdog;
+                options.LeaseGrace = TimeSpan.FromSeconds(1);
+            })
+            .UseCucosInMemoryStorage()
+            .Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = Watchdog));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddCucosBuiltInTasks().AddTestTasks());
+        builder.ConfigureClientHost(host => host.Services.AddCucosClient());
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        Client = Cluster.Client.ServiceProvider.GetRequiredService<ICucosClient>();
+    }
+
+    /// <summary>A request for a package version no other test uses, over the fixture package.</summary>
+    public AnalysisRequest Request(params string[] tasks) => new()
+    {
+        Ecosystem = "test",
+        Name = "pkg-" + Guid.NewGuid().ToString("N"),
+        Version = "1.0.0",
+        SourcePath = package.Path,
+        Tasks = tasks.Length == 0 ? null : tasks,
+    };
+
+    /// <summary>Starts an analysis and waits (at most a minute) for it to finish.</summary>
+    public async Task<State.AnalysisSnapshot> RunAsync(AnalysisRequest request)
+    {
+        var ticket = await Client.StartAnalysisAsync(request);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        return await Client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        cache.Dispose();
+        package.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
