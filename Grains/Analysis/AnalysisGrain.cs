@@ -32,6 +32,8 @@ public sealed class AnalysisGrain(
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
     private TaskCompletionSource changed = NewSignal();
+    // True while a step has changed the state in memory but not yet persisted and published it.
+    private bool stepping;
     private DateTimeOffset? reminderNextTick;
     private IGrainTimer? retryTimer;
     private DateTimeOffset? retryTimerDue;
@@ -76,10 +78,15 @@ public sealed class AnalysisGrain(
 
     public async Task<AnalysisSnapshot?> WaitForChangeAsync(long knownRevision, TimeSpan maxWait)
     {
-        if (Analysis is null || Analysis.Revision > knownRevision || Analysis.IsFinished)
-            return Analysis;
-        var wait = maxWait > MaxWait ? MaxWait : maxWait;
-        await Task.WhenAny(changed.Task, Task.Delay(wait));
+        // This call interleaves with the others, so it must not hand out a step's state before it is published.
+        var deadline = DateTime.UtcNow + (maxWait > MaxWait ? MaxWait : maxWait);
+        while (Analysis is { } analysis && (stepping || (analysis.Revision <= knownRevision && !analysis.IsFinished)))
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+                break;
+            await Task.WhenAny(changed.Task, Task.Delay(remaining));
+        }
         return Analysis;
     }
 
@@ -100,27 +107,57 @@ public sealed class AnalysisGrain(
         return StepAsync(analysis, now, expired);
     }
 
-    /// <summary>Advances the flow, persists once, then dispatches what became ready and arms the next wake-up.</summary>
+    /// <summary>
+    /// Advances the flow and persists once. Waiting clients hear of the change only after it is persisted and,
+    /// for a finished analysis, after its reminder and cache folder are gone. Then it dispatches what became ready.
+    /// </summary>
     private async Task StepAsync(AnalysisSnapshot analysis, DateTimeOffset now, bool changedAlready)
     {
-        var ready = flow.Advance(analysis, now);
-        var finished = flow.TryFinish(analysis, now);
-        if (!changedAlready && ready.Count == 0 && !finished)
+        stepping = true;
+        List<TaskRun> ready;
+        bool finished;
+        try
         {
-            await ArmWakeUpAsync(analysis, now);
-            return;
+            ready = flow.Advance(analysis, now);
+            finished = flow.TryFinish(analysis, now);
+            if (!changedAlready && ready.Count == 0 && !finished)
+            {
+                await ArmWakeUpAsync(analysis, now);
+                return;
+            }
+            analysis.Revision++;
+            await PersistAsync();
+            if (finished)
+                await FinishAsync(analysis);
         }
-        analysis.Revision++;
-        await state.WriteStateAsync();
+        finally
+        {
+            stepping = false;
+        }
         Signal();
-
-        if (finished)
+        if (!finished)
         {
-            await FinishAsync(analysis);
-            return;
+            await Task.WhenAll(ready.Select(run => DispatchAsync(analysis, run)));
+            await ArmWakeUpAsync(analysis, now);
         }
-        await Task.WhenAll(ready.Select(run => DispatchAsync(analysis, run)));
-        await ArmWakeUpAsync(analysis, now);
+    }
+
+    /// <summary>
+    /// Writes the state. If the write fails, the in-memory changes are dropped with the activation, so the
+    /// caller's retry (a worker re-sending its report) is applied again to the stored state, not ignored as a duplicate.
+    /// </summary>
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private async Task DispatchAsync(AnalysisSnapshot analysis, TaskRun run)
