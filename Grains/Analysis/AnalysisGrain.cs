@@ -85,7 +85,15 @@ public sealed class AnalysisGrain(
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
                 break;
-            await Task.WhenAny(changed.Task, Task.Delay(remaining));
+            try
+            {
+                // WaitAsync drops its timer as soon as the signal wins; a bare Task.Delay would keep it for the whole wait.
+                await changed.Task.WaitAsync(remaining);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
         }
         return Analysis;
     }
@@ -210,8 +218,9 @@ public sealed class AnalysisGrain(
     }
 
     /// <summary>
-    /// The reminder is the durable wake-up (it survives a restart); a one-shot timer adds precision for retries
-    /// due sooner than the next reminder tick. The reminder is re-registered only when it must fire earlier.
+    /// The reminder is the durable wake-up: it survives a restart and, every watchdog period, checks leases and
+    /// retries. It is re-registered only when it must fire earlier. A one-shot timer adds precision for a retry
+    /// due before the reminder's next tick.
     /// </summary>
     private async Task ArmWakeUpAsync(AnalysisSnapshot analysis, DateTimeOffset now)
     {
@@ -225,7 +234,8 @@ public sealed class AnalysisGrain(
             reminderNextTick = firstTick;
         }
 
-        if (deadline is { } due && (retryTimerDue is null || due < retryTimerDue || retryTimerDue < now))
+        var retryDue = analysis.Tasks.Values.Where(r => r.Status == TaskRunStatus.RetryScheduled).Min(r => r.NextAttemptAt);
+        if (retryDue is { } due && due < reminderNextTick && (retryTimerDue is null || due < retryTimerDue || retryTimerDue < now))
         {
             retryTimer?.Dispose();
             retryTimerDue = due;

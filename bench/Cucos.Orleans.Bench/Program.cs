@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cucos.Orleans.Bench;
+using Cucos.Orleans.Client;
+using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.State;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// Analyses per second and latency for init -> 6 no-op tasks -> callback on the embedded cluster,
+// next to the same lifecycle work run in-process with Task.WhenAll (the limit), both in this one run.
+var analyses = Option("--analyses", 2000);
+var concurrency = Option("--concurrency", 64);
+var warmup = Option("--warmup", 200);
+
+using var workspace = new TempFolder();
+Directory.CreateDirectory(Path.Combine(workspace.Path, "pkg"));
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
+builder.UseCucosEmbeddedCluster(o => o.CacheRoot = Path.Combine(workspace.Path, "cache"));
+builder.Services.AddNoopFlow().AddCucosClient();
+using var host = builder.Build();
+await host.StartAsync();
+var client = host.Services.GetRequiredService<ICucosClient>();
+var registry = host.Services.GetRequiredService<TaskRegistry>();
+
+async Task<TimeSpan> ClusterAnalysis(int i)
+{
+    var started = Stopwatch.GetTimestamp();
+    var request = new AnalysisRequest
+    {
+        Ecosystem = "bench", Name = $"pkg-{i}", Version = "1.0.0", SourcePath = Path.Combine(workspace.Path, "pkg"), Force = true,
+    };
+    var ticket = await client.StartAnalysisAsync(request);
+    var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId);
+    if (analysis.Status != AnalysisStatus.Succeeded || analysis.Tasks.Count != 8)
+        throw new InvalidOperationException($"analysis {ticket.AnalysisId} ended {analysis.Status} with {analysis.Tasks.Count} tasks");
+    return Stopwatch.GetElapsedTime(started);
+}
+
+// The same tasks through the same BaseTask lifecycle (audit, document, persistence to an in-memory store),
+// with no grains, messages or storage: what the flow would cost if coordination were free.
+async Task<TimeSpan> InProcessAnalysis(int i)
+{
+    var started = Stopwatch.GetTimestamp();
+    var store = new InMemoryTaskResultStore();
+    var request = new AnalysisRequest { Ecosystem = "bench", Name = $"pkg-{i}", Version = "1.0.0" };
+    Task<TaskAttempt> Run(string name) => registry.Create(name, host.Services).RunAsync(new TaskContext
+    {
+        AnalysisId = i.ToString(CultureInfo.InvariantCulture), TaskName = name, Request = request, CachePath = workspace.Path, Results = store,
+    }, CancellationToken.None);
+    await Run(CucosFlow.RootTask);
+    await Task.WhenAll(NoopFlow.Workers.Select(Run));
+    await Run(CucosFlow.FinalizeTask);
+    return Stopwatch.GetElapsedTime(started);
+}
+
+await Measure(ClusterAnalysis, warmup, concurrency);
+await Measure(InProcessAnalysis, warmup, concurrency);
+var cluster = await Measure(ClusterAnalysis, analyses, concurrency);
+var baseline = await Measure(InProcessAnalysis, analyses, concurrency);
+await host.StopAsync();
+
+Console.WriteLine($"init -> {NoopFlow.Workers.Length} no-op tasks -> callback; {analyses} analyses, {concurrency} in flight; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
+Console.WriteLine();
+Console.WriteLine("| flow | analyses/s | p50 latency (ms) | p99 latency (ms) |");
+Console.WriteLine("|---|---:|---:|---:|");
+Console.WriteLine(cluster.Row("embedded cluster (grains, in-memory storage and reminders)"));
+Console.WriteLine(baseline.Row("in-process Task.WhenAll, same tasks and lifecycle (the limit)"));
+return 0;
+
+static async Task<Figures> Measure(Func<int, Task<TimeSpan>> analysis, int count, int concurrency)
+{
+    var latencies = new TimeSpan[count];
+    var next = -1;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            latencies[i] = await analysis(i);
+    }));
+    clock.Stop();
+    Array.Sort(latencies);
+    return new Figures(count / clock.Elapsed.TotalSeconds, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))]);
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) && value > 0 ? value : fallback;
+}
+
+internal sealed record Figures(double PerSecond, TimeSpan P50, TimeSpan P99)
+{
+    public string Row(string name) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {PerSecond:0} | {P50.TotalMilliseconds:0.0} | {P99.TotalMilliseconds:0.0} |");
+}
+
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "cucos-bench-" + Guid.NewGuid().ToString("N"));
+    public TempFolder() => Directory.CreateDirectory(Path);
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
