@@ -1,0 +1,7 @@
+'use strict';
+
+const { greet } = require('./lib/greet');
+
+module.exports = function hello(name) {
+  return greet(name || 'world');
+};

@@ -1,0 +1,5 @@
+'use strict';
+
+exports.greet = function greet(name) {
+  return `Hello, ${name}!`;
+};
