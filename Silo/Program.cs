@@ -10,6 +10,8 @@ try
 {
     var builder = Host.CreateApplicationBuilder(args);
     var settings = SiloSettings.From(builder.Configuration);
+    PortCheck.EnsureFree(settings.SiloPort, "Cucos:SiloPort");
+    PortCheck.EnsureFree(settings.GatewayPort, "Cucos:GatewayPort");
     var cucos = builder.Configuration.GetSection(CucosSiloOptions.Section);
     builder.UseOrleans(silo => silo
         .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)

@@ -46,4 +46,19 @@ public sealed class RemoteSiloTests
             await host.StopAsync();
         }
     }
+
+    [Fact]
+    public async Task A_second_silo_on_taken_ports_refuses_to_start_and_says_which()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        var clusterId = "ports-test-" + Guid.NewGuid().ToString("N")[..8];
+        await using var first = await SiloProcess.StartAsync(cache.Path, clusterId);
+
+        var (exitCode, output) = await SiloProcess.RunToExitAsync(cache.Path, clusterId, first.SiloPort, first.GatewayPort);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"error: port {first.SiloPort} (Cucos:SiloPort) is already in use", output);
+        Assert.Contains("Cucos__SiloPort", output);
+        Assert.DoesNotContain("   at ", output);
+    }
 }

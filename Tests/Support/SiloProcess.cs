@@ -11,37 +11,55 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private SiloProcess(Process process, int gatewayPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort)
     {
         this.process = process;
+        SiloPort = siloPort;
         GatewayPort = gatewayPort;
     }
 
+    public int SiloPort { get; }
     public int GatewayPort { get; }
     public string Output { get { lock (output) return output.ToString(); } }
 
+    /// <summary>Starts a silo and waits until its gateway accepts connections.</summary>
     public static async Task<SiloProcess> StartAsync(string cacheRoot, string clusterId)
+    {
+        var silo = Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort());
+        await silo.WaitForGatewayAsync(TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Starts a silo on the given ports and waits for it to exit; for start-up failures.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string cacheRoot, string clusterId, int siloPort, int gatewayPort)
+    {
+        await using var silo = Launch(cacheRoot, clusterId, siloPort, gatewayPort);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await silo.process.WaitForExitAsync(limit.Token);
+        silo.process.WaitForExit(); // drains the redirected output
+        return (silo.process.ExitCode, silo.Output);
+    }
+
+    private static SiloProcess Launch(string cacheRoot, string clusterId, int siloPort, int gatewayPort)
     {
         var siloDll = Path.Combine(RepositoryRoot(), "Silo", "bin", BuildConfiguration, "net10.0", "cucos-silo.dll");
         if (!File.Exists(siloDll))
             throw new FileNotFoundException($"the silo is not built at {siloDll}; build the solution first (dotnet build Cucos.Orleans.sln).");
-        var gatewayPort = CucosEmbeddedCluster.FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet", [siloDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(siloDll)!,
         };
-        start.Environment["Cucos__SiloPort"] = CucosEmbeddedCluster.FreeLoopbackPort().ToString();
+        start.Environment["Cucos__SiloPort"] = siloPort.ToString();
         start.Environment["Cucos__GatewayPort"] = gatewayPort.ToString();
         start.Environment["Cucos__ClusterId"] = clusterId;
         start.Environment["Cucos__CacheRoot"] = cacheRoot;
-        var silo = new SiloProcess(Process.Start(start)!, gatewayPort);
+        var silo = new SiloProcess(Process.Start(start)!, siloPort, gatewayPort);
         silo.process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.BeginOutputReadLine();
         silo.process.BeginErrorReadLine();
-        await silo.WaitForGatewayAsync(TimeSpan.FromSeconds(60));
         return silo;
     }
 
