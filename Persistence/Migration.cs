@@ -1,0 +1,29 @@
+namespace Cucos.Orleans.Persistence;
+
+/// <summary>One versioned schema change, from an embedded <c>Migrations/NNNN_name.sql</c> file.</summary>
+public sealed record Migration(int Version, string Name, string Sql)
+{
+    /// <summary>Every migration shipped in this assembly, in order.</summary>
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    private static List<Migration> Load()
+    {
+        var assembly = typeof(Migration).Assembly;
+        const string prefix = "Cucos.Migrations.";
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            var fileName = resource[prefix.Length..];
+            var separator = fileName.IndexOf('_');
+            if (separator <= 0 || !int.TryParse(fileName[..separator], out var version))
+                throw new InvalidOperationException($"migration file '{fileName}' is not named NNNN_name.sql.");
+            using var reader = new StreamReader(assembly.GetManifestResourceStream(resource)!);
+            migrations.Add(new Migration(version, Path.GetFileNameWithoutExtension(fileName[(separator + 1)..]), reader.ReadToEnd()));
+        }
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 1; i < migrations.Count; i++)
+            if (migrations[i].Version == migrations[i - 1].Version)
+                throw new InvalidOperationException($"two migrations have version {migrations[i].Version}.");
+        return migrations;
+    }
+}

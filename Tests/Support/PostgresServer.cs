@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Cucos.Orleans.Grains.Hosting;
+using Npgsql;
+
+namespace Cucos.Orleans.Tests.Support;
+
+/// <summary>
+/// A real PostgreSQL for the tests. With <c>CUCOS_TEST_POSTGRES</c> set to a connection string, that server is used;
+/// otherwise a throwaway server is created with the machine's own binaries (initdb, pg_ctl) in a temporary folder,
+/// on a free loopback port, and removed afterwards. Each caller of <see cref="CreateDatabaseAsync"/> gets a fresh database.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    public const string ConnectionVariable = "CUCOS_TEST_POSTGRES";
+    private const string SuperUser = "cucos";
+    private string? dataDirectory;
+    private string? binDirectory;
+    private bool runAsPostgres;
+
+    public string AdminConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
+        {
+            AdminConnectionString = given;
+            return;
+        }
+        binDirectory = FindBinDirectory();
+        runAsPostgres = Environment.UserName == "root";
+        dataDirectory = Path.Combine(Path.GetTempPath(), "cucos-pg-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        if (runAsPostgres)
+            await RunAsync("chown", ["-R", "postgres:postgres", dataDirectory], asPostgres: false);
+        var port = CucosEmbeddedCluster.FreeLoopbackPort();
+        var data = Path.Combine(dataDirectory, "data");
+        await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", data, "-U", SuperUser, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], runAsPostgres);
+        var options = $"-p {port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], runAsPostgres);
+        AdminConnectionString = $"Host=127.0.0.1;Port={port};Username={SuperUser};Database=postgres;Pooling=false";
+    }
+
+    /// <summary>A new, empty database; returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string prefix = "cucos_test")
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)];
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (dataDirectory is null || binDirectory is null)
+            return;
+        NpgsqlConnection.ClearAllPools();
+        try
+        {
+            await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(dataDirectory, "data"), "-m", "immediate", "-w", "stop"], runAsPostgres);
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    private static string FindBinDirectory()
+    {
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var v) ? v : 0).Select(d => Path.Combine(d, "bin"))
+            : [];
+        return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")))
+            ?? throw new InvalidOperationException(
+                $"PostgreSQL server binaries (initdb, pg_ctl) were not found under /usr/lib/postgresql. Install them " +
+                $"(apt-get install postgresql) or set {ConnectionVariable} to the connection string of a server to use.");
+    }
+
+    private static async Task RunAsync(string program, string[] arguments, bool asPostgres)
+    {
+        var start = asPostgres
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", program, .. arguments])
+            : new ProcessStartInfo(program, arguments);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{Path.GetFileName(program)} failed ({process.ExitCode}): {await error}{await output}");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
+{
+    public const string Name = "postgres";
+}
