@@ -12,6 +12,7 @@ public static class CucosCli
           cucos analyze PATH [--output FILE] [--tasks a,b] ...   run a whole analysis on an embedded cluster
           cucos worker TASK PATH [--output FILE] ...             run one task on a folder, no cluster
           cucos workers                                          list the registered tasks
+          cucos migrate [--postgres CONNECTION]                  create or upgrade the PostgreSQL schema
 
         'cucos COMMAND --help' describes a command.
         """;
@@ -29,6 +30,7 @@ public static class CucosCli
             "analyze" => AnalyzeCommand.Help,
             "worker" => WorkerCommand.Help,
             "workers" => WorkersCommand.Help,
+            "migrate" => MigrateCommand.Help,
             _ => null,
         };
         if (help is null)
@@ -48,6 +50,7 @@ public static class CucosCli
             {
                 "analyze" => await AnalyzeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
                 "worker" => await WorkerCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+                "migrate" => await MigrateCommand.RunAsync(rest, stdout, stderr, cancellationToken),
                 _ => WorkersCommand.Run(rest, stdout),
             };
         }
