@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using Cucos.Orleans.Grains.Analysis;
+using Cucos.Orleans.Grains.Results;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Persistence;
+using Cucos.Orleans.State;
+using Cucos.Orleans.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Storage;
+
+namespace Cucos.Orleans.Tests.Postgres;
+
+/// <summary>The PostgreSQL profile end to end: our schema behind the Orleans ADO.NET providers.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private readonly TempDirectory cache = new("cucos-cache");
+    private readonly TempDirectory package = new("cucos-package");
+    private string database = "";
+
+    public async Task InitializeAsync()
+    {
+        Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
+        database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+    }
+
+    private AnalysisRequest Request(params string[] tasks) => new()
+    {
+        Ecosystem = "test", Name = "pkg-" + Guid.NewGuid().ToString("N"), Version = "1.0.0",
+        SourcePath = package.Path, Tasks = tasks.Length == 0 ? null : tasks,
+    };
+
+    private async Task<List<T>> QueryAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add(reader.GetFieldValue<T>(0));
+        return rows;
+    }
+
+    [Fact]
+    public async Task Analysis_results_land_in_jsonb_and_answer_plain_sql()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(database, "pg-" + Guid.NewGuid().ToString("N")[..8], cache.Path);
+        var ticket = await cluster.Client.StartAnalysisAsync(Request());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var analysis = await cluster.Client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+        Assert.Equal(AnalysisStatus.Succeeded, analysis.Status);
+
+        // Every grain type under its own state name.
+        var stateNames = await QueryAsync<string>("SELECT DISTINCT state_name FROM cucos_grain_state ORDER BY 1");
+        Assert.Equal(["analysis", "callback", "package", "task-result"], stateNames);
+        // The analysis, as an operator would read it.
+        var status = await QueryAsync<string>(
+            "SELECT payload->'Analysis'->>'Status' FROM cucos_grain_state WHERE state_name = 'analysis' AND payload->'Analysis'->>'AnalysisId' = @id",
+            ("id", ticket.AnalysisId));
+        Assert.Equal([((int)AnalysisStatus.Succeeded).ToString()], status);
+        // A result field, straight from SQL: the sha256 of index.js.
+        var sha = await QueryAsync<string>("""
+            WITH digests AS MATERIALIZED (
+                SELECT payload->'Document' AS document FROM cucos_grain_state
+                WHERE state_name = 'task-result'
+                  AND payload->'Document'->'schema'->>'name' = 'digests'
+                  AND payload->'Document'->'_audit'->>'analysis_id' = @id)
+            SELECT f->>'sha256' FROM digests, jsonb_array_elements(document->'details'->'files') AS f
+            WHERE f->>'path' = 'index.js'
+            """, ("id", ticket.AnalysisId));
+        Assert.Equal([Fixtures.Expected(Fixtures.SmallPackage()["index.js"]).Sha256], sha);
+        Assert.Empty(await QueryAsync<string>("SELECT payload::text FROM cucos_grain_state WHERE payload::text LIKE '%$type%'"));
+        // The finished analysis left no reminder behind.
+        Assert.Empty(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", ticket.AnalysisId)));
+    }
+
+    [Fact]
+    public async Task Storage_round_trips_every_state_a_large_result_and_refuses_a_stale_etag()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(database, "pg-" + Guid.NewGuid().ToString("N")[..8], cache.Path);
+        var silo = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[0].SiloAddress);
+        var storage = silo.GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
+        var grainId = GrainId.Create("cucos-test", Guid.NewGuid().ToString("N"));
+
+        // A result of several megabytes, with a NUL escape that jsonb itself cannot hold.
+        var big = new StringBuilder("{\"files\":[");
+        for (var i = 0; i < 40_000; i++)
+            big.Append(i == 0 ? "" : ",").Append($"{{\"path\":\"dir/file-{i}.js\",\"sha256\":\"{new string('a', 64)}\"}}");
+        big.Append("]}");
+        using var bigDocument = JsonDocument.Parse(big.ToString());
+        var result = new GrainState<TaskResultState>(new TaskResultState { Document = bigDocument.RootElement.Clone(), Attempt = 2, StoredAt = DateTimeOffset.UtcNow });
+        await storage.WriteStateAsync(StateNames.TaskResult, grainId, result);
+        var read = new GrainState<TaskResultState>();
+        await storage.ReadStateAsync(StateNames.TaskResult, grainId, read);
+        Assert.True(read.RecordExists);
+        Assert.Equal(result.ETag, read.ETag);
+        Assert.Equal(40_000, read.State!.Document!.Value.GetProperty("files").GetArrayLength());
+        Assert.True(big.Length > 3_000_000, $"only {big.Length} bytes");
+
+        using var nul = JsonDocument.Parse("""{"text":"a\u0000b"}""");
+        var odd = new GrainState<TaskResultState>(new TaskResultState { Document = nul.RootElement.Clone(), Attempt = 1 });
+        var oddId = GrainId.Create("cucos-test", Guid.NewGuid().ToString("N"));
+        await storage.WriteStateAsync(StateNames.TaskResult, oddId, odd);
+        var oddRead = new GrainState<TaskResultState>();
+        await storage.ReadStateAsync(StateNames.TaskResult, oddId, oddRead);
+        Assert.Equal("a\0b", oddRead.State!.Document!.Value.GetProperty("text").GetString());
+
+        var analysis = new GrainState<AnalysisGrainState>(new AnalysisGrainState
+        {
+            Analysis = new AnalysisSnapshot { AnalysisId = "x", Request = Request("producer"), CachePath = "/c", Status = AnalysisStatus.Running },
+        });
+        await storage.WriteStateAsync(StateNames.Analysis, grainId, analysis);
+        var analysisRead = new GrainState<AnalysisGrainState>();
+        await storage.ReadStateAsync(StateNames.Analysis, grainId, analysisRead);
+        Assert.Equal(["producer"], analysisRead.State!.Analysis!.Request.Tasks!);
+
+        // Two writers from the same version: the second is refused.
+        var stale = new GrainState<AnalysisGrainState>(analysisRead.State) { ETag = analysisRead.ETag };
+        await storage.WriteStateAsync(StateNames.Analysis, grainId, analysisRead);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateNames.Analysis, grainId, stale));
+        // And a second insert of a state that exists is refused too.
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            storage.WriteStateAsync(StateNames.Analysis, grainId, new GrainState<AnalysisGrainState>(new AnalysisGrainState())));
+
+        await storage.ClearStateAsync(StateNames.Analysis, grainId, analysisRead);
+        var cleared = new GrainState<AnalysisGrainState>();
+        await storage.ReadStateAsync(StateNames.Analysis, grainId, cleared);
+        Assert.False(cleared.RecordExists);
+    }
+
+    [Fact]
+    public async Task Retry_scheduled_by_a_reminder_fires_after_the_whole_cluster_restarted()
+    {
+        var clusterId = "pg-" + Guid.NewGuid().ToString("N")[..8];
+        string analysisId;
+        await using (var first = await PostgresCluster.StartAsync(database, clusterId, cache.Path))
+        {
+            analysisId = (await first.Client.StartAnalysisAsync(Request("rate-limited"))).AnalysisId;
+            AnalysisSnapshot? snapshot = null;
+            for (var i = 0; i < 100 && snapshot?.Tasks.GetValueOrDefault("rate-limited")?.Status != TaskRunStatus.RetryScheduled; i++)
+            {
+                await Task.Delay(50);
+                snapshot = await first.Client.GetAnalysisAsync(analysisId);
+            }
+            Assert.Equal(TaskRunStatus.RetryScheduled, snapshot!.Tasks["rate-limited"].Status);
+        }
+        Assert.Single(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));
+
+        await using var second = await PostgresCluster.StartAsync(database, clusterId, cache.Path);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var analysis = await second.Client.WaitForCompletionAsync(analysisId, timeout.Token);
+
+        Assert.Equal(AnalysisStatus.Succeeded, analysis.Status);
+        Assert.Equal(2, analysis.Tasks["rate-limited"].Attempts);
+        Assert.Empty(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));
+    }
+
+    public Task DisposeAsync()
+    {
+        cache.Dispose();
+        package.Dispose();
+        return Task.CompletedTask;
+    }
+}

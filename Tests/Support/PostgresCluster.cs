@@ -1,0 +1,49 @@
+using Cucos.Orleans.Client;
+using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Persistence;
+using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Orleans.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Cucos.Orleans.Tests.Support;
+
+/// <summary>
+/// An in-process test cluster with grain state and reminders in the given PostgreSQL database. (The test host keeps
+/// its own membership; clustering through PostgreSQL needs real silo processes.)
+/// </summary>
+public sealed class PostgresCluster : IAsyncDisposable
+{
+    private PostgresCluster(InProcessTestCluster cluster) => Cluster = cluster;
+
+    public InProcessTestCluster Cluster { get; }
+    public ICucosClient Client => Cluster.Client.ServiceProvider.GetRequiredService<ICucosClient>();
+
+    public static async Task<PostgresCluster> StartAsync(string connectionString, string clusterId, string cacheRoot)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ClusterId = clusterId;
+        builder.Options.ServiceId = "cucos-tests";
+        builder.ConfigureSilo((_, silo) => silo
+            .AddCucos(options =>
+            {
+                options.CacheRoot = cacheRoot;
+                options.WatchdogInterval = ClusterFixture.Watchdog;
+                options.LeaseGrace = TimeSpan.FromSeconds(1);
+            })
+            .UseCucosPostgresStorage(connectionString)
+            .Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = ClusterFixture.Watchdog));
+        builder.ConfigureSiloHost((_, host) => host.Services.AddCucosBuiltInTasks().AddTestTasks());
+        builder.ConfigureClientHost(host => host.Services.AddCucosClient());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new PostgresCluster(cluster);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+}
