@@ -9,6 +9,9 @@ namespace Cucos.Orleans.Client;
 public sealed class CucosClient(IGrainFactory grains) : ICucosClient
 {
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+
+
 
     public Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,8 +29,19 @@ public sealed class CucosClient(IGrainFactory grains) : ICucosClient
         var revision = -1L;
         while (true)
         {
-            var snapshot = await analysis.WaitForChangeAsync(revision, PollWait).WaitAsync(cancellationToken)
-                ?? throw new AnalysisNotFoundException(analysisId);
+            AnalysisSnapshot? snapshot;
+            try
+            {
+                snapshot = await analysis.WaitForChangeAsync(revision, PollWait).WaitAsync(cancellationToken);
+            }
+            catch (Exception exception) when (ClusterErrors.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                // A silo died or is overloaded: the analysis lives on in storage and comes back on another silo.
+                await Task.Delay(RetryPause, cancellationToken);
+                continue;
+            }
+            if (snapshot is null)
+                throw new AnalysisNotFoundException(analysisId);
             if (snapshot.Revision != revision)
                 progress?.Report(snapshot);
             if (snapshot.IsFinished)

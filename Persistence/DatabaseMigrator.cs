@@ -8,8 +8,21 @@ namespace Cucos.Orleans.Persistence;
 /// <summary>What <see cref="DatabaseMigrator.MigrateAsync"/> did.</summary>
 public sealed record MigrationReport(IReadOnlyList<Migration> Applied, int SchemaVersion);
 
+/// <summary>Why a database cannot be used; only an unreachable server may come right by waiting.</summary>
+public enum DatabaseProblem
+{
+    Unreachable,
+    BadConnectionString,
+    Credentials,
+    MissingDatabase,
+    SchemaOutdated,
+}
+
 /// <summary>A database the silo cannot use, with what to do about it.</summary>
-public sealed class DatabaseNotReadyException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class DatabaseNotReadyException(DatabaseProblem problem, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public DatabaseProblem Problem { get; } = problem;
+}
 
 /// <summary>
 /// Brings a database to the newest schema. Each migration runs in its own transaction and is recorded in
@@ -86,7 +99,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
     {
         var version = await GetSchemaVersionAsync(cancellationToken);
         if (version < NewestVersion)
-            throw new DatabaseNotReadyException(
+            throw new DatabaseNotReadyException(DatabaseProblem.SchemaOutdated,
                 $"the database {Describe(connectionString)} has schema version {version}, and this version of Cucos needs {NewestVersion}. " +
                 "Run 'cucos migrate --postgres <connection>' (or start the silo with Cucos:Postgres:Migrate=true).");
     }
@@ -110,7 +123,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
         }
         catch (ArgumentException exception)
         {
-            throw new DatabaseNotReadyException($"the PostgreSQL connection string is not valid: {exception.Message}. Example: Host=127.0.0.1;Port=5432;Username=cucos;Password=...;Database=cucos", exception);
+            throw new DatabaseNotReadyException(DatabaseProblem.BadConnectionString, $"the PostgreSQL connection string is not valid: {exception.Message}. Example: Host=127.0.0.1;Port=5432;Username=cucos;Password=...;Database=cucos", exception);
         }
         var connection = new NpgsqlConnection(settings.ConnectionString);
         try
@@ -124,9 +137,9 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
             var where = Describe(connectionString);
             throw (exception as PostgresException)?.SqlState switch
             {
-                "28P01" or "28000" => new DatabaseNotReadyException($"PostgreSQL {where} refused the credentials of user '{settings.Username}': check the user name and password.", exception),
-                "3D000" => new DatabaseNotReadyException($"PostgreSQL {where} has no database '{settings.Database}': create it, then run 'cucos migrate'.", exception),
-                _ => new DatabaseNotReadyException($"cannot reach PostgreSQL {where}: {exception.Message}. Check that the server runs, the host and port are right, and a firewall lets the connection through.", exception),
+                "28P01" or "28000" => new DatabaseNotReadyException(DatabaseProblem.Credentials, $"PostgreSQL {where} refused the credentials of user '{settings.Username}': check the user name and password.", exception),
+                "3D000" => new DatabaseNotReadyException(DatabaseProblem.MissingDatabase, $"PostgreSQL {where} has no database '{settings.Database}': create it, then run 'cucos migrate'.", exception),
+                _ => new DatabaseNotReadyException(DatabaseProblem.Unreachable, $"cannot reach PostgreSQL {where}: {exception.Message}. Check that the server runs, the host and port are right, and a firewall lets the connection through.", exception),
             };
         }
     }

@@ -13,6 +13,11 @@ public static class TaskServiceCollectionExtensions
         where TTask : BaseTask
     {
         services.AddSingleton(new TaskRegistration(typeof(TTask), name));
+        return services.AddCucosTaskRegistry();
+    }
+
+    public static IServiceCollection AddCucosTaskRegistry(this IServiceCollection services)
+    {
         services.TryAddSingleton<TaskRegistry>();
         return services;
     }

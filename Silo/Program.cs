@@ -1,30 +1,67 @@
 using System.Net.Sockets;
 using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Persistence;
+using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
 using Cucos.Orleans.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Hosting;
 
-// A silo of the Cucos cluster. Settings: appsettings.json, then environment variables (Cucos__GatewayPort=30001), then arguments.
+// A silo of the Cucos cluster. Settings: appsettings.json, then environment variables (Cucos__GatewayPort=30001,
+// ConnectionStrings__Cucos=...), then arguments. Without a PostgreSQL connection it runs the in-memory profile.
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    interrupted.Cancel();
+};
 try
 {
     var builder = Host.CreateApplicationBuilder(args);
     var settings = SiloSettings.From(builder.Configuration);
     PortCheck.EnsureFree(settings.SiloPort, "Cucos:SiloPort");
     PortCheck.EnsureFree(settings.GatewayPort, "Cucos:GatewayPort");
+    if (settings.PostgresConnection is { } connection)
+        await DatabaseStartup.EnsureReadyAsync(connection, settings.MigrateOnStart,
+            message => Console.Error.WriteLine($"cucos-silo: {message}"), cancellationToken: interrupted.Token);
+
     var cucos = builder.Configuration.GetSection(CucosSiloOptions.Section);
-    builder.UseOrleans(silo => silo
-        .UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)
-        .AddCucos(options =>
+    builder.UseOrleans(silo =>
+    {
+        silo.AddCucos(options =>
         {
             cucos.Bind(options);
             if (string.IsNullOrWhiteSpace(options.CacheRoot))
                 options.CacheRoot = new CucosSiloOptions().CacheRoot;
-        })
-        .UseCucosInMemoryStorage());
-    builder.Services.AddCucosBuiltInTasks();
-    await builder.Build().RunAsync();
+        });
+        if (settings.PostgresConnection is { } postgres)
+            silo.Configure<ClusterOptions>(cluster =>
+                {
+                    cluster.ClusterId = settings.ClusterId;
+                    cluster.ServiceId = settings.ServiceId;
+                })
+                .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort)
+                .UseCucosPostgres(postgres);
+        else
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)
+                .UseCucosInMemoryStorage();
+        if (settings.ReminderMinimumPeriod is { } minimum)
+            silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
+    });
+    builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
+    await builder.Build().RunAsync(interrupted.Token);
     return 0;
+}
+catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+{
+    return 130;
+}
+catch (DatabaseNotReadyException exception)
+{
+    Console.Error.WriteLine($"error: {exception.Message}");
+    return 1;
 }
 catch (Exception exception) when (exception is SocketException || exception.InnerException is SocketException)
 {

@@ -1,22 +1,56 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 
 namespace Cucos.Orleans.Silo;
 
-/// <summary>The silo's own endpoint settings from the <c>Cucos</c> section (environment: <c>Cucos__SiloPort</c> and so on).</summary>
-public sealed record SiloSettings(string ClusterId, string ServiceId, int SiloPort, int GatewayPort)
+/// <summary>
+/// The silo's own settings from configuration (appsettings.json, then environment variables such as
+/// <c>Cucos__SiloPort</c> and <c>ConnectionStrings__Cucos</c>, then arguments).
+/// </summary>
+public sealed record SiloSettings(
+    string ClusterId,
+    string ServiceId,
+    int SiloPort,
+    int GatewayPort,
+    IPAddress AdvertisedAddress,
+    string? PostgresConnection,
+    bool MigrateOnStart,
+    TimeSpan? ReminderMinimumPeriod,
+    string[] TaskAssemblies)
 {
     public static SiloSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection("Cucos");
+        var advertised = Text(section, "AdvertisedAddress", "127.0.0.1");
+        if (!IPAddress.TryParse(advertised, out var address))
+            throw new InvalidOperationException($"Cucos:AdvertisedAddress is '{advertised}': give the IP address other silos reach this one at.");
+        var connection = configuration.GetConnectionString("Cucos");
         return new SiloSettings(
             Text(section, "ClusterId", ClusterDefaults.ClusterId),
             Text(section, "ServiceId", ClusterDefaults.ServiceId),
             Port(section, "SiloPort", ClusterDefaults.SiloPort),
-            Port(section, "GatewayPort", ClusterDefaults.GatewayPort));
+            Port(section, "GatewayPort", ClusterDefaults.GatewayPort),
+            address,
+            string.IsNullOrWhiteSpace(connection) ? null : connection,
+            Flag(section, "Postgres:Migrate"),
+            Duration(section, "ReminderMinimumPeriod"),
+            (section["TaskAssemblies"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     private static string Text(IConfigurationSection section, string key, string fallback) =>
         string.IsNullOrWhiteSpace(section[key]) ? fallback : section[key]!;
+
+    private static bool Flag(IConfigurationSection section, string key) =>
+        section[key] is { Length: > 0 } value && (bool.TryParse(value, out var flag)
+            ? flag
+            : throw new InvalidOperationException($"Cucos:{key} is '{value}': give true or false."));
+
+    private static TimeSpan? Duration(IConfigurationSection section, string key) =>
+        section[key] is { Length: > 0 } value
+            ? TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var duration) && duration > TimeSpan.Zero
+                ? duration
+                : throw new InvalidOperationException($"Cucos:{key} is '{value}': give a positive duration such as 00:01:00.")
+            : null;
 
     private static int Port(IConfigurationSection section, string key, int fallback)
     {

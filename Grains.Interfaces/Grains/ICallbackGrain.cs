@@ -6,9 +6,12 @@ namespace Cucos.Orleans.Grains;
 [Alias("cucos.ICallbackGrain")]
 public interface ICallbackGrain : IGrainWithStringKey
 {
-    /// <summary>Runs the callback for this attempt unless it already started; the outcome comes back as a report.</summary>
+    /// <summary>
+    /// Runs the callback for this attempt unless it already started, and returns the silo that runs it;
+    /// the outcome comes back as a report.
+    /// </summary>
     [Alias("Invoke")]
-    Task InvokeAsync(TaskInvocation invocation);
+    Task<string> InvokeAsync(TaskInvocation invocation);
 
     /// <summary>How many times the callback body was started: 1 after a normal analysis.</summary>
     [Alias("Invocations")]

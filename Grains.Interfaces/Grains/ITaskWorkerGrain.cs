@@ -6,7 +6,9 @@ namespace Cucos.Orleans.Grains;
 [Alias("cucos.ITaskWorkerGrain")]
 public interface ITaskWorkerGrain : IGrainWithIntegerKey
 {
-    /// <summary>Accepts the attempt and returns at once; the outcome comes back to the analysis as a report.</summary>
+    /// <summary>
+    /// Accepts the attempt and returns at once with the silo that runs it; the outcome comes back to the analysis as a report.
+    /// </summary>
     [Alias("Start")]
-    Task StartAsync(TaskInvocation invocation);
+    Task<string> StartAsync(TaskInvocation invocation);
 }

@@ -37,4 +37,8 @@ public sealed record TaskRun
     [Id(13)] public List<TaskError> PastErrors { get; init; } = [];
     [Id(14)] public string? SkipReason { get; set; }
     [Id(15)] public JsonElement? Summary { get; set; }
+    /// <summary>Attempts that never reached a worker (the dispatch failed); they do not count against the retry policy.</summary>
+    [Id(16)] public int UndeliveredAttempts { get; set; }
+    /// <summary>The silo running the current attempt, so the watchdog can tell when it died.</summary>
+    [Id(17)] public string? RunningOn { get; set; }
 }

@@ -25,6 +25,8 @@ public sealed class AnalysisGrain(
     AnalysisFlow flow,
     IOptions<CucosSiloOptions> options,
     IOptions<ReminderOptions> reminderOptions,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
     ILogger<AnalysisGrain> logger)
     : Grain, IAnalysisGrain, IRemindable
 {
@@ -108,10 +110,13 @@ public sealed class AnalysisGrain(
         await WakeAsync(analysis);
     }
 
+    private bool SiloIsDead(string silo) =>
+        membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead;
+
     private Task WakeAsync(AnalysisSnapshot analysis)
     {
         var now = DateTimeOffset.UtcNow;
-        var expired = flow.ExpireLeases(analysis, now);
+        var expired = flow.ExpireLeases(analysis, now, SiloIsDead);
         return StepAsync(analysis, now, expired);
     }
 
@@ -133,6 +138,11 @@ public sealed class AnalysisGrain(
                 await ArmWakeUpAsync(analysis, now);
                 return;
             }
+            // Workers are stateless workers on this silo and callbacks prefer it too, so the attempt runs here:
+            // stored now, a successor activation can tell at once that this silo died with its attempts.
+            var here = localSilo.SiloAddress.ToParsableString();
+            foreach (var run in ready)
+                run.RunningOn = here;
             analysis.Revision++;
             await PersistAsync();
             if (finished)
@@ -143,11 +153,21 @@ public sealed class AnalysisGrain(
             stepping = false;
         }
         Signal();
-        if (!finished)
+        if (finished)
+            return;
+        var undelivered = (await Task.WhenAll(ready.Select(run => DispatchAsync(analysis, run)))).OfType<(TaskRun Run, Exception Error)>().ToList();
+        if (undelivered.Count > 0)
         {
-            await Task.WhenAll(ready.Select(run => DispatchAsync(analysis, run)));
-            await ArmWakeUpAsync(analysis, now);
+            var failedAt = DateTimeOffset.UtcNow;
+            var changedRuns = undelivered.Count(u => flow.DispatchFailed(analysis, u.Run.Name, u.Run.Attempts, u.Error, failedAt));
+            if (changedRuns > 0)
+            {
+                analysis.Revision++;
+                await PersistAsync();
+                Signal();
+            }
         }
+        await ArmWakeUpAsync(analysis, now);
     }
 
     /// <summary>
@@ -168,7 +188,8 @@ public sealed class AnalysisGrain(
         }
     }
 
-    private async Task DispatchAsync(AnalysisSnapshot analysis, TaskRun run)
+    /// <summary>Hands an attempt over; returns the failure when it could not be handed over.</summary>
+    private async Task<(TaskRun Run, Exception Error)?> DispatchAsync(AnalysisSnapshot analysis, TaskRun run)
     {
         var invocation = new TaskInvocation
         {
@@ -181,15 +202,15 @@ public sealed class AnalysisGrain(
         };
         try
         {
-            if (run.Kind == TaskRunKind.Callback)
-                await GrainFactory.GetGrain<ICallbackGrain>(GrainKeys.Callback(AnalysisId, run.Name)).InvokeAsync(invocation);
-            else
-                await GrainFactory.GetGrain<ITaskWorkerGrain>(0).StartAsync(invocation);
+            run.RunningOn = run.Kind == TaskRunKind.Callback
+                ? await GrainFactory.GetGrain<ICallbackGrain>(GrainKeys.Callback(AnalysisId, run.Name)).InvokeAsync(invocation)
+                : await GrainFactory.GetGrain<ITaskWorkerGrain>(0).StartAsync(invocation);
+            return null;
         }
         catch (Exception exception)
         {
-            // The attempt stays running; its lease runs out and the watchdog tries again.
-            logger.LogWarning(exception, "Dispatch of {Task} attempt {Attempt} failed; the watchdog will retry it.", run.Name, run.Attempts);
+            logger.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
+            return (run, exception);
         }
     }
 

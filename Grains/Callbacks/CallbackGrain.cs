@@ -1,5 +1,6 @@
 using Cucos.Orleans.Grains.Execution;
 using Cucos.Orleans.Messages;
+using Orleans.Placement;
 
 namespace Cucos.Orleans.Grains.Callbacks;
 
@@ -15,19 +16,23 @@ public sealed record CallbackState
 /// Runs a callback task once per attempt, however often the analysis asks: the started attempt is stored
 /// before the body runs, so a duplicate invocation (a retried call, a replayed reminder) is ignored.
 /// </summary>
+[PreferLocalPlacement]
 public sealed class CallbackGrain(
     [PersistentState(StateNames.Callback, StateNames.StorageProvider)] IPersistentState<CallbackState> state,
-    TaskExecutor executor)
+    TaskExecutor executor,
+    ILocalSiloDetails silo)
     : Grain, ICallbackGrain
 {
-    public async Task InvokeAsync(TaskInvocation invocation)
+    public async Task<string> InvokeAsync(TaskInvocation invocation)
     {
+        var here = silo.SiloAddress.ToParsableString();
         if (invocation.Attempt <= state.State.StartedAttempt)
-            return;
+            return here;
         state.State.StartedAttempt = invocation.Attempt;
         state.State.Invocations++;
         await state.WriteStateAsync();
         executor.Start(invocation);
+        return here;
     }
 
     public Task<int> GetInvocationCountAsync() => Task.FromResult(state.State.Invocations);

@@ -98,7 +98,7 @@ public sealed class TaskExecutor : IDisposable
             CachePath = invocation.CachePath,
             PackagePath = packagePath,
             ArtifactDirectory = artifactDirectory,
-            Results = new GrainTaskResultStore(grains, invocation.AnalysisId),
+            Results = new GrainTaskResultStore(grains, invocation.AnalysisId, options.ReportDeliveryTimeout),
             AnalysisTasks = invocation.AnalysisTasks,
             Services = services,
             Logger = loggerFactory.CreateLogger("Cucos.Tasks." + invocation.TaskName),
@@ -112,23 +112,17 @@ public sealed class TaskExecutor : IDisposable
     private async Task DeliverAsync(string analysisId, TaskReport report)
     {
         var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            await ClusterErrors.RetryTransientAsync(async () =>
             {
                 await analysis.ReportAsync(report).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception exception) when (attempt < options.ReportDeliveryAttempts && !stopping.IsCancellationRequested)
-            {
-                logger.LogWarning(exception, "Report of {Task} to analysis {AnalysisId} failed (try {Try}); trying again.", report.TaskName, analysisId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt - 1))).ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                logger.LogError(exception, "Report of {Task} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.", report.TaskName, analysisId);
-                return;
-            }
+                return true;
+            }, options.ReportDeliveryTimeout, stopping.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            logger.LogError(exception, "Report of {Task} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.", report.TaskName, analysisId);
         }
     }
 

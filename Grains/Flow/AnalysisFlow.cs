@@ -66,16 +66,24 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         return true;
     }
 
-    /// <summary>Counts every running attempt whose lease ran out as a failure of a lost worker.</summary>
-    public bool ExpireLeases(AnalysisSnapshot snapshot, DateTimeOffset now)
+    /// <summary>
+    /// Counts as a failure of a lost worker every running attempt whose lease ran out, or whose silo
+    /// <paramref name="siloIsDead"/> says has died.
+    /// </summary>
+    public bool ExpireLeases(AnalysisSnapshot snapshot, DateTimeOffset now, Func<string, bool>? siloIsDead = null)
     {
         var changed = false;
-        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == TaskRunStatus.Running && r.LeaseExpiresAt < now))
+        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == TaskRunStatus.Running))
         {
+            var siloDied = run.RunningOn is { } silo && siloIsDead?.Invoke(silo) == true;
+            if (!siloDied && !(run.LeaseExpiresAt < now))
+                continue;
             Fail(run, new TaskError
             {
                 Type = "Cucos.WorkerLost",
-                Message = $"attempt {run.Attempts} did not report before its lease ran out at {run.LeaseExpiresAt:O}; the worker is presumed lost.",
+                Message = siloDied
+                    ? $"the silo running attempt {run.Attempts} ({run.RunningOn}) died."
+                    : $"attempt {run.Attempts} did not report before its lease ran out at {run.LeaseExpiresAt:O}; the worker is presumed lost.",
                 Attempt = run.Attempts,
                 At = now,
             }, retryAfter: null, now);
@@ -83,6 +91,27 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             changed = true;
         }
         return changed;
+    }
+
+    /// <summary>How soon an attempt whose dispatch failed is tried again.</summary>
+    public static readonly TimeSpan RedispatchDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// An attempt that never reached its worker or callback grain (its silo is dying, say) is tried again soon,
+    /// under a new attempt number, without using up the task's retry policy.
+    /// </summary>
+    public bool DispatchFailed(AnalysisSnapshot analysis, string taskName, int attempt, Exception exception, DateTimeOffset now)
+    {
+        if (!analysis.Tasks.TryGetValue(taskName, out var run) || run.Status != TaskRunStatus.Running || run.Attempts != attempt)
+            return false;
+        if (run.Error is not null)
+            run.PastErrors.Add(run.Error);
+        run.Error = TaskError.From(exception, fatal: false, attempt, now) with { Type = "Cucos.DispatchFailed" };
+        run.UndeliveredAttempts++;
+        run.Status = TaskRunStatus.RetryScheduled;
+        run.LeaseExpiresAt = null;
+        run.NextAttemptAt = now + RedispatchDelay;
+        return true;
     }
 
     /// <summary>
@@ -112,6 +141,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             run.StartedAt ??= now;
             run.NextAttemptAt = null;
             run.LeaseExpiresAt = now + registry.Get(run.Name).Timeout + leaseGrace;
+            run.RunningOn = null;
             ready.Add(run);
         }
         return ready;
@@ -152,7 +182,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             run.PastErrors.Add(run.Error);
         run.Error = error;
         var policy = registry.Get(run.Name).RetryPolicy;
-        if (!error.Fatal && run.Attempts < run.MaxAttempts)
+        if (!error.Fatal && run.Attempts - run.UndeliveredAttempts < run.MaxAttempts)
         {
             run.Status = TaskRunStatus.RetryScheduled;
             run.NextAttemptAt = now + (retryAfter ?? policy.DelayBefore(run.Attempts + 1));

@@ -17,6 +17,9 @@ public sealed class CucosSiloOptions
     /// <summary>Task attempts one silo runs at once; the rest wait their turn.</summary>
     public int MaxConcurrentTasks { get; set; } = Math.Max(4, Environment.ProcessorCount * 4);
 
-    /// <summary>Tries to deliver a report to its analysis before leaving it to the watchdog.</summary>
-    public int ReportDeliveryAttempts { get; set; } = 5;
+    /// <summary>
+    /// How long a worker keeps trying to deliver a report before leaving the attempt to the watchdog; long enough
+    /// to outlast the detection of a dead silo, after which the analysis comes back on a live one.
+    /// </summary>
+    public TimeSpan ReportDeliveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -6,11 +6,11 @@ namespace Cucos.Orleans.Grains.Workers;
 
 /// <summary>Hands attempts to the silo's <see cref="TaskExecutor"/>; stateless, activated on the caller's silo.</summary>
 [StatelessWorker]
-public sealed class TaskWorkerGrain(TaskExecutor executor) : Grain, ITaskWorkerGrain
+public sealed class TaskWorkerGrain(TaskExecutor executor, ILocalSiloDetails silo) : Grain, ITaskWorkerGrain
 {
-    public Task StartAsync(TaskInvocation invocation)
+    public Task<string> StartAsync(TaskInvocation invocation)
     {
         executor.Start(invocation);
-        return Task.CompletedTask;
+        return Task.FromResult(silo.SiloAddress.ToParsableString());
     }
 }

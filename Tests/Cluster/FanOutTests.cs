@@ -75,7 +75,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("producer"));
         var callback = fixture.Grains.GetGrain<ICallbackGrain>(GrainKeys.Callback(analysis.AnalysisId, CucosFlow.FinalizeTask));
 
-        await callback.InvokeAsync(new TaskInvocation
+        _ = await callback.InvokeAsync(new TaskInvocation
         {
             AnalysisId = analysis.AnalysisId, TaskName = CucosFlow.FinalizeTask, Attempt = 1,
             Request = analysis.Request, CachePath = analysis.CachePath, AnalysisTasks = analysis.Tasks,

@@ -23,9 +23,9 @@ public sealed class SiloProcess : IAsyncDisposable
     public string Output { get { lock (output) return output.ToString(); } }
 
     /// <summary>Starts a silo and waits until its gateway accepts connections.</summary>
-    public static async Task<SiloProcess> StartAsync(string cacheRoot, string clusterId)
+    public static async Task<SiloProcess> StartAsync(string cacheRoot, string clusterId, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var silo = Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort());
+        var silo = Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment);
         await silo.WaitForGatewayAsync(TimeSpan.FromSeconds(60));
         return silo;
     }
@@ -40,7 +40,7 @@ public sealed class SiloProcess : IAsyncDisposable
         return (silo.process.ExitCode, silo.Output);
     }
 
-    private static SiloProcess Launch(string cacheRoot, string clusterId, int siloPort, int gatewayPort)
+    private static SiloProcess Launch(string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
     {
         var siloDll = Path.Combine(RepositoryRoot(), "Silo", "bin", BuildConfiguration, "net10.0", "cucos-silo.dll");
         if (!File.Exists(siloDll))
@@ -55,6 +55,8 @@ public sealed class SiloProcess : IAsyncDisposable
         start.Environment["Cucos__GatewayPort"] = gatewayPort.ToString();
         start.Environment["Cucos__ClusterId"] = clusterId;
         start.Environment["Cucos__CacheRoot"] = cacheRoot;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         var silo = new SiloProcess(Process.Start(start)!, siloPort, gatewayPort);
         silo.process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
@@ -89,6 +91,15 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         throw new TimeoutException($"the silo's gateway did not open within {limit}:\n{Output}");
     }
+
+    /// <summary>SIGKILL: the process dies at once, as a crashed node does.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+    }
+
+    public bool HasExited => process.HasExited;
 
     public async ValueTask DisposeAsync()
     {

@@ -190,7 +190,7 @@ public static class TestTaskRegistration
         services.AddCucosTask<ProducerTask>().AddCucosTask<ConsumerTask>()
             .AddCucosTask<BoomTask>().AddCucosTask<FatalTask>().AddCucosTask<NeedsFatalTask>()
             .AddCucosTask<FlakyTask>().AddCucosTask<AlwaysFailsTask>().AddCucosTask<RateLimitedTask>()
-            .AddCucosTask<WaitsAnHourTask>().AddCucosTask<LostOnceTask>()
+            .AddCucosTask<WaitsAnHourTask>().AddCucosTask<LostOnceTask>().AddCucosTask<SlowTask>()
             .AddCucosTask<FanOutTask>().AddCucosTask<CountCallbackTask>();
         foreach (var child in FanOutTask.Children)
             services.AddCucosTask<NoopTask>(child);

@@ -1,0 +1,31 @@
+namespace Cucos.Orleans;
+
+/// <summary>Failures of the cluster rather than of the work: a silo died, or is overloaded, or a call timed out.</summary>
+public static class ClusterErrors
+{
+    public static bool IsTransient(Exception exception) => exception is TimeoutException
+        or SiloUnavailableException
+        or OrleansMessageRejectionException
+        or GatewayTooBusyException
+        or global::Orleans.Runtime.Messaging.ConnectionFailedException;
+
+    /// <summary>
+    /// Runs <paramref name="call"/>, retrying transient cluster failures with a capped backoff until <paramref name="patience"/>
+    /// has passed, which is long enough to outlast the detection of a dead silo. Other failures are thrown at once.
+    /// </summary>
+    public static async Task<T> RetryTransientAsync<T>(Func<Task<T>> call, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var giveUpAt = DateTime.UtcNow + patience;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (IsTransient(exception) && DateTime.UtcNow < giveUpAt && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * Math.Pow(2, attempt))), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using Cucos.Orleans.Client;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Persistence;
+using Cucos.Orleans.State;
+using Cucos.Orleans.Tests.Support;
+using Cucos.Orleans.Tests.TestTasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Cucos.Orleans.Tests.Postgres;
+
+/// <summary>Real silo processes sharing the PostgreSQL cluster tables; one dies by SIGKILL in the middle of a batch.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class FailoverTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Fifty_analyses_finish_after_one_of_three_silos_is_killed_and_each_result_is_stored_once()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        using var package = new TempDirectory("cucos-package");
+        Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
+        var database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+        var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Cucos"] = database,
+            ["Cucos__TaskAssemblies"] = typeof(TestTaskModule).Assembly.Location,
+            ["Cucos__ReminderMinimumPeriod"] = "00:00:01",
+            ["Cucos__WatchdogInterval"] = "00:00:01",
+            ["Cucos__LeaseGrace"] = "00:00:02",
+            ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
+        };
+        var silos = new List<SiloProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+                silos.Add(await SiloProcess.StartAsync(cache.Path, clusterId, environment));
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseCucosClient(client =>
+            {
+                client.Gateways = [.. silos.Select(s => $"127.0.0.1:{s.GatewayPort}")];
+                client.ClusterId = clusterId;
+            });
+            using var host = builder.Build();
+            await host.StartAsync();
+            var client = host.Services.GetRequiredService<ICucosClient>();
+
+            var tickets = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => client.StartAnalysisAsync(new AnalysisRequest
+            {
+                Ecosystem = "test", Name = $"failover-{i}", Version = "1.0.0", SourcePath = package.Path,
+                Tasks = ["slow"], Parameters = new() { ["slow.ms"] = "1500" },
+            })));
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            silos[1].Kill();
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            AnalysisSnapshot[] analyses;
+            try
+            {
+                analyses = await Task.WhenAll(tickets.Select(t => client.WaitForCompletionAsync(t.AnalysisId, timeout.Token)));
+            }
+            catch (OperationCanceledException)
+            {
+                var logs = silos.Select((s, i) => Path.Combine(Path.GetTempPath(), $"{clusterId}-silo-{i}.log")).ToArray();
+                for (var i = 0; i < silos.Count; i++)
+                    await File.WriteAllTextAsync(logs[i], silos[i].Output);
+                Assert.Fail("analyses did not finish:\n" + await DescribeUnfinishedAsync(database) + "\nsilo logs: " + string.Join(", ", logs));
+                throw;
+            }
+            await host.StopAsync();
+
+            var output = string.Join("\n---\n", silos.Select(s => s.Output));
+            Assert.All(analyses, a => Assert.True(a.Status == AnalysisStatus.Succeeded, $"{a.AnalysisId}: {a.Status}\n{output[^Math.Min(output.Length, 4000)..]}"));
+            Assert.All(analyses, a => Assert.All(a.Tasks.Values, t => Assert.Equal(TaskRunStatus.Succeeded, t.Status)));
+
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            // Exactly one stored result for every task of every analysis.
+            await using (var results = new NpgsqlCommand("""
+                SELECT payload->'Document'->'_audit'->>'analysis_id' AS analysis, payload->'Document'->'schema'->>'name' AS task, count(*)
+                FROM cucos_grain_state WHERE state_name = 'task-result' AND payload IS NOT NULL
+                GROUP BY 1, 2
+                """, connection))
+            {
+                var rows = new List<(string Analysis, string Task, long Count)>();
+                await using var reader = await results.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                Assert.All(rows, r => Assert.Equal(1, r.Count));
+                Assert.Equal(50 * 3, rows.Count); // init, slow, finalize
+            }
+            // No analysis left running in storage.
+            await using var running = new NpgsqlCommand(
+                "SELECT count(*) FROM cucos_grain_state WHERE state_name = 'analysis' AND (payload->'Analysis'->>'FinishedAt') IS NULL", connection);
+            Assert.Equal(0L, await running.ExecuteScalarAsync());
+        }
+        finally
+        {
+            foreach (var silo in silos)
+                await silo.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> DescribeUnfinishedAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT payload->'Analysis'->>'AnalysisId', t.key, t.value->>'Status', t.value->>'Attempts', t.value->'Error'->>'Message', t.value->>'LeaseExpiresAt'
+            FROM cucos_grain_state, jsonb_each(payload->'Analysis'->'Tasks') AS t
+            WHERE state_name = 'analysis' AND (payload->'Analysis'->>'FinishedAt') IS NULL
+            LIMIT 30
+            """, connection);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            lines.Add(string.Join(" | ", Enumerable.Range(0, 6).Select(i => reader.IsDBNull(i) ? "-" : reader.GetValue(i).ToString())));
+        await reader.CloseAsync();
+        await using (var members = new NpgsqlCommand("SELECT port || ' status ' || status || ' suspect ' || coalesce(suspect_times, '-') FROM cucos_cluster_member", connection))
+        await using (var memberReader = await members.ExecuteReaderAsync())
+            while (await memberReader.ReadAsync())
+                lines.Add("member " + memberReader.GetString(0));
+        await using var reminders = new NpgsqlCommand("SELECT count(*) FROM cucos_reminder", connection);
+        lines.Add($"reminders: {await reminders.ExecuteScalarAsync()}");
+        return string.Join("\n", lines);
+    }
+}
