@@ -2,6 +2,7 @@ using Cucos.Orleans.Cli.Output;
 using Cucos.Orleans.Client;
 using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Messages;
+using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
 using Cucos.Orleans.Workers;
@@ -27,6 +28,8 @@ public static class AnalyzeCommand
           --param NAME=VALUE   a parameter for the tasks (repeatable)
           --cache DIR          where the analysis unpacks the package (default: the system temp folder)
           --keep-cache         keep the unpacked package after the analysis
+          --postgres CONN      store state, results and reminders in this PostgreSQL database
+                               (migrated with 'cucos migrate'); default: in memory
           --quiet              no progress lines, only the summary
           --verbose            the cluster's own log on stderr
 
@@ -34,7 +37,7 @@ public static class AnalyzeCommand
         1 the analysis failed (init could not lay out the package), 2 bad usage, 130 interrupted.
         """;
 
-    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache"];
+    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres"];
     private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -50,6 +53,19 @@ public static class AnalyzeCommand
         var tasks = line.Value("--tasks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var parameters = line.Pairs("--param", "analyze");
         var cacheRoot = line.Value("--cache");
+        var postgres = line.Value("--postgres");
+        if (postgres is not null)
+        {
+            try
+            {
+                await new DatabaseMigrator(postgres).EnsureReadyAsync(cancellationToken);
+            }
+            catch (DatabaseNotReadyException exception)
+            {
+                stderr.WriteLine($"error: {exception.Message}");
+                return 1;
+            }
+        }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         ConfigureLogging(builder.Logging, line.Has("--verbose"));
@@ -57,7 +73,7 @@ public static class AnalyzeCommand
         {
             if (cacheRoot is not null)
                 options.CacheRoot = Path.GetFullPath(cacheRoot);
-        });
+        }, postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres));
         builder.Services.AddCucosBuiltInTasks();
         builder.Services.AddCucosClient();
         using var host = builder.Build();

@@ -30,10 +30,30 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>Starts a silo on the given ports and waits for it to exit; for start-up failures.</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string cacheRoot, string clusterId, int siloPort, int gatewayPort)
+    /// <summary>Starts a silo and returns at once, without waiting for its gateway.</summary>
+    public static SiloProcess StartNoWait(string cacheRoot, string clusterId, IReadOnlyDictionary<string, string> environment) =>
+        Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment);
+
+    /// <summary>Waits until the silo's output contains <paramref name="text"/>.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan limit)
     {
-        await using var silo = Launch(cacheRoot, clusterId, siloPort, gatewayPort);
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal))
+                return true;
+            await Task.Delay(100);
+        }
+        return false;
+    }
+
+    public Task WaitForGatewayOpenAsync(TimeSpan limit) => WaitForGatewayAsync(limit);
+
+    /// <summary>Starts a silo on the given ports and waits for it to exit; for start-up failures.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await using var silo = Launch(cacheRoot, clusterId, siloPort, gatewayPort, environment);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await silo.process.WaitForExitAsync(limit.Token);
         silo.process.WaitForExit(); // drains the redirected output
