@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cucos.Orleans.Grains.Execution;
 using Cucos.Orleans.Grains.Flow;
 using Cucos.Orleans.Sdk;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
+using Orleans.Serialization;
 
 namespace Cucos.Orleans.Grains.Hosting;
 
@@ -24,6 +26,9 @@ public static class CucosSiloBuilderExtensions
         silo.Services.TryAddSingleton(sp => new AnalysisFlow(
             sp.GetRequiredService<TaskRegistry>(), sp.GetRequiredService<IOptions<CucosSiloOptions>>().Value.LeaseGrace));
         silo.UseSystemTextJsonGrainStorageSerializer();
+        // Enum values stored by name ("Failed", not 3), so stored state reads well in SQL.
+        silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(options =>
+            options.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return silo;
     }
 

@@ -63,7 +63,11 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
         var status = await QueryAsync<string>(
             "SELECT payload->'Analysis'->>'Status' FROM cucos_grain_state WHERE state_name = 'analysis' AND payload->'Analysis'->>'AnalysisId' = @id",
             ("id", ticket.AnalysisId));
-        Assert.Equal([((int)AnalysisStatus.Succeeded).ToString()], status);
+        Assert.Equal(["Succeeded"], status);
+        // The operator's query from docs/operations.md: failed tasks of the last hour (none here) runs as written.
+        Assert.Empty(await QueryAsync<string>(OperatorQueries.FailedTasksLastHour));
+        // And the licence query finds a value anywhere in a result document.
+        Assert.Equal(["test:" + analysis.Request.Name + ":1.0.0"], await QueryAsync<string>(OperatorQueries.ReleasesWithValue, ("value", Fixtures.Expected(Fixtures.SmallPackage()["index.js"]).Sha256)));
         // A result field, straight from SQL: the sha256 of index.js.
         var sha = await QueryAsync<string>("""
             WITH digests AS MATERIALIZED (
