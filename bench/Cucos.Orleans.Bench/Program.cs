@@ -4,24 +4,31 @@ using Cucos.Orleans.Bench;
 using Cucos.Orleans.Client;
 using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Messages;
+using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 // Analyses per second and latency for init -> 6 no-op tasks -> callback on the embedded cluster,
 // next to the same lifecycle work run in-process with Task.WhenAll (the limit), both in this one run.
 var analyses = Option("--analyses", 2000);
 var concurrency = Option("--concurrency", 64);
 var warmup = Option("--warmup", 200);
+var postgresIndex = Array.IndexOf(args, "--postgres");
+var postgres = postgresIndex >= 0 && postgresIndex + 1 < args.Length ? args[postgresIndex + 1] : null;
+if (postgres is not null)
+    await new DatabaseMigrator(postgres).MigrateAsync();
 
 using var workspace = new TempFolder();
 Directory.CreateDirectory(Path.Combine(workspace.Path, "pkg"));
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
-builder.UseCucosEmbeddedCluster(o => o.CacheRoot = Path.Combine(workspace.Path, "cache"));
+builder.UseCucosEmbeddedCluster(o => o.CacheRoot = Path.Combine(workspace.Path, "cache"),
+    postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres));
 builder.Services.AddNoopFlow().AddCucosClient();
 using var host = builder.Build();
 await host.StartAsync();
@@ -61,6 +68,7 @@ async Task<TimeSpan> InProcessAnalysis(int i)
 
 await Measure(ClusterAnalysis, warmup, concurrency);
 await Measure(InProcessAnalysis, warmup, concurrency);
+var writesBefore = postgres is null ? 0 : await StoredWritesAsync(postgres);
 var cluster = await Measure(ClusterAnalysis, analyses, concurrency);
 var baseline = await Measure(InProcessAnalysis, analyses, concurrency);
 await host.StopAsync();
@@ -69,9 +77,51 @@ Console.WriteLine($"init -> {NoopFlow.Workers.Length} no-op tasks -> callback; {
 Console.WriteLine();
 Console.WriteLine("| flow | analyses/s | p50 latency (ms) | p99 latency (ms) |");
 Console.WriteLine("|---|---:|---:|---:|");
-Console.WriteLine(cluster.Row("embedded cluster (grains, in-memory storage and reminders)"));
+if (postgres is null)
+    Console.WriteLine(cluster.Row("embedded cluster (grains, in-memory storage and reminders)"));
+else
+{
+    // The writes the cluster made per analysis (state versions plus a reminder registration and removal),
+    // then the same number of plain single-row jsonb upserts through Npgsql: the floor for persisting them.
+    var writesPerAnalysis = (int)Math.Round((await StoredWritesAsync(postgres) - writesBefore) / (double)analyses) + 2;
+    await using (var connection = new NpgsqlConnection(postgres))
+    {
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand("DROP TABLE IF EXISTS bench_plain_writes; CREATE TABLE bench_plain_writes (id text PRIMARY KEY, payload jsonb, version int)", connection);
+        await create.ExecuteNonQueryAsync();
+    }
+    var plain = await Measure(i => PlainWritesAsync(postgres, i, writesPerAnalysis), analyses, concurrency);
+    Console.WriteLine(cluster.Row($"embedded cluster, state and reminders in PostgreSQL ({writesPerAnalysis} writes per analysis)"));
+    Console.WriteLine(plain.Row($"{writesPerAnalysis} plain Npgsql jsonb upserts per analysis (the floor for persisting them)"));
+}
 Console.WriteLine(baseline.Row("in-process Task.WhenAll, same tasks and lifecycle (the limit)"));
 return 0;
+
+static async Task<long> StoredWritesAsync(string connectionString)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT coalesce(sum(version), 0) FROM cucos_grain_state", connection);
+    return Convert.ToInt64(await command.ExecuteScalarAsync());
+}
+
+static async Task<TimeSpan> PlainWritesAsync(string connectionString, int analysis, int writes)
+{
+    var started = Stopwatch.GetTimestamp();
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    for (var i = 0; i < writes; i++)
+    {
+        await using var upsert = new NpgsqlCommand("""
+            INSERT INTO bench_plain_writes (id, payload, version) VALUES (@id, @payload::jsonb, 1)
+            ON CONFLICT (id) DO UPDATE SET payload = EXCLUDED.payload, version = bench_plain_writes.version + 1
+            """, connection);
+        upsert.Parameters.AddWithValue("id", $"{analysis}/{i % 9}");
+        upsert.Parameters.AddWithValue("payload", PlainPayload);
+        await upsert.ExecuteNonQueryAsync();
+    }
+    return Stopwatch.GetElapsedTime(started);
+}
 
 static async Task<Figures> Measure(Func<int, Task<TimeSpan>> analysis, int count, int concurrency)
 {
@@ -92,6 +142,12 @@ int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) && value > 0 ? value : fallback;
+}
+
+internal static partial class Program
+{
+    // About the size of a no-op task's result state.
+    private const string PlainPayload = """{"Attempt":1,"Document":{"status":"success","summary":{"task":"w1"},"details":null,"schema":{"name":"w1","version":"1.0.0"},"_release":"bench:pkg:1.0.0","_audit":{"analysis_id":"0123456789abcdef0123456789abcdef","started_at":"2026-11-30T00:00:00+00:00","ended_at":"2026-11-30T00:00:00+00:00","version":"1.0.0","attempt":1}},"StoredAt":"2026-11-30T00:00:00+00:00"}""";
 }
 
 internal sealed record Figures(double PerSecond, TimeSpan P50, TimeSpan P99)
