@@ -28,21 +28,32 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo
-            .AddCucos(options =>
-            {
-                options.CacheRoot = cache.Path;
-                options.WatchdogInterval = Watchdog;
-                options.LeaseGrace = TimeSpan.FromSeconds(1);
-            })
-            .UseCucosInMemoryStorage()
-            .Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = Watchdog));
-        builder.ConfigureSiloHost((_, host) => host.Services.AddCucosBuiltInTasks().AddTestTasks());
-        builder.ConfigureClientHost(host => host.Services.AddCucosClient());
-        Cluster = builder.Build();
+        Cluster = CreateBuilder(cache.Path, silo => silo.UseCucosInMemoryStorage()).Build();
         await Cluster.DeployAsync();
         Client = Cluster.Client.ServiceProvider.GetRequiredService<ICucosClient>();
+    }
+
+    /// <summary>
+    /// A one-silo test cluster with the built-in and test tasks, a 1 s watchdog and reminder minimum (tests only),
+    /// and a client host with <see cref="ICucosClient"/>; <paramref name="storage"/> picks the storage profile.
+    /// </summary>
+    public static InProcessTestClusterBuilder CreateBuilder(string cacheRoot, Action<ISiloBuilder> storage)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddCucos(options =>
+                {
+                    options.CacheRoot = cacheRoot;
+                    options.WatchdogInterval = Watchdog;
+                    options.LeaseGrace = TimeSpan.FromSeconds(1);
+                })
+                .Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = Watchdog);
+            storage(silo);
+        });
+        builder.ConfigureSiloHost((_, host) => host.Services.AddCucosBuiltInTasks().AddTestTasks());
+        builder.ConfigureClientHost(host => host.Services.AddCucosClient());
+        return builder;
     }
 
     /// <summary>A request for a package version no other test uses, over the fixture package.</summary>

@@ -22,20 +22,9 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public static async Task<PostgresCluster> StartAsync(string connectionString, string clusterId, string cacheRoot)
     {
-        var builder = new InProcessTestClusterBuilder(1);
+        var builder = ClusterFixture.CreateBuilder(cacheRoot, silo => silo.UseCucosPostgresStorage(connectionString));
         builder.Options.ClusterId = clusterId;
         builder.Options.ServiceId = "cucos-tests";
-        builder.ConfigureSilo((_, silo) => silo
-            .AddCucos(options =>
-            {
-                options.CacheRoot = cacheRoot;
-                options.WatchdogInterval = ClusterFixture.Watchdog;
-                options.LeaseGrace = TimeSpan.FromSeconds(1);
-            })
-            .UseCucosPostgresStorage(connectionString)
-            .Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = ClusterFixture.Watchdog));
-        builder.ConfigureSiloHost((_, host) => host.Services.AddCucosBuiltInTasks().AddTestTasks());
-        builder.ConfigureClientHost(host => host.Services.AddCucosClient());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new PostgresCluster(cluster);
