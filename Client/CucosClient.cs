@@ -10,6 +10,8 @@ public sealed class CucosClient(IGrainFactory grains) : ICucosClient
 {
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
+    /// <summary>How long other failures may go on before waiting gives up and throws the last one.</summary>
+    private static readonly TimeSpan OutagePatience = TimeSpan.FromMinutes(2);
 
 
 
@@ -27,16 +29,19 @@ public sealed class CucosClient(IGrainFactory grains) : ICucosClient
     {
         var analysis = Analysis(analysisId);
         var revision = -1L;
+        DateTime? failingSince = null;
         while (true)
         {
             AnalysisSnapshot? snapshot;
             try
             {
                 snapshot = await analysis.WaitForChangeAsync(revision, PollWait).WaitAsync(cancellationToken);
+                failingSince = null;
             }
-            catch (Exception exception) when (ClusterErrors.IsTransient(exception) && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not (ArgumentException or OperationCanceledException)
+                && (ClusterErrors.IsTransient(exception) || DateTime.UtcNow - (failingSince ??= DateTime.UtcNow) < OutagePatience))
             {
-                // A silo died or is overloaded: the analysis lives on in storage and comes back on another silo.
+                // A silo died, or storage is away for a moment: the analysis lives on in storage and comes back.
                 await Task.Delay(RetryPause, cancellationToken);
                 continue;
             }

@@ -10,11 +10,14 @@ public static class ClusterErrors
         or global::Orleans.Runtime.Messaging.ConnectionFailedException;
 
     /// <summary>
-    /// Runs <paramref name="call"/>, retrying transient cluster failures with a capped backoff until <paramref name="patience"/>
-    /// has passed, which is long enough to outlast the detection of a dead silo. Other failures are thrown at once.
+    /// Runs <paramref name="call"/>, retrying failures that <paramref name="retryable"/> accepts (by default the transient
+    /// cluster failures) with a capped backoff until <paramref name="patience"/> has passed, which is long enough to outlast
+    /// the detection of a dead silo or a database restart. Other failures are thrown at once.
     /// </summary>
-    public static async Task<T> RetryTransientAsync<T>(Func<Task<T>> call, TimeSpan patience, CancellationToken cancellationToken)
+    public static async Task<T> RetryTransientAsync<T>(
+        Func<Task<T>> call, TimeSpan patience, CancellationToken cancellationToken, Func<Exception, bool>? retryable = null)
     {
+        retryable ??= IsTransient;
         var giveUpAt = DateTime.UtcNow + patience;
         for (var attempt = 0; ; attempt++)
         {
@@ -22,7 +25,7 @@ public static class ClusterErrors
             {
                 return await call().ConfigureAwait(false);
             }
-            catch (Exception exception) when (IsTransient(exception) && DateTime.UtcNow < giveUpAt && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (retryable(exception) && DateTime.UtcNow < giveUpAt && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 200 * Math.Pow(2, attempt))), cancellationToken).ConfigureAwait(false);
             }

@@ -118,7 +118,9 @@ public sealed class TaskExecutor : IDisposable
             {
                 await analysis.ReportAsync(report).ConfigureAwait(false);
                 return true;
-            }, options.ReportDeliveryTimeout, stopping.Token).ConfigureAwait(false);
+            }, options.ReportDeliveryTimeout, stopping.Token,
+                // Reports are idempotent, so any failure (a dead silo, the database away) is worth another try.
+                retryable: exception => exception is not OperationCanceledException).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

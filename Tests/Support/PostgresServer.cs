@@ -19,9 +19,12 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public string AdminConnectionString { get; private set; } = "";
 
+    /// <summary>Set to start an own server even when <c>CUCOS_TEST_POSTGRES</c> names one (for tests that stop it).</summary>
+    public bool AlwaysOwnServer { get; init; }
+
     public async Task InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
+        if (!AlwaysOwnServer && Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
         {
             AdminConnectionString = given;
             return;
@@ -39,6 +42,18 @@ public sealed class PostgresServer : IAsyncLifetime
         await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], runAsPostgres);
         AdminConnectionString = $"Host=127.0.0.1;Port={port};Username={SuperUser};Database=postgres;Pooling=false";
     }
+
+    private string StartOptions => $"-p {new NpgsqlConnectionStringBuilder(AdminConnectionString).Port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+
+    /// <summary>Stops the server abruptly, as a crash or a network cut does.</summary>
+    public async Task StopServerAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync(Path.Combine(binDirectory!, "pg_ctl"), ["-D", Path.Combine(dataDirectory!, "data"), "-m", "immediate", "-w", "stop"], runAsPostgres);
+    }
+
+    public Task StartServerAsync() =>
+        RunAsync(Path.Combine(binDirectory!, "pg_ctl"), ["-D", Path.Combine(dataDirectory!, "data"), "-o", StartOptions, "-l", Path.Combine(dataDirectory!, "server.log"), "-w", "-t", "60", "start"], runAsPostgres);
 
     /// <summary>A new, empty database; returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "cucos_test")
