@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Cucos.Orleans.Grains.Analysis;
+using Cucos.Orleans.Grains.Callbacks;
+using Cucos.Orleans.Grains.Packages;
 using Cucos.Orleans.Grains.Results;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Persistence;
@@ -123,6 +125,18 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
         var analysisRead = new GrainState<AnalysisGrainState>();
         await storage.ReadStateAsync(StateNames.Analysis, grainId, analysisRead);
         Assert.Equal(["producer"], analysisRead.State!.Analysis!.Request.Tasks!);
+
+        var package = new GrainState<PackageAnalysisState>(new PackageAnalysisState { Analyses = ["a1", "a2"] });
+        await storage.WriteStateAsync(StateNames.Package, grainId, package);
+        var packageRead = new GrainState<PackageAnalysisState>();
+        await storage.ReadStateAsync(StateNames.Package, grainId, packageRead);
+        Assert.Equal(["a1", "a2"], packageRead.State!.Analyses);
+
+        var callback = new GrainState<CallbackState>(new CallbackState { StartedAttempt = 2, Invocations = 2 });
+        await storage.WriteStateAsync(StateNames.Callback, grainId, callback);
+        var callbackRead = new GrainState<CallbackState>();
+        await storage.ReadStateAsync(StateNames.Callback, grainId, callbackRead);
+        Assert.Equal(callback.State, callbackRead.State);
 
         // Two writers from the same version: the second is refused.
         var stale = new GrainState<AnalysisGrainState>(analysisRead.State) { ETag = analysisRead.ETag };
