@@ -9,6 +9,15 @@ public static class ClusterErrors
         or GatewayTooBusyException
         or global::Orleans.Runtime.Messaging.ConnectionFailedException;
 
+    /// <inheritdoc cref="RetryTransientAsync{T}"/>
+    public static Task RetryTransientAsync(
+        Func<Task> call, TimeSpan patience, CancellationToken cancellationToken, Func<Exception, bool>? retryable = null) =>
+        RetryTransientAsync(async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, patience, cancellationToken, retryable);
+
     /// <summary>
     /// Runs <paramref name="call"/>, retrying failures that <paramref name="retryable"/> accepts (by default the transient
     /// cluster failures) with a capped backoff until <paramref name="patience"/> has passed, which is long enough to outlast

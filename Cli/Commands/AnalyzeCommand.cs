@@ -10,6 +10,7 @@ using Cucos.Orleans.Workers.Init;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Cucos.Orleans.Cli.Commands;
 
@@ -148,8 +149,9 @@ public static class AnalyzeCommand
     public static void ConfigureLogging(ILoggingBuilder logging, bool verbose)
     {
         logging.ClearProviders();
+        // Logs go to stderr, so stdout carries only the summary (or the JSON of 'worker').
         logging.AddSimpleConsole(o => o.SingleLine = true);
-        logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.SetMinimumLevel(verbose ? LogLevel.Information : LogLevel.Error);
         // The embedded silo would otherwise fill the terminal with membership and networking chatter.
         logging.AddFilter("Orleans", verbose ? LogLevel.Warning : LogLevel.Critical);

@@ -15,9 +15,8 @@ public static class WorkersCommand
 
     public static int Run(string[] args, TextWriter stdout)
     {
-        _ = new CommandLine("workers", args, [], []) is { Positionals.Count: > 0 }
-            ? throw new UsageException("workers takes no arguments. See 'cucos workers --help'.")
-            : 0;
+        if (new CommandLine("workers", args, [], []).Positionals.Count > 0)
+            throw new UsageException("workers takes no arguments. See 'cucos workers --help'.");
         using var services = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
         var registry = services.GetRequiredService<TaskRegistry>();
         var defaultFlow = registry.DefaultFlow().ToHashSet();

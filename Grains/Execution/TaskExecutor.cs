@@ -114,11 +114,7 @@ public sealed class TaskExecutor : IDisposable
         var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
         try
         {
-            await ClusterErrors.RetryTransientAsync(async () =>
-            {
-                await analysis.ReportAsync(report).ConfigureAwait(false);
-                return true;
-            }, options.ReportDeliveryTimeout, stopping.Token,
+            await ClusterErrors.RetryTransientAsync(() => analysis.ReportAsync(report), options.ReportDeliveryTimeout, stopping.Token,
                 // Reports are idempotent, so any failure (a dead silo, the database away) is worth another try.
                 retryable: exception => exception is not OperationCanceledException).ConfigureAwait(false);
         }

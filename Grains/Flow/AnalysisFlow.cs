@@ -10,8 +10,6 @@ namespace Cucos.Orleans.Grains.Flow;
 /// </summary>
 public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
 {
-    public TaskRegistry Registry => registry;
-
     /// <summary>Checks a request against the registered tasks; throws <see cref="ArgumentException"/> saying what is wrong.</summary>
     public void Validate(AnalysisRequest request)
     {

@@ -39,7 +39,7 @@ public sealed class SiloDatabaseStartupTests(PostgresServer postgres)
 
         environment["Cucos__Postgres__Migrate"] = "true";
         await using var silo = SiloProcess.StartNoWait(cache.Path, "startup", environment);
-        await silo.WaitForGatewayOpenAsync(TimeSpan.FromSeconds(60));
+        await silo.WaitForGatewayAsync(TimeSpan.FromSeconds(60));
         Assert.Contains("applied migration 0004 reminders", silo.Output);
     }
 }

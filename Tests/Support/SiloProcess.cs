@@ -47,8 +47,6 @@ public sealed class SiloProcess : IAsyncDisposable
         return false;
     }
 
-    public Task WaitForGatewayOpenAsync(TimeSpan limit) => WaitForGatewayAsync(limit);
-
     /// <summary>Starts a silo on the given ports and waits for it to exit; for start-up failures.</summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(
         string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
@@ -91,7 +89,8 @@ public sealed class SiloProcess : IAsyncDisposable
             lock (output) output.AppendLine(line);
     }
 
-    private async Task WaitForGatewayAsync(TimeSpan limit)
+    /// <summary>Waits until the silo's gateway accepts connections; throws with the silo's output if it exits or times out.</summary>
+    public async Task WaitForGatewayAsync(TimeSpan limit)
     {
         var deadline = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < deadline)
