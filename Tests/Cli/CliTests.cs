@@ -58,6 +58,7 @@ public sealed class CliTests : IDisposable
         Assert.Matches(@"\[\s*\d+\.\d\ds\] digests\s+running\s+attempt 1", stderr); // progress while it runs
         using var result = JsonDocument.Parse(File.ReadAllBytes(output));
         Assert.Equal("succeeded", result.RootElement.GetProperty("analysis").GetProperty("status").GetString());
+        ResultSchemas.AssertValid("digests", result.RootElement.GetProperty("results").GetProperty("digests"));
         AssertDigests(DigestsByPath(result.RootElement.GetProperty("results").GetProperty("digests")));
         Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("results").GetProperty("digests").GetProperty("details").GetProperty("artifact").ValueKind);
         Assert.Empty(Directory.EnumerateFileSystemEntries(work.Combine("cache")));
@@ -85,6 +86,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal("", stderr);
         using var result = JsonDocument.Parse(File.ReadAllBytes(output));
         var digests = result.RootElement.GetProperty("results").GetProperty("digests");
+        ResultSchemas.AssertValid("digests", digests);
         AssertDigests(DigestsByPath(digests), prefix: "package/");
         var artifact = digests.GetProperty("details").GetProperty("artifact");
         Assert.Equal(name, artifact.GetProperty("path").GetString());

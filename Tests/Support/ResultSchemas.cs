@@ -1,0 +1,31 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Json.Schema;
+
+namespace Cucos.Orleans.Tests.Support;
+
+/// <summary>The published result schemas under <c>schemas/</c>, used to check real result documents.</summary>
+public static class ResultSchemas
+{
+    private static readonly ConcurrentDictionary<string, JsonSchema> Loaded = new(StringComparer.Ordinal);
+
+    /// <summary>Fails the test with every violation when <paramref name="document"/> does not match the task's schema.</summary>
+    public static void AssertValid(string taskName, JsonElement document)
+    {
+        var schema = Loaded.GetOrAdd(taskName, Load);
+        var result = schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (result.IsValid)
+            return;
+        var problems = (result.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
+        Assert.Fail($"the {taskName} result does not match schemas/{taskName}.schema.json:\n  " + string.Join("\n  ", problems));
+    }
+
+    private static JsonSchema Load(string taskName)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "schemas", taskName + ".schema.json");
+        Assert.True(File.Exists(path), $"no schema file for task '{taskName}': add schemas/{taskName}.schema.json");
+        return JsonSchema.FromText(File.ReadAllText(path));
+    }
+}
