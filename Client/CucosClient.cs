@@ -35,7 +35,8 @@ public sealed class CucosClient(IGrainFactory grains) : ICucosClient
             AnalysisSnapshot? snapshot;
             try
             {
-                snapshot = await analysis.WaitForChangeAsync(revision, PollWait).WaitAsync(cancellationToken);
+                // Without a progress listener only the end matters: the grain answers once, when the analysis finishes.
+                snapshot = await analysis.WaitForChangeAsync(progress is null ? long.MaxValue : revision, PollWait).WaitAsync(cancellationToken);
                 failingSince = null;
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not (ArgumentException or OperationCanceledException)

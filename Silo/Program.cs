@@ -43,7 +43,7 @@ try
                     cluster.ServiceId = settings.ServiceId;
                 })
                 .ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort)
-                .UseCucosPostgres(postgres);
+                .UseCucosPostgres(postgres, settings.StorageProvider);
         else
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)
                 .UseCucosInMemoryStorage();

@@ -1,4 +1,5 @@
 using System.Net;
+using Cucos.Orleans.Persistence;
 using Microsoft.Extensions.Configuration;
 
 namespace Cucos.Orleans.Silo;
@@ -16,7 +17,8 @@ public sealed record SiloSettings(
     string? PostgresConnection,
     bool MigrateOnStart,
     TimeSpan? ReminderMinimumPeriod,
-    string[] TaskAssemblies)
+    string[] TaskAssemblies,
+    PostgresStorageProvider StorageProvider)
 {
     public static SiloSettings From(IConfiguration configuration)
     {
@@ -34,8 +36,14 @@ public sealed record SiloSettings(
             string.IsNullOrWhiteSpace(connection) ? null : connection,
             Flag(section, "Postgres:Migrate"),
             Duration(section, "ReminderMinimumPeriod"),
-            (section["TaskAssemblies"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            (section["TaskAssemblies"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Provider(section, "StorageProvider"));
     }
+
+    private static PostgresStorageProvider Provider(IConfigurationSection section, string key) =>
+        section[key] is not { Length: > 0 } value ? PostgresStorageProvider.GroupCommit
+        : Enum.TryParse<PostgresStorageProvider>(value, ignoreCase: true, out var provider) && Enum.IsDefined(provider) ? provider
+        : throw new InvalidOperationException($"Cucos:{key} is '{value}': give GroupCommit (the default) or AdoNet.");
 
     private static string Text(IConfigurationSection section, string key, string fallback) =>
         string.IsNullOrWhiteSpace(section[key]) ? fallback : section[key]!;

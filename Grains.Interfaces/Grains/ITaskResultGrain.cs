@@ -6,10 +6,6 @@ namespace Cucos.Orleans.Grains;
 [Alias("cucos.ITaskResultGrain")]
 public interface ITaskResultGrain : IGrainWithStringKey
 {
-    /// <summary>Stores the document of <paramref name="attempt"/>; false, storing nothing, when a later attempt's is stored.</summary>
-    [Alias("Save")]
-    Task<bool> SaveAsync(int attempt, JsonElement document);
-
     /// <summary>The document, or null when the task stored none.</summary>
     [Alias("Get")]
     Task<JsonElement?> GetAsync();

@@ -4,6 +4,7 @@ using Cucos.Orleans.Messages;
 using Cucos.Orleans.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Hosting;
 
 namespace Cucos.Orleans.Grains.Analysis;
@@ -20,6 +21,12 @@ public sealed record AnalysisGrainState
 /// task is final. A reminder (the watchdog) keeps it alive across silo restarts until it finishes: it fires due
 /// retries and re-runs attempts whose worker was lost. Every step is idempotent, so a duplicated tick or report is harmless.
 /// </summary>
+/// <remarks>
+/// The grain is reentrant, but only the step pump changes the state: every change (start, report, wake-up) is queued,
+/// and the pump applies all queued changes together, persists once, then dispatches. Reports that arrive while a
+/// step is being stored therefore share the next write instead of costing one each.
+/// </remarks>
+[Reentrant]
 public sealed class AnalysisGrain(
     [PersistentState(StateNames.Analysis, StateNames.StorageProvider)] IPersistentState<AnalysisGrainState> state,
     AnalysisFlow flow,
@@ -33,9 +40,14 @@ public sealed class AnalysisGrain(
     private const string WakeReminder = "cucos-wake";
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
+    private readonly List<PendingChange> pending = [];
+    private bool pumping;
+    // Set when a write failed: this activation's memory is ahead of storage, so it takes no more changes.
+    private bool broken;
     private TaskCompletionSource changed = NewSignal();
     // True while a step has changed the state in memory but not yet persisted and published it.
     private bool stepping;
+    private IGrainReminder? reminder;
     private DateTimeOffset? reminderNextTick;
     private IGrainTimer? retryTimer;
     private DateTimeOffset? retryTimerDue;
@@ -50,37 +62,40 @@ public sealed class AnalysisGrain(
 
     public async Task<AnalysisSnapshot> StartAsync(AnalysisRequest request)
     {
-        if (Analysis is { } existing)
-            return existing;
-        var now = DateTimeOffset.UtcNow;
-        var analysis = flow.Create(AnalysisId, request, Path.Combine(options.Value.CacheRoot, AnalysisId), now);
-        state.State.Analysis = analysis;
-        logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
-        await StepAsync(analysis, now, changedAlready: true);
-        return analysis;
+        await ChangeAsync(now =>
+        {
+            if (Analysis is not null)
+                return false;
+            state.State.Analysis = flow.Create(AnalysisId, request, Path.Combine(options.Value.CacheRoot, AnalysisId), now);
+            logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
+            return true;
+        });
+        return Analysis!;
     }
 
-    public async Task ReportAsync(TaskReport report)
+    public Task ReportAsync(TaskReport report) => ChangeAsync(now =>
     {
         if (Analysis is not { } analysis)
         {
             logger.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
-            return;
+            return false;
         }
-        var now = DateTimeOffset.UtcNow;
-        if (!flow.ApplyReport(analysis, report, now))
-        {
-            logger.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
-            return;
-        }
-        await StepAsync(analysis, now, changedAlready: true);
-    }
+        if (flow.ApplyReport(analysis, report, now))
+            return true;
+        logger.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
+        return false;
+    });
 
-    public Task<AnalysisSnapshot?> GetAsync() => Task.FromResult(Analysis);
+    public async Task<AnalysisSnapshot?> GetAsync()
+    {
+        // Never hand out a step's state before it is persisted.
+        while (stepping)
+            await changed.Task;
+        return Analysis;
+    }
 
     public async Task<AnalysisSnapshot?> WaitForChangeAsync(long knownRevision, TimeSpan maxWait)
     {
-        // This call interleaves with the others, so it must not hand out a step's state before it is published.
         var deadline = DateTime.UtcNow + (maxWait > MaxWait ? MaxWait : maxWait);
         while (Analysis is { } analysis && (stepping || (analysis.Revision <= knownRevision && !analysis.IsFinished)))
         {
@@ -97,27 +112,75 @@ public sealed class AnalysisGrain(
                 break;
             }
         }
+        // A step in flight at the deadline is short: finish waiting for it rather than hand out its unstored state.
+        while (stepping)
+            await changed.Task;
         return Analysis;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (Analysis is not { } analysis || analysis.IsFinished)
+        if (Analysis is not { IsFinished: false })
         {
-            await StopReminderAsync();
+            if (!pumping)
+                await StopReminderAsync();
             return;
         }
-        await WakeAsync(analysis);
+        await WakeAsync();
     }
 
     private bool SiloIsDead(string silo) =>
         membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead;
 
-    private Task WakeAsync(AnalysisSnapshot analysis)
+    /// <summary>The watchdog's look: leases of lost attempts expire, due retries start.</summary>
+    private Task WakeAsync() => ChangeAsync(now => Analysis is { IsFinished: false } analysis && flow.ExpireLeases(analysis, now, SiloIsDead), wake: true);
+
+    /// <summary>Queues a change for the pump and returns once the step that applied it is persisted.</summary>
+    private Task ChangeAsync(Func<DateTimeOffset, bool> apply, bool wake = false)
     {
-        var now = DateTimeOffset.UtcNow;
-        var expired = flow.ExpireLeases(analysis, now, SiloIsDead);
-        return StepAsync(analysis, now, expired);
+        if (broken)
+            throw new InvalidOperationException($"analysis {AnalysisId}: this activation lost a write and is being replaced; try again.");
+        var change = new PendingChange(apply, wake);
+        pending.Add(change);
+        if (!pumping)
+            _ = PumpAsync();
+        return change.Done.Task;
+    }
+
+    /// <summary>Applies every queued change, persists once, publishes, dispatches; repeats while changes keep arriving.</summary>
+    private async Task PumpAsync()
+    {
+        pumping = true;
+        try
+        {
+            while (pending.Count > 0)
+            {
+                var batch = pending.ToArray();
+                pending.Clear();
+                try
+                {
+                    if (broken)
+                        throw new InvalidOperationException($"analysis {AnalysisId}: this activation lost a write and is being replaced; try again.");
+                    var now = DateTimeOffset.UtcNow;
+                    var changedState = false;
+                    foreach (var change in batch)
+                        changedState |= change.Apply(now);
+                    if (Analysis is { } analysis && (changedState || batch.Any(c => c.Wake)))
+                        await StepAsync(analysis, now, changedState);
+                    foreach (var change in batch)
+                        change.Done.TrySetResult();
+                }
+                catch (Exception exception)
+                {
+                    foreach (var change in batch)
+                        change.Done.TrySetException(exception);
+                }
+            }
+        }
+        finally
+        {
+            pumping = false;
+        }
     }
 
     /// <summary>
@@ -162,8 +225,16 @@ public sealed class AnalysisGrain(
             var changedRuns = undelivered.Count(u => flow.DispatchFailed(analysis, u.Run.Name, u.Run.Attempts, u.Error, failedAt));
             if (changedRuns > 0)
             {
-                analysis.Revision++;
-                await PersistAsync();
+                stepping = true;
+                try
+                {
+                    analysis.Revision++;
+                    await PersistAsync();
+                }
+                finally
+                {
+                    stepping = false;
+                }
                 Signal();
             }
         }
@@ -183,6 +254,7 @@ public sealed class AnalysisGrain(
         catch (Exception exception)
         {
             logger.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
+            broken = true;
             DeactivateOnIdle();
             throw;
         }
@@ -251,7 +323,7 @@ public sealed class AnalysisGrain(
             firstTick = now;
         if (reminderNextTick is null || firstTick < reminderNextTick || reminderNextTick < now)
         {
-            await this.RegisterOrUpdateReminder(WakeReminder, firstTick - now, WatchdogPeriod);
+            reminder = await this.RegisterOrUpdateReminder(WakeReminder, firstTick - now, WatchdogPeriod);
             reminderNextTick = firstTick;
         }
 
@@ -262,7 +334,7 @@ public sealed class AnalysisGrain(
             retryTimerDue = due;
             var delay = due - now;
             retryTimer = this.RegisterGrainTimer(
-                () => Analysis is { IsFinished: false } current ? WakeAsync(current) : Task.CompletedTask,
+                () => Analysis is { IsFinished: false } ? WakeAsync() : Task.CompletedTask,
                 new GrainTimerCreationOptions
                 {
                     DueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay + TimeSpan.FromMilliseconds(5),
@@ -273,9 +345,22 @@ public sealed class AnalysisGrain(
 
     private async Task StopReminderAsync()
     {
-        var reminder = await this.GetReminder(WakeReminder);
-        if (reminder is not null)
-            await this.UnregisterReminder(reminder);
+        // The handle this activation registered saves a read; an activation that did not register one looks it up.
+        var current = reminder ?? await this.GetReminder(WakeReminder);
+        if (current is not null)
+        {
+            try
+            {
+                await this.UnregisterReminder(current);
+            }
+            catch (Exception) when (reminder is not null)
+            {
+                // Changed since this activation registered it (a restarted silo re-registered it): look it up and retry.
+                if (await this.GetReminder(WakeReminder) is { } stored)
+                    await this.UnregisterReminder(stored);
+            }
+        }
+        reminder = null;
         reminderNextTick = null;
     }
 
@@ -287,4 +372,9 @@ public sealed class AnalysisGrain(
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record PendingChange(Func<DateTimeOffset, bool> Apply, bool Wake)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

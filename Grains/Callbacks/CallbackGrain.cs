@@ -4,36 +4,27 @@ using Orleans.Placement;
 
 namespace Cucos.Orleans.Grains.Callbacks;
 
-[GenerateSerializer, Alias("cucos.CallbackState")]
-public sealed record CallbackState
-{
-    /// <summary>The highest attempt started; an invocation for it or an earlier one is a duplicate.</summary>
-    [Id(0)] public int StartedAttempt { get; set; }
-    [Id(1)] public int Invocations { get; set; }
-}
-
 /// <summary>
-/// Runs a callback task once per attempt, however often the analysis asks: the started attempt is stored
-/// before the body runs, so a duplicate invocation (a retried call, a replayed reminder) is ignored.
+/// Runs a callback task once per attempt, however often it is asked. The analysis stores each callback attempt
+/// before invoking it and gives a lost one a new attempt number, so the same attempt can only come twice to this
+/// activation (a retried call); remembering the started attempt in memory is enough, and costs no write.
 /// </summary>
 [PreferLocalPlacement]
-public sealed class CallbackGrain(
-    [PersistentState(StateNames.Callback, StateNames.StorageProvider)] IPersistentState<CallbackState> state,
-    TaskExecutor executor,
-    ILocalSiloDetails silo)
-    : Grain, ICallbackGrain
+public sealed class CallbackGrain(TaskExecutor executor, ILocalSiloDetails silo) : Grain, ICallbackGrain
 {
-    public async Task<string> InvokeAsync(TaskInvocation invocation)
+    private int startedAttempt;
+    private int invocations;
+
+    public Task<string> InvokeAsync(TaskInvocation invocation)
     {
-        var here = silo.SiloAddress.ToParsableString();
-        if (invocation.Attempt <= state.State.StartedAttempt)
-            return here;
-        state.State.StartedAttempt = invocation.Attempt;
-        state.State.Invocations++;
-        await state.WriteStateAsync();
-        executor.Start(invocation);
-        return here;
+        if (invocation.Attempt > startedAttempt)
+        {
+            startedAttempt = invocation.Attempt;
+            invocations++;
+            executor.Start(invocation);
+        }
+        return Task.FromResult(silo.SiloAddress.ToParsableString());
     }
 
-    public Task<int> GetInvocationCountAsync() => Task.FromResult(state.State.Invocations);
+    public Task<int> GetInvocationCountAsync() => Task.FromResult(invocations);
 }

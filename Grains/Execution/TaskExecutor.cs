@@ -2,9 +2,11 @@ using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Grains.Results;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Cucos.Orleans.Grains.Execution;
 
@@ -18,6 +20,7 @@ public sealed class TaskExecutor : IDisposable
     private readonly IServiceProvider services;
     private readonly TaskRegistry registry;
     private readonly IGrainFactory grains;
+    private readonly IGrainStorage resultStorage;
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly CucosSiloOptions options;
@@ -32,6 +35,7 @@ public sealed class TaskExecutor : IDisposable
         this.services = services;
         this.registry = registry;
         this.grains = grains;
+        resultStorage = services.GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
         this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<TaskExecutor>();
         this.options = options.Value;
@@ -98,7 +102,7 @@ public sealed class TaskExecutor : IDisposable
             CachePath = invocation.CachePath,
             PackagePath = packagePath,
             ArtifactDirectory = artifactDirectory,
-            Results = new GrainTaskResultStore(grains, invocation.AnalysisId, options.ReportDeliveryTimeout),
+            Results = new StorageTaskResultStore(resultStorage, grains, invocation.AnalysisId, options.ReportDeliveryTimeout),
             AnalysisTasks = invocation.AnalysisTasks,
             Services = services,
             Logger = loggerFactory.CreateLogger("Cucos.Tasks." + invocation.TaskName),

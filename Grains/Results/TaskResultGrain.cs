@@ -10,21 +10,17 @@ public sealed record TaskResultState
     [Id(2)] public int Attempt { get; set; }
 }
 
-/// <summary>One task's result document in one analysis. Saving again overwrites: a retried task stores one result.</summary>
+/// <summary>
+/// Reads one task's result document in one analysis. Workers write the row directly through grain storage
+/// (<see cref="StorageTaskResultStore"/>), so every read goes to storage rather than to this activation's copy.
+/// </summary>
 public sealed class TaskResultGrain(
     [PersistentState(StateNames.TaskResult, StateNames.StorageProvider)] IPersistentState<TaskResultState> state)
     : Grain, ITaskResultGrain
 {
-    public async Task<bool> SaveAsync(int attempt, JsonElement document)
+    public async Task<JsonElement?> GetAsync()
     {
-        if (attempt < state.State.Attempt)
-            return false;
-        state.State.Attempt = attempt;
-        state.State.Document = document;
-        state.State.StoredAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
-        return true;
+        await state.ReadStateAsync();
+        return state.State.Document;
     }
-
-    public Task<JsonElement?> GetAsync() => Task.FromResult(state.State.Document);
 }

@@ -20,9 +20,10 @@ public sealed class PostgresCluster : IAsyncDisposable
     public InProcessTestCluster Cluster { get; }
     public ICucosClient Client => Cluster.Client.ServiceProvider.GetRequiredService<ICucosClient>();
 
-    public static async Task<PostgresCluster> StartAsync(string connectionString, string clusterId, string cacheRoot)
+    public static async Task<PostgresCluster> StartAsync(
+        string connectionString, string clusterId, string cacheRoot, PostgresStorageProvider storage = PostgresStorageProvider.GroupCommit)
     {
-        var builder = ClusterFixture.CreateBuilder(cacheRoot, silo => silo.UseCucosPostgresStorage(connectionString));
+        var builder = ClusterFixture.CreateBuilder(cacheRoot, silo => silo.UseCucosPostgresStorage(connectionString, storage));
         builder.Options.ClusterId = clusterId;
         builder.Options.ServiceId = "cucos-tests";
         var cluster = builder.Build();

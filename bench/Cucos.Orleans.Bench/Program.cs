@@ -75,8 +75,8 @@ await host.StopAsync();
 
 Console.WriteLine($"init -> {NoopFlow.Workers.Length} no-op tasks -> callback; {analyses} analyses, {concurrency} in flight; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
 Console.WriteLine();
-Console.WriteLine("| flow | analyses/s | p50 latency (ms) | p99 latency (ms) |");
-Console.WriteLine("|---|---:|---:|---:|");
+Console.WriteLine("| flow | analyses/s | p50 latency (ms) | p99 latency (ms) | CPU ms per analysis | KiB allocated per analysis |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 if (postgres is null)
     Console.WriteLine(cluster.Row("embedded cluster (grains, in-memory storage and reminders)"));
 else
@@ -127,6 +127,9 @@ static async Task<Figures> Measure(Func<int, Task<TimeSpan>> analysis, int count
 {
     var latencies = new TimeSpan[count];
     var next = -1;
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
+    var allocatedBefore = GC.GetTotalAllocatedBytes();
     var clock = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     {
@@ -134,8 +137,12 @@ static async Task<Figures> Measure(Func<int, Task<TimeSpan>> analysis, int count
             latencies[i] = await analysis(i);
     }));
     clock.Stop();
+    process.Refresh();
+    var cpu = process.TotalProcessorTime - cpuBefore;
+    var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
     Array.Sort(latencies);
-    return new Figures(count / clock.Elapsed.TotalSeconds, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))]);
+    return new Figures(count / clock.Elapsed.TotalSeconds, latencies[count / 2], latencies[Math.Min(count - 1, (int)(count * 0.99))],
+        cpu.TotalMilliseconds / count, allocated / 1024.0 / count);
 }
 
 int Option(string name, int fallback)
@@ -150,10 +157,11 @@ internal static partial class Program
     private const string PlainPayload = """{"Attempt":1,"Document":{"status":"success","summary":{"task":"w1"},"details":null,"schema":{"name":"w1","version":"1.0.0"},"_release":"bench:pkg:1.0.0","_audit":{"analysis_id":"0123456789abcdef0123456789abcdef","started_at":"2026-11-30T00:00:00+00:00","ended_at":"2026-11-30T00:00:00+00:00","version":"1.0.0","attempt":1}},"StoredAt":"2026-11-30T00:00:00+00:00"}""";
 }
 
-internal sealed record Figures(double PerSecond, TimeSpan P50, TimeSpan P99)
+// CPU time is this process' (user and kernel, all threads) per analysis: steadier than throughput on a shared machine.
+internal sealed record Figures(double PerSecond, TimeSpan P50, TimeSpan P99, double CpuMsPerAnalysis, double AllocatedKiBPerAnalysis)
 {
     public string Row(string name) => string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {PerSecond:0} | {P50.TotalMilliseconds:0.0} | {P99.TotalMilliseconds:0.0} |");
+        $"| {name} | {PerSecond:0} | {P50.TotalMilliseconds:0.0} | {P99.TotalMilliseconds:0.0} | {CpuMsPerAnalysis:0.00} | {AllocatedKiBPerAnalysis:0} |");
 }
 
 internal sealed class TempFolder : IDisposable
