@@ -126,7 +126,7 @@ public sealed class CliTests : IDisposable
         var (exit, stdout, _) = await Run("workers");
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"digests\s+1\.0\.0\s+child of init\s+md5, sha1 and sha256", stdout);
+        Assert.Matches(@"digests\s+1\.1\.0\s+child of init\s+md5, sha1, sha256 and ssdeep", stdout);
         Assert.Matches(@"init\s+1\.0\.0\s+root", stdout);
         Assert.Matches(@"finalize\s+1\.0\.0\s+callback of init", stdout);
     }
