@@ -133,6 +133,47 @@ public sealed partial class SsdeepTests : IDisposable
     [GeneratedRegex(@"^sigs\.txt:(?<a>\S+) matches sigs\.txt:(?<b>\S+) \((?<score>\d+)\)$", RegexOptions.Multiline)]
     private static partial Regex ReferenceScore();
 
+    [Fact]
+    public async Task Cli_compare_prints_ssdeeps_score_and_worker_prints_its_signatures()
+    {
+        var files = SsdeepCorpus.SimilarityPairs().Where(p => p.Name.StartsWith("text-", StringComparison.Ordinal)).ToDictionary(p => p.Name, p => p.Content);
+        Fixtures.WriteTree(work.Path, files);
+        var reference = ReferenceHashes(work.Path);
+
+        var (exit, stdout, stderr) = await RunCli("worker", "digests", work.Path);
+        Assert.True(exit == 0, stderr);
+        using var document = System.Text.Json.JsonDocument.Parse(stdout);
+        ResultSchemas.AssertValid("digests", document.RootElement);
+        foreach (var file in document.RootElement.GetProperty("details").GetProperty("files").EnumerateArray())
+            Assert.Equal(reference[file.GetProperty("path").GetString()!], file.GetProperty("ssdeep").GetString());
+
+        var scores = ReferenceTool.Run("ssdeep", "ssdeep", work.Path, "-a", "-d", "text-base", "text-inserted", "text-unrelated");
+        foreach (var other in new[] { "text-inserted", "text-unrelated" })
+        {
+            var expected = Regex.Match(scores, $@"/{other} matches \S*/text-base \((\d+)\)$", RegexOptions.Multiline).Groups[1].Value;
+            Assert.NotEqual("", expected);
+            var compare = await RunCli("ssdeep-compare", reference["text-base"], reference[other]);
+            Assert.Equal((0, expected), (compare.Exit, compare.Out.Trim()));
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "ssdeep-compare", "3:abc:def" }, "ssdeep-compare needs two signatures")]
+    [InlineData(new[] { "ssdeep-compare", "3:abc:def", "d41d8cd98f00b204e9800998ecf8427e" }, "'d41d8cd98f00b204e9800998ecf8427e' (second) is not an ssdeep signature: expected BLOCKSIZE:PART:PART")]
+    public async Task Cli_compare_explains_bad_input(string[] args, string expected)
+    {
+        var (exit, stdout, stderr) = await RunCli(args);
+        Assert.Equal((2, ""), (exit, stdout));
+        Assert.Contains(expected, stderr);
+    }
+
+    private static async Task<(int Exit, string Out, string Err)> RunCli(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var exit = await Cucos.Orleans.Cli.CucosCli.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("abc")]
