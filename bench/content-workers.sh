@@ -10,7 +10,7 @@
 # Figures go to docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tree=${1:-$(dirname "$(command -v dotnet)")/shared}
+tree=${1:-$(dirname "$(readlink -f "$(command -v dotnet)")")/shared}
 tree=$(readlink -f "$tree")
 rounds=${2:-3}
 binwalk_mb=${3:-10}
@@ -52,13 +52,14 @@ binwalk_scan() { xargs -0 binwalk -B -q < "$work/sub"; }
 echo "tree: $tree ($(tr -cd '\0' < "$work/all" | wc -c) files, $tree_bytes bytes); binwalk subset: $(tr -cd '\0' < "$work/sub" | wc -c) files, $sub_bytes bytes; $(nproc) cores"
 printf '%-6s %-48s %9s %9s\n' round run seconds MB/s
 for round in $(seq 1 "$rounds"); do
-  for run in digests chain sha256 binary_data binwalk; do
+  for run in digests chain sha256 binary_data binwalk binary_data_tree; do
     case $run in
       digests)     t=$(seconds "$cucos" worker digests "$tree" --output "$work/digests.json"); b=$tree_bytes; name="cucos worker digests (md5+sha1+sha256+ssdeep)" ;;
       chain)       t=$(seconds chain); b=$tree_bytes; name="md5sum; sha1sum; sha256sum; ssdeep" ;;
       sha256)      t=$(seconds sha256_only); b=$tree_bytes; name="sha256sum alone" ;;
       binary_data) t=$(seconds "$cucos" worker binary_data "$work/subset" --output "$work/binary.json"); b=$sub_bytes; name="cucos worker binary_data (subset)" ;;
       binwalk)     t=$(seconds binwalk_scan); b=$sub_bytes; name="binwalk -B (subset)" ;;
+      binary_data_tree) t=$(seconds "$cucos" worker binary_data "$tree" --output "$work/binary.json"); b=$tree_bytes; name="cucos worker binary_data (whole tree)" ;;
     esac
     printf '%-6s %-48s %9s %9.1f\n' "$round" "$name" "$t" "$(awk -v b="$b" -v t="$t" 'BEGIN { print b / 1e6 / t }')"
   done

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Cucos.Orleans.Workers.Digests;
@@ -31,10 +33,9 @@ public sealed class FuzzyHasher
     private readonly int blockSizeLimit;
     private long length;
 
-    // Rolling hash over the last seven bytes.
-    private readonly byte[] window = new byte[RollingWindow];
+    // Rolling hash over the last seven bytes (kept in the low 56 bits of rollWindow).
     private uint rollSum, rollWeighted, rollShifted;
-    private int windowIndex;
+    private ulong rollWindow;
 
     // One signature per block size, those from 'first' to 'end' (exclusive) are live.
     private int first, end = 1;
@@ -67,27 +68,34 @@ public sealed class FuzzyHasher
     public void Append(ReadOnlySpan<byte> data)
     {
         length += data.Length;
-        var table = NextPieceHash;
+        // The hot loop: state in locals, arrays through refs (indices are bounded by construction: 6-bit hashes, i < 31).
+        ref var table = ref MemoryMarshal.GetArrayDataReference(NextPieceHash);
+        ref var piece = ref MemoryMarshal.GetArrayDataReference(pieceHash);
+        ref var half = ref MemoryMarshal.GetArrayDataReference(halfPieceHash);
+        var (sum, weighted, shifted, window) = (rollSum, rollWeighted, rollShifted, rollWindow);
         foreach (var c in data)
         {
-            rollWeighted += RollingWindow * (uint)c - rollSum;
-            rollSum += (uint)c - window[windowIndex];
-            window[windowIndex] = c;
-            windowIndex = windowIndex == RollingWindow - 1 ? 0 : windowIndex + 1;
-            rollShifted = (rollShifted << 5) ^ c;
-            var roll = rollSum + rollWeighted + rollShifted;
+            // The window holds the last seven bytes, newest lowest; the one leaving is seven steps old.
+            weighted += RollingWindow * (uint)c - sum;
+            sum += c - (uint)(window >> 48);
+            window = ((window << 8) | c) & 0x00FF_FFFF_FFFF_FFFF;
+            shifted = (shifted << 5) ^ c;
+            var roll = sum + weighted + shifted;
 
             for (var i = first; i < end; i++)
             {
-                pieceHash[i] = table[(pieceHash[i] << 8) | c];
-                halfPieceHash[i] = table[(halfPieceHash[i] << 8) | c];
+                ref var h = ref Unsafe.Add(ref piece, i);
+                h = Unsafe.Add(ref table, (h << 8) | c);
+                ref var hh = ref Unsafe.Add(ref half, i);
+                hh = Unsafe.Add(ref table, (hh << 8) | c);
             }
             if (trackLastHash)
-                lastHash = table[(lastHash << 8) | c];
+                lastHash = NextPieceHash[(lastHash << 8) | c];
 
             if (roll % MinBlockSize == MinBlockSize - 1)
                 Cut(roll);
         }
+        (rollSum, rollWeighted, rollShifted, rollWindow) = (sum, weighted, shifted, window);
     }
 
     /// <summary>Closes every block size whose boundary the rolling value marks (a boundary of 2b is one of b too).</summary>
