@@ -13,6 +13,7 @@ public static class CucosCli
           cucos worker TASK PATH [--output FILE] ...             run one task on a folder, no cluster
           cucos workers                                          list the registered tasks
           cucos migrate [--postgres CONNECTION]                  create or upgrade the PostgreSQL schema
+          cucos ssdeep-compare SIGNATURE SIGNATURE               similarity (0-100) of two ssdeep signatures
 
         'cucos COMMAND --help' describes a command.
         """;
@@ -31,6 +32,7 @@ public static class CucosCli
             "worker" => WorkerCommand.Help,
             "workers" => WorkersCommand.Help,
             "migrate" => MigrateCommand.Help,
+            "ssdeep-compare" => SsdeepCompareCommand.Help,
             _ => null,
         };
         if (help is null)
@@ -51,6 +53,7 @@ public static class CucosCli
                 "analyze" => await AnalyzeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
                 "worker" => await WorkerCommand.RunAsync(rest, stdout, stderr, cancellationToken),
                 "migrate" => await MigrateCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+                "ssdeep-compare" => SsdeepCompareCommand.Run(rest, stdout),
                 _ => WorkersCommand.Run(rest, stdout),
             };
         }

@@ -1,4 +1,5 @@
 using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.BinaryData;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
@@ -16,6 +17,7 @@ public static class BuiltInTasks
         return services
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()
+            .AddCucosTask<BinaryDataTask>()
             .AddCucosTask<FinalizeTask>();
     }
 }

@@ -55,10 +55,12 @@ public sealed class CliTests : IDisposable
         Assert.Contains(": succeeded in", stdout);
         Assert.Matches(@"digests\s+succeeded\s+1", stdout);
         Assert.Contains("files=4", stdout);
+        Assert.Matches(@"binary_data\s+succeeded\s+1\s+[\d.]+ s\s+files=4 hits=0 files_with_hits=0 high_entropy_files=1", stdout); // the random blob
         Assert.Matches(@"\[\s*\d+\.\d\ds\] digests\s+running\s+attempt 1", stderr); // progress while it runs
         using var result = JsonDocument.Parse(File.ReadAllBytes(output));
         Assert.Equal("succeeded", result.RootElement.GetProperty("analysis").GetProperty("status").GetString());
         ResultSchemas.AssertValid("digests", result.RootElement.GetProperty("results").GetProperty("digests"));
+        ResultSchemas.AssertValid("binary_data", result.RootElement.GetProperty("results").GetProperty("binary_data"));
         AssertDigests(DigestsByPath(result.RootElement.GetProperty("results").GetProperty("digests")));
         Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("results").GetProperty("digests").GetProperty("details").GetProperty("artifact").ValueKind);
         Assert.Empty(Directory.EnumerateFileSystemEntries(work.Combine("cache")));
@@ -126,7 +128,7 @@ public sealed class CliTests : IDisposable
         var (exit, stdout, _) = await Run("workers");
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"digests\s+1\.0\.0\s+child of init\s+md5, sha1 and sha256", stdout);
+        Assert.Matches(@"digests\s+1\.1\.0\s+child of init\s+md5, sha1, sha256 and ssdeep", stdout);
         Assert.Matches(@"init\s+1\.0\.0\s+root", stdout);
         Assert.Matches(@"finalize\s+1\.0\.0\s+callback of init", stdout);
     }
@@ -167,7 +169,7 @@ public sealed class CliTests : IDisposable
     {
         var worker = await Run("worker", "no-such-task", PackageDirectory());
         Assert.Equal(2, worker.Exit);
-        Assert.Contains("no task named 'no-such-task'. Known tasks: digests, finalize, init", worker.Err);
+        Assert.Contains("no task named 'no-such-task'. Known tasks: binary_data, digests, finalize, init", worker.Err);
 
         var analyze = await Run("analyze", PackageDirectory(), "--tasks", "digests,no-such-task");
         Assert.Equal(2, analyze.Exit);

@@ -2,11 +2,12 @@ using Cucos.Orleans.Sdk;
 
 namespace Cucos.Orleans.Workers.Digests;
 
-/// <summary>md5, sha1 and sha256 of every file of the package and of the original artifact.</summary>
+/// <summary>md5, sha1, sha256 and ssdeep of every file of the package and of the original artifact.</summary>
 public sealed class DigestsTask : BaseTask
 {
     public override string Name => "digests";
-    public override string Description => "md5, sha1 and sha256 of every file and of the original artifact.";
+    public override string Description => "md5, sha1, sha256 and ssdeep of every file and of the original artifact.";
+    public override string Version => "1.1.0";
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {

@@ -4,13 +4,13 @@ using System.Security.Cryptography;
 namespace Cucos.Orleans.Workers.Digests;
 
 /// <summary>The digests of one file.</summary>
-public sealed record FileDigest(string Path, long Size, string Md5, string Sha1, string Sha256);
+public sealed record FileDigest(string Path, long Size, string Md5, string Sha1, string Sha256, string Ssdeep);
 
 public static class FileDigests
 {
     private const int BufferSize = 128 * 1024;
 
-    /// <summary>md5, sha1 and sha256 of a file, read once, streaming.</summary>
+    /// <summary>md5, sha1, sha256 and ssdeep of a file, read once, streaming.</summary>
     public static async Task<FileDigest> ComputeAsync(string fullPath, string reportedPath, CancellationToken cancellationToken)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -18,9 +18,11 @@ public static class FileDigests
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long size = 0;
+        FuzzyHasher fuzzy;
         try
         {
             await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            fuzzy = new FuzzyHasher(stream.Length);
             int read;
             while ((read = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken).ConfigureAwait(false)) > 0)
             {
@@ -28,6 +30,7 @@ public static class FileDigests
                 md5.AppendData(chunk);
                 sha1.AppendData(chunk);
                 sha256.AppendData(chunk);
+                fuzzy.Append(chunk);
                 size += read;
             }
         }
@@ -35,7 +38,7 @@ public static class FileDigests
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return new FileDigest(reportedPath, size, Hex(md5), Hex(sha1), Hex(sha256));
+        return new FileDigest(reportedPath, size, Hex(md5), Hex(sha1), Hex(sha256), fuzzy.Finish());
     }
 
     private static string Hex(IncrementalHash hash) => Convert.ToHexStringLower(hash.GetHashAndReset());

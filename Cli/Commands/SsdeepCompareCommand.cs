@@ -1,0 +1,30 @@
+using Cucos.Orleans.Workers.Digests;
+
+namespace Cucos.Orleans.Cli.Commands;
+
+/// <summary><c>cucos ssdeep-compare</c>: the 0-100 similarity of two ssdeep signatures, as <c>ssdeep -a</c> scores them.</summary>
+public static class SsdeepCompareCommand
+{
+    public const string Help = """
+        usage: cucos ssdeep-compare SIGNATURE SIGNATURE
+
+        Prints the similarity (0-100) of two ssdeep signatures such as the digests worker's "ssdeep" values
+        (BLOCKSIZE:PART:PART). 100 is identical, 0 unrelated or of block sizes too far apart to compare.
+        """;
+
+    public static int Run(string[] args, TextWriter stdout)
+    {
+        var line = new CommandLine("ssdeep-compare", args, [], []);
+        if (line.Positionals.Count != 2)
+            throw new UsageException("ssdeep-compare needs two signatures. See 'cucos ssdeep-compare --help'.");
+        try
+        {
+            stdout.WriteLine(FuzzyHashComparer.Compare(line.Positionals[0], line.Positionals[1]));
+            return 0;
+        }
+        catch (FormatException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Cucos.Orleans.Sdk;
+
+namespace Cucos.Orleans.Workers.BinaryData;
+
+/// <summary>Embedded content by signature (archives, executables, images, keys, firmware...) and entropy, for every file.</summary>
+public sealed class BinaryDataTask : BaseTask
+{
+    public override string Name => "binary_data";
+    public override string Description => "Embedded archives, executables, images, certificates, keys and firmware by signature; entropy per file.";
+
+    public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(context.PackagePath))
+            throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
+
+        var files = await ScanTreeAsync(context.PackagePath, SignatureSet.Default, cancellationToken).ConfigureAwait(false);
+        var hits = files.SelectMany(f => f.Hits).ToList();
+        var found = hits.GroupBy(h => h.Type).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}:{g.Count()}");
+        return TaskResult.Success(
+            new
+            {
+                files = files.Length,
+                hits = hits.Count,
+                files_with_hits = files.Count(f => f.Hits.Count > 0),
+                high_entropy_files = files.Count(f => f.HighEntropyRegions.Count > 0),
+                found = string.Join(' ', found),
+                unreadable = files.Count(f => f.Error is not null),
+            },
+            new { signatures = SignatureSet.Default.All.Count, high_entropy_threshold = EntropyMeter.HighEntropy, files });
+    }
+
+    /// <summary>The scan of every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
+    public static async Task<BinaryFileReport[]> ScanTreeAsync(string root, SignatureSet signatures, CancellationToken cancellationToken)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+        var paths = Directory.EnumerateFiles(root, "*", options).ToArray();
+        var scanner = new SignatureScanner(signatures);
+        var reports = new BinaryFileReport[paths.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, paths.Length),
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, ct) =>
+            {
+                var relative = Path.GetRelativePath(root, paths[i]).Replace('\\', '/');
+                try
+                {
+                    reports[i] = await scanner.ScanAsync(paths[i], relative, ct).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    // One unreadable file is an entry in the result, not a failed analysis.
+                    reports[i] = new BinaryFileReport(relative, 0, 0, [], false, [], $"could not be read: {exception.Message}");
+                }
+            }).ConfigureAwait(false);
+        Array.Sort(reports, (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return reports;
+    }
+}
