@@ -69,6 +69,7 @@ async Task<TimeSpan> InProcessAnalysis(int i)
 await Measure(ClusterAnalysis, warmup, concurrency);
 await Measure(InProcessAnalysis, warmup, concurrency);
 var writesBefore = postgres is null ? 0 : await StoredWritesAsync(postgres);
+var transactionsBefore = postgres is null ? 0 : await NextTransactionIdAsync(postgres);
 var cluster = await Measure(ClusterAnalysis, analyses, concurrency);
 var baseline = await Measure(InProcessAnalysis, analyses, concurrency);
 await host.StopAsync();
@@ -83,6 +84,8 @@ else
 {
     // The writes the cluster made per analysis (state versions plus a reminder registration and removal),
     // then the same number of plain single-row jsonb upserts through Npgsql: the floor for persisting them.
+    // Write transactions, from the transaction ids PostgreSQL handed out (read-only ones take none).
+    var transactionsPerAnalysis = (await NextTransactionIdAsync(postgres) - transactionsBefore) / (double)analyses;
     var writesPerAnalysis = (int)Math.Round((await StoredWritesAsync(postgres) - writesBefore) / (double)analyses) + 2;
     await using (var connection = new NpgsqlConnection(postgres))
     {
@@ -91,7 +94,8 @@ else
         await create.ExecuteNonQueryAsync();
     }
     var plain = await Measure(i => PlainWritesAsync(postgres, i, writesPerAnalysis), analyses, concurrency);
-    Console.WriteLine(cluster.Row($"embedded cluster, state and reminders in PostgreSQL ({writesPerAnalysis} writes per analysis)"));
+    Console.WriteLine(cluster.Row(string.Create(CultureInfo.InvariantCulture,
+        $"embedded cluster, state and reminders in PostgreSQL ({writesPerAnalysis} writes in {transactionsPerAnalysis:0.00} transactions per analysis)")));
     Console.WriteLine(plain.Row($"{writesPerAnalysis} plain Npgsql jsonb upserts per analysis (the floor for persisting them)"));
 }
 Console.WriteLine(baseline.Row("in-process Task.WhenAll, same tasks and lifecycle (the limit)"));
@@ -102,6 +106,14 @@ static async Task<long> StoredWritesAsync(string connectionString)
     await using var connection = new NpgsqlConnection(connectionString);
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand("SELECT coalesce(sum(version), 0) FROM cucos_grain_state", connection);
+    return Convert.ToInt64(await command.ExecuteScalarAsync());
+}
+
+static async Task<long> NextTransactionIdAsync(string connectionString)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", connection);
     return Convert.ToInt64(await command.ExecuteScalarAsync());
 }
 
