@@ -2,6 +2,7 @@ using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
+using Cucos.Orleans.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,10 +10,11 @@ namespace Cucos.Orleans.Workers;
 
 public static class BuiltInTasks
 {
-    /// <summary>Registers init, the analysis workers of the default flow, and finalize.</summary>
+    /// <summary>Registers init, the analysis workers of the default flow, finalize, and the package registries init fetches from.</summary>
     public static IServiceCollection AddCucosBuiltInTasks(this IServiceCollection services)
     {
         services.TryAddSingleton(new ArchiveLimits());
+        services.AddCucosRegistries();
         return services
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()

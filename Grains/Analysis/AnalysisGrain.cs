@@ -1,6 +1,7 @@
 using Cucos.Orleans.Grains.Flow;
 using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -53,7 +54,7 @@ public sealed class AnalysisGrain(
         if (Analysis is { } existing)
             return existing;
         var now = DateTimeOffset.UtcNow;
-        var analysis = flow.Create(AnalysisId, request, Path.Combine(options.Value.CacheRoot, AnalysisId), now);
+        var analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
         state.State.Analysis = analysis;
         logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
         await StepAsync(analysis, now, changedAlready: true);
@@ -227,8 +228,7 @@ public sealed class AnalysisGrain(
             {
                 try
                 {
-                    if (Directory.Exists(cachePath))
-                        Directory.Delete(cachePath, recursive: true);
+                    TaskContext.DeleteCache(cachePath, options.Value.CacheRoot);
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
