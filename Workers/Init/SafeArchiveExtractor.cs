@@ -41,7 +41,8 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         }
         catch (Exception exception) when (IsUnreadable(exception))
         {
-            throw new ArchiveRefusedException(archivePath, $"it is not a readable {format.Describe()} archive ({exception.Message}).", exception);
+            throw new ArchiveRefusedException(archivePath,
+                exception is WrongSignatureException ? exception.Message : $"it is not a readable {format.Describe()} archive ({exception.Message}).", exception);
         }
         return new ExtractionReport(totals.Files, totals.Directories, totals.Bytes, totals.NestedArchives, totals.Skipped, totals.Metadata);
     }
@@ -61,7 +62,7 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
             ExtractGem(level, file, cancellationToken);
         else
         {
-            using var stream = Decompress(level, file, format);
+            using var stream = Decompress(file, format);
             ExtractTar(level, stream, cancellationToken);
         }
     }
@@ -73,14 +74,17 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         [ArchiveFormat.TarXz] = ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz"),
     };
 
+    /// <summary>Unreadable, like any corrupt archive: refuses the outer archive, only skips a nested one.</summary>
+    private sealed class WrongSignatureException(string message) : FormatException(message);
+
     /// <summary>The tar stream inside <paramref name="file"/>, after checking the compressor's signature.</summary>
-    private static Stream Decompress(Level level, Stream file, ArchiveFormat format)
+    private static Stream Decompress(Stream file, ArchiveFormat format)
     {
         if (!Signatures.TryGetValue(format, out var expected))
             return file;
         Span<byte> head = stackalloc byte[expected.Signature.Length];
         if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !head.SequenceEqual(expected.Signature))
-            level.Refuse($"it is not {expected.Name}-compressed: the file does not start with the {expected.Name} signature.");
+            throw new WrongSignatureException($"it is not {expected.Name}-compressed: the file does not start with the {expected.Name} signature.");
         file.Position = 0;
         return format switch
         {
@@ -336,11 +340,6 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         {
             if (part.Any(char.IsControl))
                 Refuse($"entry '{Show(entryName)}' has a control character in its name, which is not a valid file name.");
-            for (var i = 0; i < part.Length; i++)
-                if (char.IsHighSurrogate(part[i]) && i + 1 < part.Length && char.IsLowSurrogate(part[i + 1]))
-                    i++;
-                else if (char.IsSurrogate(part[i]))
-                    Refuse($"entry '{Show(entryName)}' has a name that is not valid Unicode, which is not a valid file name.");
             if (Encoding.UTF8.GetByteCount(part) > MaxNameBytes)
                 Refuse($"entry '{Show(entryName)}' has a name longer than {MaxNameBytes} bytes, more than the file system accepts.");
         }
