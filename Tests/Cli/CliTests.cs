@@ -127,7 +127,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Matches(@"digests\s+1\.0\.0\s+child of init\s+md5, sha1 and sha256", stdout);
-        Assert.Matches(@"init\s+1\.0\.0\s+root", stdout);
+        Assert.Matches(@"init\s+1\.1\.0\s+root", stdout);
         Assert.Matches(@"finalize\s+1\.0\.0\s+callback of init", stdout);
     }
 
