@@ -78,6 +78,21 @@ public sealed class NuGetRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_source_that_serves_no_nuspec_gets_the_one_inside_the_package()
+    {
+        ServeSource(server, "mirror", ["1.0.0"], nupkg);
+        server.Map("/mirror/flat/fixture.lib/1.0.0/fixture.lib.nuspec", new Reply(404, []));
+        var registry = Registry($"""<add key="mirror" value="{server.Url("/mirror/index.json")}" />""");
+
+        var fetched = await registry.FetchAsync("Fixture.Lib", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        var nuspec = Assert.Single(fetched.Metadata);
+        Assert.Equal("fixture.lib.nuspec", nuspec.FileName);
+        Assert.EndsWith(".nupkg#Fixture.Lib.nuspec", nuspec.Url);
+        Assert.Contains("<id>Fixture.Lib</id>", File.ReadAllText(nuspec.Path));
+    }
+
+    [Fact]
     public async Task The_first_source_that_has_the_version_serves_it()
     {
         ServeSource(server, "empty", []);

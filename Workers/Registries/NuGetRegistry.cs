@@ -47,10 +47,38 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
         Exception NotFound() => new PackageNotFoundException(Ecosystem, name, version, registry);
         var nupkg = await http.DownloadAsync("nupkg", new Uri(folder, $"{id}.{normalized}.nupkg"), auth, artifactDirectory,
             $"{id}.{normalized}.nupkg", NotFound, cancellationToken).ConfigureAwait(false);
-        var nuspec = await http.DownloadAsync("nuspec", new Uri(folder, $"{id}.nuspec"), auth, metadataDirectory,
-            $"{id}.nuspec", NotFound, cancellationToken).ConfigureAwait(false);
+        DownloadedFile nuspec;
+        try
+        {
+            nuspec = await http.DownloadAsync("nuspec", new Uri(folder, $"{id}.nuspec"), auth, metadataDirectory,
+                $"{id}.nuspec", () => new NuspecNotServed(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NuspecNotServed)
+        {
+            nuspec = await NuspecFromPackageAsync(nupkg, metadataDirectory, registry, cancellationToken).ConfigureAwait(false);
+        }
         return new FetchedPackage(registry, nupkg, [nuspec]);
     }
+
+    /// <summary>A mirror may serve only the .nupkg; its nuspec is inside it too.</summary>
+    private sealed class NuspecNotServed : Exception;
+
+    private static async Task<DownloadedFile> NuspecFromPackageAsync(DownloadedFile nupkg, string metadataDirectory, string registry, CancellationToken cancellationToken)
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(nupkg.Path);
+        var entry = zip.Entries.FirstOrDefault(e => !e.FullName.Contains('/') && e.FullName.EndsWith(".nuspec", StringComparison.OrdinalIgnoreCase))
+            ?? throw new RegistryException($"{nupkg.FileName} from {registry} has no .nuspec at its root: it is not a valid package.");
+        if (entry.Length > MaxNuspecBytes)
+            throw new RegistryException($"the nuspec of {nupkg.FileName} from {registry} is larger than {MaxNuspecBytes} bytes: it is not a valid package.");
+        Directory.CreateDirectory(metadataDirectory);
+        var fileName = Path.GetFileName(entry.FullName).ToLowerInvariant();
+        var path = Path.Combine(metadataDirectory, fileName);
+        await using var data = entry.Open();
+        var digests = await ArtifactDigests.CopyAsync(data, path, cancellationToken).ConfigureAwait(false);
+        return new DownloadedFile("nuspec", fileName, path, $"{nupkg.Url}#{entry.FullName}", digests, null);
+    }
+
+    private const long MaxNuspecBytes = 16L * 1024 * 1024;
 
     /// <summary>The first source whose flat container lists the package (and <paramref name="version"/>, when given).</summary>
     private async Task<(PackageSource Source, IReadOnlyList<string> Versions, Uri BaseAddress)> FindAsync(
