@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using System.Text;
 using Cucos.Orleans.Tests.Support;
 using Cucos.Orleans.Workers.Init;
+using Microsoft.Extensions.Configuration;
 
 namespace Cucos.Orleans.Tests.Archives;
 
@@ -198,6 +199,25 @@ public sealed class ArchiveFormatTests : IDisposable
         var archive = work.Combine("long.tar");
         ArchiveBuilder.Tar(archive, gzip: false, w => w.AddFile("package/" + new string('a', 256), "x"u8.ToArray()));
         Assert.Contains("longer than 255 bytes", Refused(archive));
+    }
+
+    [Fact]
+    public void Limits_come_from_the_Cucos_Archives_settings()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Cucos:Archives:MaxEntries"] = "12",
+            ["Cucos:Archives:MaxNestingDepth"] = "1",
+            ["Cucos:Archives:MaxCompressionRatio"] = "50.5",
+        }).Build();
+
+        var limits = ArchiveLimits.From(configuration);
+
+        Assert.Equal(new ArchiveLimits { MaxEntries = 12, MaxNestingDepth = 1, MaxCompressionRatio = 50.5 }, limits);
+        Assert.Contains("nested 2 deep, past the limit of 1", Refused(Nested(2), limits));
+        var bad = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Cucos:Archives:MaxEntries"] = "lots" }).Build();
+        Assert.Contains("Cucos:Archives:MaxEntries is 'lots', which is not a number", Assert.Throws<InvalidOperationException>(() => (object)ArchiveLimits.From(bad)).Message);
     }
 
     public void Dispose() => work.Dispose();

@@ -5,7 +5,7 @@ using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
 
 namespace Cucos.Orleans.Tests.Registries;
 
-/// <summary>Maven, RubyGems, crates.io and the Go module proxy, each in its own protocol against a loopback server.</summary>
+/// <summary>Maven, RubyGems, the Rust crates registry and the Go module proxy, each in its own protocol against a loopback server.</summary>
 public sealed class OtherRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-registries");

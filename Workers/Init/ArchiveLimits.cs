@@ -1,8 +1,36 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
 namespace Cucos.Orleans.Workers.Init;
 
-/// <summary>Bounds on what an untrusted archive may unpack to.</summary>
+/// <summary>Bounds on what an untrusted archive may unpack to; set in the configuration section <c>Cucos:Archives</c>.</summary>
 public sealed record ArchiveLimits
 {
+    public const string Section = "Cucos:Archives";
+
+    /// <summary>The defaults, with every setting of <see cref="Section"/> applied; a value that is not a number is a clear error.</summary>
+    public static ArchiveLimits From(IConfiguration? configuration)
+    {
+        var section = configuration?.GetSection(Section);
+        T Read<T>(string key, T fallback) where T : IParsable<T>
+        {
+            if (section?[key] is not { } text)
+                return fallback;
+            return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new InvalidOperationException($"{Section}:{key} is '{text}', which is not a number: set it to a plain number, such as {fallback}.");
+        }
+        var defaults = new ArchiveLimits();
+        return new ArchiveLimits
+        {
+            MaxEntries = Read(nameof(MaxEntries), defaults.MaxEntries),
+            MaxTotalBytes = Read(nameof(MaxTotalBytes), defaults.MaxTotalBytes),
+            MaxCompressionRatio = Read(nameof(MaxCompressionRatio), defaults.MaxCompressionRatio),
+            RatioCheckThresholdBytes = Read(nameof(RatioCheckThresholdBytes), defaults.RatioCheckThresholdBytes),
+            MaxNestingDepth = Read(nameof(MaxNestingDepth), defaults.MaxNestingDepth),
+        };
+    }
+
     /// <summary>Entries in all, those of nested archives included.</summary>
     public int MaxEntries { get; init; } = 100_000;
     public long MaxTotalBytes { get; init; } = 4L * 1024 * 1024 * 1024;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Cucos.Orleans.Workers.Registries;
 
 /// <summary>
-/// crates.io's web API at the configured base URL (<c>Cucos:Registries:crates</c>): <c>api/v1/crates/NAME</c>
+/// The Rust crates registry's web API at the configured base URL (<c>Cucos:Registries:crates</c>): <c>api/v1/crates/NAME</c>
 /// lists the versions with their sha256 checksum; <c>api/v1/crates/NAME/VERSION/download</c> serves the .crate.
 /// </summary>
 public sealed partial class CratesRegistry(RegistryHttp http, RegistrySettings settings) : IPackageArtifactSource
@@ -36,7 +36,7 @@ public sealed partial class CratesRegistry(RegistryHttp http, RegistrySettings s
     {
         if (!CrateName().IsMatch(name))
             throw new RegistryException($"'{name}' is not a valid crate name: use letters, digits, '_' and '-'.");
-        var baseUrl = settings.BaseUrl(Ecosystem, "crates.io-compatible registry");
+        var baseUrl = settings.BaseUrl(Ecosystem, "Rust crates registry");
         var registry = $"the crates registry at {RegistryHttp.Show(baseUrl)}";
         using var document = await http.GetJsonAsync(new Uri(baseUrl, $"api/v1/crates/{name}"), null,
             () => new PackageNotFoundException(Ecosystem, name, version, registry), cancellationToken).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace Cucos.Orleans.Workers.Registries;
 
 /// <summary>
-/// Base URLs of the registries that have no client configuration of their own (PyPI, Maven, RubyGems, crates.io,
+/// Base URLs of the registries that have no client configuration of their own (PyPI, Maven, RubyGems, the Rust crates registry,
 /// the Go module proxy), from the Cucos configuration section <c>Cucos:Registries</c>. npm and NuGet read the
 /// user's own .npmrc and NuGet.Config instead.
 /// </summary>
