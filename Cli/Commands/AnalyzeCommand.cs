@@ -156,8 +156,13 @@ public static class AnalyzeCommand
     /// <summary><c>--registry pypi=URL</c> as the configuration keys the registries read.</summary>
     private static Dictionary<string, string?> RegistrySettings(Dictionary<string, string> pairs)
     {
-        foreach (var ecosystem in pairs.Keys.Where(e => e is "npm" or "nuget"))
-            throw new UsageException($"--registry {ecosystem}=... is not read: {ecosystem} takes its registry from your {(ecosystem == "npm" ? ".npmrc" : "NuGet.Config")}.");
+        foreach (var ecosystem in pairs.Keys)
+        {
+            if (ecosystem is "npm" or "nuget")
+                throw new UsageException($"--registry {ecosystem}=... is not read: {ecosystem} takes its registry from your {(ecosystem == "npm" ? ".npmrc" : "NuGet.Config")}.");
+            if (!AnalysisRequest.RegistryEcosystems.Contains(ecosystem))
+                throw new UsageException($"--registry {ecosystem}=...: '{ecosystem}' is not an ecosystem with a registry; give one of pypi, maven, rubygems, crates, go.");
+        }
         return pairs.ToDictionary(p => $"{Workers.Registries.RegistrySettings.Section}:{p.Key}", p => (string?)p.Value);
     }
 

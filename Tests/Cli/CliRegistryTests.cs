@@ -78,6 +78,7 @@ public sealed class CliRegistryTests : IDisposable
     [InlineData(new[] { "analyze", "npm:serve-static" }, "has no version: write it as npm:NAME@VERSION")]
     [InlineData(new[] { "analyze", "cpan:Moose@2.0" }, "with an ecosystem among npm, nuget, pypi")]
     [InlineData(new[] { "analyze", "pypi:x@1", "--registry", "npm=http://127.0.0.1:9/" }, "npm takes its registry from your .npmrc")]
+    [InlineData(new[] { "analyze", "pypi:x@1", "--registry", "pipy=http://127.0.0.1:9/" }, "'pipy' is not an ecosystem with a registry")]
     public async Task Bad_package_arguments_are_usage_errors(string[] args, string expected)
     {
         var (exit, _, stderr) = await Run(args);

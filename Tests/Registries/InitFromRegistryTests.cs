@@ -161,6 +161,13 @@ public sealed class InitFromRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Every_ecosystem_of_the_request_shape_has_one_version_source_and_one_artifact_source_in_the_services()
+    {
+        Assert.Equal(AnalysisRequest.RegistryEcosystems, services.GetServices<IPackageVersionSource>().Select(s => s.Ecosystem));
+        Assert.Equal(AnalysisRequest.RegistryEcosystems, services.GetServices<IPackageArtifactSource>().Select(s => s.Ecosystem));
+    }
+
+    [Fact]
     public void Removing_a_cache_folder_prunes_the_empty_package_folders_up_to_the_root()
     {
         var request = AnalysisRequest.ForPackage("npm", "@scope/name", "1.0.0");
