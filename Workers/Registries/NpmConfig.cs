@@ -66,6 +66,7 @@ public sealed record NpmConfigSource(string WorkingDirectory, string HomeDirecto
             if (npm is null)
                 return null;
             var output = npm.StandardOutput.ReadToEndAsync();
+            _ = npm.StandardError.ReadToEndAsync(); // drained so a chatty npm cannot block on a full pipe
             if (!npm.WaitForExit(TimeSpan.FromSeconds(20)))
             {
                 npm.Kill();
