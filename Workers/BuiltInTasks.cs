@@ -3,6 +3,8 @@ using Cucos.Orleans.Workers.BinaryData;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
+using Cucos.Orleans.Workers.Registries;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,10 +12,11 @@ namespace Cucos.Orleans.Workers;
 
 public static class BuiltInTasks
 {
-    /// <summary>Registers init, the analysis workers of the default flow, and finalize.</summary>
+    /// <summary>Registers init, the analysis workers of the default flow, finalize, and the package registries init fetches from.</summary>
     public static IServiceCollection AddCucosBuiltInTasks(this IServiceCollection services)
     {
-        services.TryAddSingleton(new ArchiveLimits());
+        services.TryAddSingleton(provider => ArchiveLimits.From(provider.GetService<IConfiguration>()));
+        services.AddCucosRegistries();
         return services
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()

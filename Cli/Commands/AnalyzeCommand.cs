@@ -7,6 +7,7 @@ using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
 using Cucos.Orleans.Workers;
 using Cucos.Orleans.Workers.Init;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,12 +19,20 @@ namespace Cucos.Orleans.Cli.Commands;
 public static class AnalyzeCommand
 {
     public const string Help = """
-        usage: cucos analyze PATH [options]
+        usage: cucos analyze PATH|ECOSYSTEM:NAME@VERSION [options]
 
-        Runs a whole analysis of a local directory or archive on an embedded cluster
-        (one silo in this process, state in memory: nothing to install or start).
+        Runs a whole analysis of a local directory or archive, or of a package fetched from
+        its registry, on an embedded cluster (one silo in this process, state in memory:
+        nothing to install or start).
 
-          PATH                 a directory, or an archive: .tar.gz, .tgz, .tar, .zip (.jar, .nupkg, .whl)
+          PATH                 a directory, or an archive: .tar.gz, .tgz, .crate, .tar, .tar.bz2,
+                               .tar.xz, .zip (.jar, .nupkg, .whl), .gem
+          ECOSYSTEM:NAME@VERSION  a package of npm, nuget, pypi, maven, rubygems, crates or go,
+                               e.g. npm:serve-static@1.7.1, nuget:Newtonsoft.Json@13.0.1,
+                               pypi:six@1.16.0, maven:org.example:library@1.0
+          --registry ECO=URL   the base URL of a pypi, maven, rubygems, crates or go registry
+                               (repeatable; same as Cucos__Registries__ECO in the environment).
+                               npm and NuGet use your .npmrc and NuGet.Config.
           --output FILE        also write the full analysis and every result as JSON
           --tasks a,b          run only these tasks under init (default: the whole default flow)
           --param NAME=VALUE   a parameter for the tasks (repeatable)
@@ -38,7 +47,7 @@ public static class AnalyzeCommand
         1 the analysis failed (init could not lay out the package), 2 bad usage, 130 interrupted.
         """;
 
-    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres"];
+    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres", "--registry"];
     private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -46,12 +55,13 @@ public static class AnalyzeCommand
         var line = new CommandLine("analyze", args, ValueOptions, FlagOptions);
         if (line.Positionals.Count != 1)
             throw new UsageException(line.Positionals.Count == 0
-                ? "analyze needs a PATH: a directory or an archive. See 'cucos analyze --help'."
-                : $"analyze takes one PATH, not {line.Positionals.Count}. See 'cucos analyze --help'.");
-        var source = CheckSource(line.Positionals[0]);
+                ? "analyze needs a PATH (a directory or an archive) or a package as ECOSYSTEM:NAME@VERSION. See 'cucos analyze --help'."
+                : $"analyze takes one PATH or package, not {line.Positionals.Count}. See 'cucos analyze --help'.");
+        var tasks = line.Value("--tasks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var request = Request(line.Positionals[0], tasks);
+        var registries = RegistrySettings(line.Pairs("--registry", "analyze"));
         var output = line.Value("--output");
         CliJson.CheckWritable(output);
-        var tasks = line.Value("--tasks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var parameters = line.Pairs("--param", "analyze");
         var cacheRoot = line.Value("--cache");
         var postgres = line.Value("--postgres");
@@ -69,6 +79,7 @@ public static class AnalyzeCommand
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(registries);
         ConfigureLogging(builder.Logging, line.Has("--verbose"));
         builder.UseCucosEmbeddedCluster(options =>
         {
@@ -87,7 +98,7 @@ public static class AnalyzeCommand
         try
         {
             var client = host.Services.GetRequiredService<ICucosClient>();
-            var request = AnalysisRequest.ForLocalPath(source, force: true, tasks) with
+            request = request with
             {
                 KeepCache = line.Has("--keep-cache"),
                 Parameters = parameters.Count > 0 ? parameters : null,
@@ -117,16 +128,42 @@ public static class AnalyzeCommand
         }
     }
 
-    private static string CheckSource(string path)
+    /// <summary>A local directory or archive when the argument names one that exists, else a package of a registry.</summary>
+    public static AnalysisRequest Request(string argument, string[]? tasks)
     {
-        var full = Path.GetFullPath(path);
+        var full = Path.GetFullPath(argument);
         if (Directory.Exists(full))
-            return full;
-        if (!File.Exists(full))
-            throw new UsageException($"'{path}' does not exist. Give a directory or an archive ({ArchiveFormats.Supported}).");
-        if (ArchiveFormats.FromFileName(full) is null)
-            throw new UsageException($"'{path}' is not an archive this version reads. Give a directory or one of: {ArchiveFormats.Supported}.");
-        return full;
+            return AnalysisRequest.ForLocalPath(full, force: true, tasks);
+        if (File.Exists(full))
+        {
+            if (ArchiveFormats.FromFileName(full) is null)
+                throw new UsageException($"'{argument}' is not an archive this version reads. Give a directory or one of: {ArchiveFormats.Supported}.");
+            return AnalysisRequest.ForLocalPath(full, force: true, tasks);
+        }
+        if (!argument.Contains(':') || (argument.Contains(Path.DirectorySeparatorChar) && !argument.Contains('@')))
+            throw new UsageException(
+                $"'{argument}' does not exist. Give a directory or an archive ({ArchiveFormats.Supported}), or a package as ECOSYSTEM:NAME@VERSION.");
+        try
+        {
+            return AnalysisRequest.ParsePackage(argument, force: true, tasks);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    /// <summary><c>--registry pypi=URL</c> as the configuration keys the registries read.</summary>
+    private static Dictionary<string, string?> RegistrySettings(Dictionary<string, string> pairs)
+    {
+        foreach (var ecosystem in pairs.Keys)
+        {
+            if (ecosystem is "npm" or "nuget")
+                throw new UsageException($"--registry {ecosystem}=... is not read: {ecosystem} takes its registry from your {(ecosystem == "npm" ? ".npmrc" : "NuGet.Config")}.");
+            if (!AnalysisRequest.RegistryEcosystems.Contains(ecosystem))
+                throw new UsageException($"--registry {ecosystem}=...: '{ecosystem}' is not an ecosystem with a registry; give one of pypi, maven, rubygems, crates, go.");
+        }
+        return pairs.ToDictionary(p => $"{Workers.Registries.RegistrySettings.Section}:{p.Key}", p => (string?)p.Value);
     }
 
     private static int ExitCode(AnalysisSnapshot analysis, TextWriter stderr)

@@ -3,6 +3,7 @@ using Cucos.Orleans.Cli.Output;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Workers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +16,8 @@ public static class WorkerCommand
         usage: cucos worker TASK PATH [options]
 
         Runs one task on a folder and prints its result document as JSON. No cluster, broker
-        or database is involved. For 'init', PATH is the directory or archive to lay out.
+        or database is involved. For 'init', PATH is the directory or archive to lay out, or a
+        package to fetch as ECOSYSTEM:NAME@VERSION (registries as for 'cucos analyze').
 
           TASK                       a task name; 'cucos workers' lists them
           PATH                       the package folder to analyse
@@ -40,6 +42,7 @@ public static class WorkerCommand
         CliJson.CheckWritable(output);
 
         var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build())
             .AddLogging(logging => AnalyzeCommand.ConfigureLogging(logging, line.Has("--verbose")))
             .AddCucosBuiltInTasks()
             .BuildServiceProvider();
@@ -49,7 +52,8 @@ public static class WorkerCommand
             throw new UsageException($"no task named '{taskName}'. Known tasks: {string.Join(", ", registry.All.Select(d => d.Name))}.");
 
         var isInit = taskName == CucosFlow.RootTask;
-        if (isInit ? !Path.Exists(path) : !Directory.Exists(path))
+        var request = isInit ? AnalyzeCommand.Request(line.Positionals[1], null) with { Force = false } : AnalysisRequest.ForLocalPath(path);
+        if (!isInit && !Directory.Exists(path))
             throw new UsageException(File.Exists(path)
                 ? $"'{line.Positionals[1]}' is a file; task '{taskName}' reads a folder. Unpack it first, or run 'cucos analyze' on the archive."
                 : $"'{line.Positionals[1]}' does not exist. Give the folder to analyse.");
@@ -65,7 +69,7 @@ public static class WorkerCommand
         {
             AnalysisId = "standalone",
             TaskName = taskName,
-            Request = AnalysisRequest.ForLocalPath(path) with { Parameters = parameters.Count > 0 ? parameters : null },
+            Request = request with { Parameters = parameters.Count > 0 ? parameters : null },
             CachePath = cache,
             PackagePath = packagePath,
             ArtifactDirectory = artifactDirectory,

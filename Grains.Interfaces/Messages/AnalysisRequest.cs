@@ -46,6 +46,42 @@ public sealed partial record AnalysisRequest
         };
     }
 
+    /// <summary>The ecosystems init fetches from their registries.</summary>
+    public static readonly IReadOnlyList<string> RegistryEcosystems = ["npm", "nuget", "pypi", "maven", "rubygems", "crates", "go"];
+
+    /// <summary>A request for a package version that init fetches from its ecosystem's registry.</summary>
+    public static AnalysisRequest ForPackage(string ecosystem, string name, string version, bool force = false, string[]? tasks = null) => new()
+    {
+        Ecosystem = ecosystem,
+        Name = name,
+        Version = version,
+        Force = force,
+        Tasks = tasks,
+    };
+
+    /// <summary>
+    /// Reads <c>ECOSYSTEM:NAME@VERSION</c>, as the CLI takes it: <c>npm:serve-static@1.7.1</c>, <c>npm:@types/node@20.1.0</c>,
+    /// <c>nuget:Newtonsoft.Json@13.0.1</c>, <c>maven:org.example:library@1.0</c>, <c>go:example.org/module@v1.2.3</c>.
+    /// Throws <see cref="ArgumentException"/> saying what to fix.
+    /// </summary>
+    public static AnalysisRequest ParsePackage(string text, bool force = false, string[]? tasks = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var colon = text.IndexOf(':');
+        var ecosystem = colon > 0 ? text[..colon] : "";
+        if (!RegistryEcosystems.Contains(ecosystem))
+            throw new ArgumentException(
+                $"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {string.Join(", ", RegistryEcosystems)} (for example npm:serve-static@1.7.1).");
+        var rest = text[(colon + 1)..];
+        var at = rest.LastIndexOf('@');
+        if (at <= 0 || at == rest.Length - 1)
+            throw new ArgumentException($"'{text}' has no version: write it as {ecosystem}:NAME@VERSION (for example npm:serve-static@1.7.1).");
+        var request = ForPackage(ecosystem, rest[..at], rest[(at + 1)..], force, tasks);
+        if (request.Validate() is { Count: > 0 } problems)
+            throw new ArgumentException($"'{text}' is not a valid package: {string.Join(" ", problems)}");
+        return request;
+    }
+
     /// <summary>Every problem with this request, each saying what to change; empty when it is valid.</summary>
     public IReadOnlyList<string> Validate()
     {

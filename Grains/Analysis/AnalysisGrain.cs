@@ -1,6 +1,7 @@
 using Cucos.Orleans.Grains.Flow;
 using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,7 @@ public sealed class AnalysisGrain(
         {
             if (Analysis is not null)
                 return false;
-            state.State.Analysis = flow.Create(AnalysisId, request, Path.Combine(options.Value.CacheRoot, AnalysisId), now);
+            state.State.Analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
             logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
             return true;
         });
@@ -299,8 +300,7 @@ public sealed class AnalysisGrain(
             {
                 try
                 {
-                    if (Directory.Exists(cachePath))
-                        Directory.Delete(cachePath, recursive: true);
+                    TaskContext.DeleteCache(cachePath, options.Value.CacheRoot);
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {

@@ -129,7 +129,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Matches(@"digests\s+1\.1\.0\s+child of init\s+md5, sha1, sha256 and ssdeep", stdout);
-        Assert.Matches(@"init\s+1\.0\.0\s+root", stdout);
+        Assert.Matches(@"init\s+1\.1\.0\s+root", stdout);
         Assert.Matches(@"finalize\s+1\.0\.0\s+callback of init", stdout);
     }
 

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Text;
 
 namespace Cucos.Orleans.Tests.Support;
 
-/// <summary>Builds tar, tar.gz and zip archives, hostile ones included, entry by entry.</summary>
+/// <summary>Builds tar, tar.gz, tar.bz2, tar.xz, zip and gem archives, hostile ones included, entry by entry.</summary>
 public static class ArchiveBuilder
 {
     public static void Tar(string path, bool gzip, Action<TarWriter> write)
@@ -49,5 +51,58 @@ public static class ArchiveBuilder
             entry.ExternalAttributes = mode << 16;
         using var stream = entry.Open();
         stream.Write(content);
+    }
+
+    /// <summary>Compresses <paramref name="tarPath"/> with the real command-line tool (bzip2 or xz) into PATH.bz2 / PATH.xz.</summary>
+    public static string CompressWith(string tool, string tarPath)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, ["-z", "-k", "-f", tarPath]) { RedirectStandardError = true })
+            ?? throw new InvalidOperationException($"could not start {tool}");
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{tool} failed: {error}");
+        return tarPath + (tool == "bzip2" ? ".bz2" : ".xz");
+    }
+
+    public static byte[] TarBytes(bool gzip, Action<TarWriter> write)
+    {
+        using var memory = new MemoryStream();
+        using (Stream stream = gzip ? new GZipStream(memory, CompressionLevel.Optimal, leaveOpen: true) : memory)
+        using (var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true))
+            write(writer);
+        return memory.ToArray();
+    }
+
+    public static byte[] Gzip(byte[] content)
+    {
+        using var memory = new MemoryStream();
+        using (var gzip = new GZipStream(memory, CompressionLevel.Optimal, leaveOpen: true))
+            gzip.Write(content);
+        return memory.ToArray();
+    }
+
+    /// <summary>A RubyGems package as gem build writes it: a plain tar of metadata.gz, data.tar.gz and checksums.yaml.gz.</summary>
+    public static byte[] Gem(string name, string version, Dictionary<string, byte[]> files)
+    {
+        var data = TarBytes(gzip: true, w =>
+        {
+            foreach (var (path, content) in files)
+                w.AddFile(path, content);
+        });
+        var metadata = Encoding.UTF8.GetBytes($"--- !ruby/object:Gem::Specification\nname: {name}\nversion: !ruby/object:Gem::Version\n  version: {version}\n");
+        return TarBytes(gzip: false, w =>
+        {
+            w.AddFile("metadata.gz", Gzip(metadata));
+            w.AddFile("data.tar.gz", data);
+            w.AddFile("checksums.yaml.gz", Gzip(Encoding.UTF8.GetBytes("---\nSHA256: {}\n")));
+        });
+    }
+
+    public static byte[] ZipBytes(Action<ZipArchive> write)
+    {
+        using var memory = new MemoryStream();
+        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+            write(zip);
+        return memory.ToArray();
     }
 }

@@ -1,12 +1,46 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
 namespace Cucos.Orleans.Workers.Init;
 
-/// <summary>Bounds on what an untrusted archive may unpack to.</summary>
+/// <summary>Bounds on what an untrusted archive may unpack to; set in the configuration section <c>Cucos:Archives</c>.</summary>
 public sealed record ArchiveLimits
 {
+    public const string Section = "Cucos:Archives";
+
+    /// <summary>The defaults, with every setting of <see cref="Section"/> applied; a value that is not a number is a clear error.</summary>
+    public static ArchiveLimits From(IConfiguration? configuration)
+    {
+        var section = configuration?.GetSection(Section);
+        T Read<T>(string key, T fallback) where T : IParsable<T>
+        {
+            if (section?[key] is not { } text)
+                return fallback;
+            return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new InvalidOperationException($"{Section}:{key} is '{text}', which is not a number: set it to a plain number, such as {fallback}.");
+        }
+        var defaults = new ArchiveLimits();
+        return new ArchiveLimits
+        {
+            MaxEntries = Read(nameof(MaxEntries), defaults.MaxEntries),
+            MaxTotalBytes = Read(nameof(MaxTotalBytes), defaults.MaxTotalBytes),
+            MaxCompressionRatio = Read(nameof(MaxCompressionRatio), defaults.MaxCompressionRatio),
+            RatioCheckThresholdBytes = Read(nameof(RatioCheckThresholdBytes), defaults.RatioCheckThresholdBytes),
+            MaxNestingDepth = Read(nameof(MaxNestingDepth), defaults.MaxNestingDepth),
+        };
+    }
+
+    /// <summary>Entries in all, those of nested archives included.</summary>
     public int MaxEntries { get; init; } = 100_000;
     public long MaxTotalBytes { get; init; } = 4L * 1024 * 1024 * 1024;
     /// <summary>Extracted bytes per archive byte; a larger ratio is taken for a decompression bomb.</summary>
     public double MaxCompressionRatio { get; init; } = 200;
     /// <summary>The ratio check starts only past this many extracted bytes, so tiny archives of text are fine.</summary>
     public long RatioCheckThresholdBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// How deep archives are unpacked, the outer one being depth 1. An archive inside the archive (a .jar in a .zip)
+    /// is kept and also unpacked next to itself, in <c>NAME-unpacked/</c>; one nested deeper than this refuses the whole archive.
+    /// </summary>
+    public int MaxNestingDepth { get; init; } = 3;
 }

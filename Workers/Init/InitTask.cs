@@ -1,42 +1,74 @@
-using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Registries;
 
 namespace Cucos.Orleans.Workers.Init;
 
 /// <summary>
 /// The root task: lays the package out in the analysis' cache folder. A directory is copied (a snapshot the
-/// workers can read while the user edits the original); an archive is kept as the artifact and unpacked safely.
+/// workers can read while the user edits the original); an archive, local or fetched from the ecosystem's
+/// registry, is kept as the artifact with its digests and unpacked safely.
 /// </summary>
-public sealed class InitTask(ArchiveLimits limits) : BaseTask
+public sealed class InitTask(ArchiveLimits limits, IEnumerable<IPackageArtifactSource> registries) : BaseTask
 {
     public override string Name => CucosFlow.RootTask;
-    public override string Description => "Lays out the package in the cache: copies a directory, or keeps an archive and unpacks it safely.";
+    public override string Description => "Lays out the package in the cache: fetches it from its registry or copies a directory, keeps the archive and unpacks it safely.";
+    public override string Version => "1.1.0";
     public override bool InDefaultFlow => false;
     public override string? CallbackTask => CucosFlow.FinalizeTask;
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (string.IsNullOrWhiteSpace(request.SourcePath))
-            throw new FatalTaskException(
-                $"no source was given for {request.Release}: fetching from the '{request.Ecosystem}' registry is not supported yet. " +
-                "Give a local directory or archive.");
-        var source = Path.GetFullPath(request.SourcePath);
-
         // A retried attempt starts from an empty cache folder, so a half-finished earlier attempt leaves nothing behind.
         if (Directory.Exists(context.CachePath))
             Directory.Delete(context.CachePath, recursive: true);
         Directory.CreateDirectory(context.PackagePath);
 
-        return await Task.Run(() =>
-        {
-            if (Directory.Exists(source))
-                return FromDirectory(source, context.PackagePath, cancellationToken);
-            if (File.Exists(source))
-                return FromArchive(source, context, cancellationToken);
+        if (string.IsNullOrWhiteSpace(request.SourcePath))
+            return await FromRegistryAsync(context, cancellationToken).ConfigureAwait(false);
+
+        var source = Path.GetFullPath(request.SourcePath);
+        if (Directory.Exists(source))
+            return await Task.Run(() => FromDirectory(source, context.PackagePath, cancellationToken), cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(source))
             throw new FatalTaskException($"source '{source}' does not exist: give an existing directory or archive.");
-        }, cancellationToken).ConfigureAwait(false);
+        var format = FormatOf(source);
+        Directory.CreateDirectory(context.ArtifactDirectory);
+        var artifact = Path.Combine(context.ArtifactDirectory, Path.GetFileName(source));
+        ArtifactDigests digests;
+        await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+            digests = await ArtifactDigests.CopyAsync(input, artifact, cancellationToken).ConfigureAwait(false);
+        var file = new DownloadedFile("archive", Path.GetFileName(source), artifact, new Uri(source).AbsoluteUri, digests, null);
+        return await Task.Run(() => FromArchive(source, "archive", file, format, null, context, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
+
+    private async Task<TaskResult> FromRegistryAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var registry = registries.FirstOrDefault(r => r.Ecosystem == request.Ecosystem)
+            ?? throw new FatalTaskException(
+                $"no source was given for {request.Release}, and '{request.Ecosystem}' is not an ecosystem this version fetches from " +
+                $"({string.Join(", ", registries.Select(r => r.Ecosystem))}): give one of those, or a local directory or archive.");
+        FetchedPackage fetched;
+        try
+        {
+            fetched = await registry.FetchAsync(request.Name, request.Version, context.ArtifactDirectory, context.MetadataDirectory, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (PackageNotFoundException notFound)
+        {
+            throw new FatalTaskException($"{notFound.Message} Check the name and version.", notFound);
+        }
+        var format = FormatOf(fetched.Archive.Path);
+        return await Task.Run(
+            () => FromArchive($"{request.Ecosystem}:{request.Name}@{request.Version}", "registry", fetched.Archive, format, fetched, context, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ArchiveFormat FormatOf(string path) =>
+        ArchiveFormats.FromFileName(path)
+        ?? throw new FatalTaskException(
+            $"'{Path.GetFileName(path)}' is not an archive this version reads ({ArchiveFormats.Supported}): give one of those or a directory.");
 
     private static TaskResult FromDirectory(string source, string packagePath, CancellationToken cancellationToken)
     {
@@ -84,18 +116,13 @@ public sealed class InitTask(ArchiveLimits limits) : BaseTask
         }
     }
 
-    private TaskResult FromArchive(string source, TaskContext context, CancellationToken cancellationToken)
+    private TaskResult FromArchive(
+        string source, string sourceKind, DownloadedFile artifact, ArchiveFormat format, FetchedPackage? fetched, TaskContext context, CancellationToken cancellationToken)
     {
-        var format = ArchiveFormats.FromFileName(source)
-            ?? throw new FatalTaskException(
-                $"'{Path.GetFileName(source)}' is not an archive this version reads ({ArchiveFormats.Supported}): give one of those or a directory.");
-        Directory.CreateDirectory(context.ArtifactDirectory);
-        var artifact = Path.Combine(context.ArtifactDirectory, Path.GetFileName(source));
-        File.Copy(source, artifact, overwrite: true);
         ExtractionReport report;
         try
         {
-            report = new SafeArchiveExtractor(limits).Extract(artifact, format, context.PackagePath, cancellationToken);
+            report = new SafeArchiveExtractor(limits).Extract(artifact.Path, format, context.PackagePath, cancellationToken, context.MetadataDirectory);
         }
         catch (ArchiveRefusedException)
         {
@@ -103,20 +130,31 @@ public sealed class InitTask(ArchiveLimits limits) : BaseTask
             throw;
         }
         if (report.Files == 0)
-            throw new FatalTaskException($"archive '{Path.GetFileName(source)}' holds no files: there is nothing to analyse.");
-        var artifactInfo = new { name = Path.GetFileName(artifact), path = artifact, size = new FileInfo(artifact).Length, format = format.ToString() };
+            throw new FatalTaskException($"archive '{artifact.FileName}' holds no files: there is nothing to analyse.");
         return TaskResult.Success(
-            new { source_kind = "archive", files = report.Files, bytes = report.Bytes },
+            new { source_kind = sourceKind, files = report.Files, bytes = report.Bytes, artifact_sha256 = artifact.Digests.Sha256 },
             new
             {
                 source,
-                source_kind = "archive",
-                artifact = artifactInfo,
+                source_kind = sourceKind,
+                registry = fetched?.Registry,
+                download_url = fetched?.Archive.Url,
+                artifact = Describe(artifact) with { Format = format.ToString() },
+                metadata_files = (fetched?.Metadata ?? []).Select(Describe),
+                unpacked_metadata = report.Metadata,
                 package_path = context.PackagePath,
                 files = report.Files,
                 directories = report.Directories,
                 bytes = report.Bytes,
+                nested_archives = report.NestedArchives,
                 skipped = report.Skipped,
             });
     }
+
+    private sealed record ArtifactRecord(
+        string Kind, string Name, string Path, string? Url, long Size, string Md5, string Sha1, string Sha256, string Sha512, string? Verified, string? Format = null);
+
+    private static ArtifactRecord Describe(DownloadedFile file) => new(
+        file.Kind, file.FileName, file.Path, file.Url, file.Digests.Size,
+        file.Digests.Md5, file.Digests.Sha1, file.Digests.Sha256, file.Digests.Sha512, file.Verified);
 }

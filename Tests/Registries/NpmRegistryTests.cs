@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using Cucos.Orleans.Tests.Support;
+using Cucos.Orleans.Workers.Registries;
+using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+
+namespace Cucos.Orleans.Tests.Registries;
+
+/// <summary>The npm protocol against a loopback registry: packument, tarball, integrity, scoped registries and tokens from .npmrc.</summary>
+public sealed class NpmRegistryTests : IDisposable
+{
+    private readonly TempDirectory work = new("cucos-npm");
+    private readonly RegistryServer server = new();
+    private readonly byte[] tarball;
+
+    public NpmRegistryTests()
+    {
+        tarball = ArchiveBuilder.TarBytes(gzip: true, w =>
+        {
+            foreach (var (path, content) in Fixtures.SmallPackage())
+                w.AddFile("package/" + path, content);
+        });
+    }
+
+    private string Artifacts => work.Combine("artifact");
+    private string Metadata => work.Combine("metadata");
+
+    /// <summary>A packument as the registry serves it: versions keyed by number, each with its dist.</summary>
+    private static object Packument(string name, string version, string tarballUrl, string? integrity, string? shasum) => new Dictionary<string, object>
+    {
+        ["name"] = name,
+        ["dist-tags"] = new { latest = version },
+        ["versions"] = new Dictionary<string, object>
+        {
+            [version] = new { name, version, dist = new Dictionary<string, string?> { ["tarball"] = tarballUrl, ["integrity"] = integrity, ["shasum"] = shasum } },
+        },
+    };
+
+    private void Serve(string name, string packumentPath, string tarballPath, string? integrity = "", string? shasum = null)
+    {
+        integrity = integrity == "" ? "sha512-" + Convert.ToBase64String(SHA512.HashData(tarball)) : integrity;
+        server.Map(packumentPath, Reply.Json(Packument(name, "1.0.0", server.Url(tarballPath), integrity, shasum)));
+        server.Map(tarballPath, Reply.File(tarball));
+    }
+
+    private NpmRegistry Registry(string npmrc, Dictionary<string, string>? environment = null)
+    {
+        var home = work.Combine("home");
+        work.WriteFile("home/.npmrc", System.Text.Encoding.UTF8.GetBytes(npmrc));
+        Directory.CreateDirectory(work.Combine("project"));
+        return new NpmRegistry(Http(), new NpmConfigSource(work.Combine("project"), home, environment ?? [], AskNpm: false));
+    }
+
+    [Fact]
+    public async Task Fetches_the_tarball_and_verifies_its_sha512_integrity()
+    {
+        Serve("fixture", "/fixture", "/fixture/-/fixture-1.0.0.tgz");
+        var registry = Registry($"registry={server.BaseUrl}\n");
+
+        var fetched = await registry.FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        Assert.Equal(tarball, File.ReadAllBytes(fetched.Archive.Path));
+        Assert.Equal("fixture-1.0.0.tgz", fetched.Archive.FileName);
+        Assert.Equal(server.Url("/fixture/-/fixture-1.0.0.tgz"), fetched.Archive.Url);
+        Assert.Equal("sha512:" + Sha512(tarball), fetched.Archive.Verified);
+        Assert.Equal(Sha256(tarball), fetched.Archive.Digests.Sha256);
+        Assert.Equal(tarball.Length, fetched.Archive.Digests.Size);
+        Assert.Contains($"the npm registry at {server.BaseUrl}", fetched.Registry);
+    }
+
+    [Fact]
+    public async Task Falls_back_to_the_sha1_shasum_without_integrity()
+    {
+        Serve("fixture", "/fixture", "/fixture/-/fixture-1.0.0.tgz", integrity: null, shasum: Sha1(tarball));
+        var fetched = await Registry($"registry={server.BaseUrl}\n").FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+        Assert.Equal("sha1:" + Sha1(tarball), fetched.Archive.Verified);
+    }
+
+    [Fact]
+    public async Task A_tarball_that_does_not_match_its_integrity_is_refused_and_deleted()
+    {
+        Serve("fixture", "/fixture", "/fixture/-/fixture-1.0.0.tgz", integrity: "sha512-" + Convert.ToBase64String(SHA512.HashData("other"u8.ToArray())));
+        var registry = Registry($"registry={server.BaseUrl}\n");
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => registry.FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+
+        Assert.Contains("the download is not the published package", refused.Message);
+        Assert.Contains(Sha512(tarball), refused.Message);
+        Assert.Empty(Directory.EnumerateFiles(Artifacts));
+    }
+
+    [Fact]
+    public async Task Scoped_registry_and_its_token_come_from_the_user_config_named_by_the_environment()
+    {
+        Serve("@acme/widget", "/@acme%2fwidget", "/@acme/widget/-/widget-1.0.0.tgz");
+        server.RequiredAuthorization = "Bearer s3cret-token";
+        var userConfig = work.WriteFile("elsewhere/npmrc", System.Text.Encoding.UTF8.GetBytes(
+            $"; the default registry is somewhere else entirely\nregistry=http://127.0.0.1:9/\n@acme:registry={server.BaseUrl}\n//{server.BaseUrl.Authority}/:_authToken=${{ACME_TOKEN}}\n"));
+        var registry = Registry("registry=http://127.0.0.1:9/\n", new Dictionary<string, string>
+        {
+            ["NPM_CONFIG_USERCONFIG"] = userConfig,
+            ["ACME_TOKEN"] = "s3cret-token",
+        });
+
+        var fetched = await registry.FetchAsync("@acme/widget", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        Assert.Equal("widget-1.0.0.tgz", fetched.Archive.FileName);
+        Assert.All(server.Requests, r => Assert.Equal("Bearer s3cret-token", r.Authorization));
+        Assert.Equal(1, server.CountRequests("/@acme%2fwidget"));
+    }
+
+    [Fact]
+    public async Task A_registry_that_wants_credentials_the_config_lacks_says_so()
+    {
+        Serve("fixture", "/fixture", "/fixture/-/fixture-1.0.0.tgz");
+        server.RequiredAuthorization = "Bearer needed";
+        var refused = await Assert.ThrowsAsync<RegistryException>(
+            () => Registry($"registry={server.BaseUrl}\n").FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+        Assert.Contains("401", refused.Message);
+        Assert.Contains("your configuration has none for it", refused.Message);
+    }
+
+    [Fact]
+    public async Task Unknown_packages_and_versions_are_not_found_in_the_named_registry()
+    {
+        Serve("fixture", "/fixture", "/fixture/-/fixture-1.0.0.tgz");
+        var registry = Registry($"registry={server.BaseUrl}\n");
+
+        var noPackage = await Assert.ThrowsAsync<PackageNotFoundException>(() => registry.FetchAsync("nope", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+        var noVersion = await Assert.ThrowsAsync<PackageNotFoundException>(() => registry.FetchAsync("fixture", "9.9.9", Artifacts, Metadata, CancellationToken.None));
+
+        Assert.Equal($"package 'nope' was not found in the npm registry at {server.BaseUrl} (npm).", noPackage.Message);
+        Assert.Equal("9.9.9", noVersion.Version);
+        Assert.Contains("was not found in the npm registry", noVersion.Message);
+    }
+
+    [Fact]
+    public async Task Lists_the_versions_of_the_packument()
+    {
+        server.Map("/fixture", Reply.Json(new { name = "fixture", versions = new Dictionary<string, object> { ["0.1.0"] = new { }, ["1.0.0"] = new { }, ["1.1.0-beta.1"] = new { } } }));
+        var versions = await Registry($"registry={server.BaseUrl}\n").ListVersionsAsync("fixture", CancellationToken.None);
+        Assert.Equal(["0.1.0", "1.0.0", "1.1.0-beta.1"], versions);
+    }
+
+    [Fact]
+    public async Task Without_any_registry_configured_the_error_says_where_to_set_one()
+    {
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => Registry("fund=false\n").ListVersionsAsync("fixture", CancellationToken.None));
+        Assert.Contains("set 'registry=URL' in ~/.npmrc", refused.Message);
+    }
+
+    public void Dispose()
+    {
+        server.Dispose();
+        work.Dispose();
+    }
+}
