@@ -55,11 +55,10 @@ write.('generic.json', yaml.('generic.yml')['extensions'])
 # The classifier's token counts (Linguist's samples.json), without the fields the language table already carries.
 write.('classifier.json', samples.slice('tokens_total', 'languages_total', 'languages', 'language_tokens', 'tokens'))
 
-# mini_mime's extension table: "ext  content/type  encoding"; base64-encoded types are the binary ones.
+# mini_mime's extension table ("ext  content/type  encoding"), which gives Linguist its MIME types.
 mime = {}
 File.foreach(package_file('ruby-mini-mime', '/db/ext_mime.db')) do |line|
-  ext, content_type, encoding = line.split
-  next unless encoding
-  mime[ext] = { 'content_type' => content_type, 'binary' => encoding == 'base64' }
+  ext, content_type = line.split
+  mime[ext] = content_type if content_type
 end
 write.('mime.json', mime)

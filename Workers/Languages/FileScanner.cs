@@ -43,21 +43,17 @@ public static partial class FileScanner
         var mime = MimeOf(name, data);
         var vendored = data.VendorPaths.IsMatch(relativePath);
         var documentation = data.DocumentationPaths.IsMatch(relativePath);
-        var empty = new FileLanguage(relativePath, 0, null, null, null, null, 0, 0, mime?.ContentType ?? "text/plain",
+        var empty = new FileLanguage(relativePath, 0, null, null, null, null, 0, 0, mime ?? "text/plain",
             vendored, false, null, documentation, false, false);
         try
         {
-            // A binary type by extension (an image, an archive) is not read, unless a language claims the name.
-            if (mime is { Binary: true } && data.ByFilename(name).Count == 0)
-                return empty with { Size = new FileInfo(fullPath).Length, Binary = true };
-
             var head = ArrayPool<byte>.Shared.Rent(HeadBytes);
             try
             {
                 await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
                 var headLength = await stream.ReadAtLeastAsync(head.AsMemory(0, HeadBytes), HeadBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 if (IsBinary(head.AsSpan(0, headLength)))
-                    return empty with { Size = stream.Length, Binary = true, Mime = mime?.ContentType ?? "application/octet-stream" };
+                    return empty with { Size = stream.Length, Binary = true, Mime = mime ?? "application/octet-stream" };
 
                 var counter = new LineCounter();
                 counter.Add(head.AsSpan(0, headLength));
@@ -152,7 +148,7 @@ public static partial class FileScanner
     }
 
     /// <summary>mini_mime's type for the name's last extension, exact first, then lower-cased.</summary>
-    public static MimeEntry? MimeOf(string name, LinguistData data)
+    public static string? MimeOf(string name, LinguistData data)
     {
         var dot = name.LastIndexOf('.');
         if (dot <= 0 || dot == name.Length - 1)

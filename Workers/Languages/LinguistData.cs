@@ -47,7 +47,7 @@ public sealed class LinguistData
     public IReadOnlyList<string> GenericExtensions { get; }
     public Regex VendorPaths { get; }
     public Regex DocumentationPaths { get; }
-    public IReadOnlyDictionary<string, MimeEntry> MimeByExtension { get; }
+    public IReadOnlyDictionary<string, string> MimeByExtension { get; }
     public Classifier Classifier => classifier.Value;
 
     private LinguistData()
@@ -76,7 +76,7 @@ public sealed class LinguistData
         GenericExtensions = Load<string[]>("generic.json");
         VendorPaths = PathPatterns("vendor.json");
         DocumentationPaths = PathPatterns("documentation.json");
-        MimeByExtension = Load<Dictionary<string, MimeEntry>>("mime.json");
+        MimeByExtension = Load<Dictionary<string, string>>("mime.json");
         classifier = new Lazy<Classifier>(() =>
         {
             using var document = LoadDocument("classifier.json");
@@ -144,6 +144,3 @@ public sealed class LinguistData
         [property: JsonPropertyName("linguist_version")] string LinguistVersion,
         LanguageInfo[] Languages);
 }
-
-/// <summary>mini_mime's entry for an extension.</summary>
-public sealed record MimeEntry(string ContentType, bool Binary);
