@@ -31,10 +31,13 @@ print(f"| {name} | {len(paths)} | {agree('language', detected)} | {agree('binary
       f"{agree('lines', lines_subset)} | {agree('sloc', lines_subset)} | "
       f"{len(ours_counted & counted)}/{len(ours_counted | counted)} |" + (f" {missing} files only on one side |" if missing else ""))
 
-wrong = collections.Counter((theirs[p]["language"], ours[p]["language"]) for p in detected if ours[p]["language"] != theirs[p]["language"])
+def key(p):
+    return theirs[p]["language"], ours[p]["language"], ours[p]["strategy"]
+
+
+wrong = collections.Counter(key(p) for p in detected if ours[p]["language"] != theirs[p]["language"])
 examples = {}
 for p in detected:
-    key = (theirs[p]["language"], ours[p]["language"])
-    examples.setdefault(key, p)
-for (linguist, cucos), count in wrong.most_common(15):
-    print(f"    {count:5d}  linguist={linguist!s:24} ours={cucos!s:24} e.g. {examples[(linguist, cucos)]}", file=sys.stderr)
+    examples.setdefault(key(p), p)
+for (linguist, cucos, strategy), count in wrong.most_common(15):
+    print(f"    {count:5d}  linguist={linguist!s:24} ours={cucos!s:24} by {strategy!s:12} e.g. {examples[(linguist, cucos, strategy)]}", file=sys.stderr)

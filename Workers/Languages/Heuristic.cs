@@ -55,7 +55,7 @@ public sealed class Heuristic(IReadOnlyList<string> extensions, IReadOnlyList<He
         value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().Select(v => v.GetString()!) : [value.GetString()!];
 
     private static Lazy<Regex>[] Patterns(JsonElement value) =>
-        Strings(value).Select(p => new Lazy<Regex>(() => RubyRegex.Compile(p, RegexOptions.Compiled))).ToArray();
+        Strings(value).Select(p => new Lazy<Regex>(() => RubyRegex.Compile(p))).ToArray();
 
     /// <summary>A rule's condition over the file's first 50 KiB.</summary>
     public abstract class Condition

@@ -13,8 +13,9 @@ public static class RubyRegex
     /// <summary>Heuristics look at 50 KiB at most; a pattern that backtracks past this counts as not matching.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
 
-    public static Regex Compile(string rubyPattern, RegexOptions extra = RegexOptions.None) =>
-        new(Translate(rubyPattern), RegexOptions.Multiline | RegexOptions.CultureInvariant | extra, MatchTimeout);
+    /// <summary>Interpreted: most patterns run on a few files only, where compiling them would cost more than it saves.</summary>
+    public static Regex Compile(string rubyPattern) =>
+        new(Translate(rubyPattern), RegexOptions.Multiline | RegexOptions.CultureInvariant, MatchTimeout);
 
     /// <summary>Whether the pattern matches; a pattern that times out does not.</summary>
     public static bool SafeIsMatch(this Regex regex, string input)
