@@ -21,13 +21,16 @@ git -C "$scratch/git" add -A -f
 git -C "$scratch/git" -c user.name=bench -c user.email=bench@localhost commit -q -m tree --no-verify
 files=$(find "$scratch/plain" -type f | wc -l)
 bytes=$(du -sb "$scratch/plain" | cut -f1)
-echo "tree: $tree, $files files, $((bytes / 1024 / 1024)) MiB; $(nproc) cores"
+echo "tree: $tree, $files files, $((bytes / 1024 / 1024)) MiB; $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg)"
 
-seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N); echo "$end - $start" | bc; }
-printf '%-6s %-28s %10s %10s\n' round tool seconds files/s
+# Wall seconds, and CPU seconds (user + system), which a machine shared with other work disturbs less.
+measure() { /usr/bin/time -f "%e %U %S" -o "$scratch/time" "$@" >/dev/null; awk '{ printf "%.2f %.2f", $1, $2 + $3 }' "$scratch/time"; }
+printf '%-6s %-24s %8s %8s %8s %12s\n' round tool wall-s cpu-s files/s files/cpu-s
+report() {
+  read -r wall cpu <<<"$3"
+  printf '%-6s %-24s %8.2f %8.2f %8.0f %12.0f\n' "$1" "$2" "$wall" "$cpu" "$(echo "$files / $wall" | bc -l)" "$(echo "$files / $cpu" | bc -l)"
+}
 for round in $(seq 1 "$rounds"); do
-  t=$(seconds github-linguist "$scratch/git" --json)
-  printf '%-6s %-28s %10.2f %10.0f\n' "$round" "github-linguist 7.22" "$t" "$(echo "$files / $t" | bc -l)"
-  t=$(seconds dotnet "$cucos" worker languages "$scratch/plain" --output "$scratch/result.json")
-  printf '%-6s %-28s %10.2f %10.0f\n' "$round" "cucos worker languages" "$t" "$(echo "$files / $t" | bc -l)"
+  report "$round" "github-linguist 7.22" "$(measure github-linguist "$scratch/git" --json)"
+  report "$round" "cucos worker languages" "$(measure dotnet "$cucos" worker languages "$scratch/plain" --output "$scratch/result.json")"
 done
