@@ -43,7 +43,7 @@ public static partial class FileScanner
         var mime = MimeOf(name, data);
         var vendored = data.VendorPaths.IsMatch(relativePath);
         var documentation = data.DocumentationPaths.IsMatch(relativePath);
-        var empty = new FileLanguage(relativePath, 0, null, null, null, null, 0, 0, mime ?? "text/plain",
+        var result = new FileLanguage(relativePath, 0, null, null, null, null, 0, 0, mime ?? "text/plain",
             vendored, false, null, documentation, false, false);
         try
         {
@@ -53,7 +53,7 @@ public static partial class FileScanner
                 await using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
                 var headLength = await stream.ReadAtLeastAsync(head.AsMemory(0, HeadBytes), HeadBytes, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
                 if (IsBinary(head.AsSpan(0, headLength)))
-                    return empty with { Size = stream.Length, Binary = true, Mime = mime ?? "application/octet-stream" };
+                    return result with { Size = stream.Length, Binary = true, Mime = mime ?? "application/octet-stream" };
 
                 var counter = new LineCounter();
                 counter.Add(head.AsSpan(0, headLength));
@@ -72,7 +72,7 @@ public static partial class FileScanner
                     tailLines.TakeLast(3).ToArray(), counter.NewlineBytes + 1, size - counter.NewlineBytes);
                 var generatedBy = GeneratedRules.Match(sample);
                 var language = detection?.Language;
-                return empty with
+                return result with
                 {
                     Size = size,
                     Language = language?.Name,
@@ -93,7 +93,7 @@ public static partial class FileScanner
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            return empty with { Error = $"could not read the file: {exception.Message}" };
+            return result with { Error = $"could not read the file: {exception.Message}" };
         }
     }
 
