@@ -3,6 +3,7 @@ using Cucos.Orleans.Workers.BinaryData;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
+using Cucos.Orleans.Workers.Languages;
 using Cucos.Orleans.Workers.Registries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,7 @@ public static class BuiltInTasks
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()
             .AddCucosTask<BinaryDataTask>()
+            .AddCucosTask<LanguagesTask>()
             .AddCucosTask<FinalizeTask>();
     }
 }

@@ -110,12 +110,12 @@ public sealed class LifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Default_flow_runs_init_digests_and_finalize_with_real_digests()
+    public async Task Default_flow_runs_init_the_workers_and_finalize_with_real_digests()
     {
         var analysis = await fixture.RunAsync(fixture.Request());
 
         Assert.Equal(AnalysisStatus.Succeeded, analysis.Status);
-        Assert.Equal(["binary_data", "digests", "finalize", "init"], analysis.Tasks.Keys.Order());
+        Assert.Equal(["binary_data", "digests", "finalize", "init", "languages"], analysis.Tasks.Keys.Order());
         var digests = (await fixture.Client.GetResultAsync(analysis.AnalysisId, "digests"))!.Value;
         var files = digests.GetProperty("details").GetProperty("files").EnumerateArray()
             .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("sha256").GetString());

@@ -48,13 +48,13 @@ public sealed class TaskRegistryTests
     }
 
     [Fact]
-    public void Built_in_flow_is_init_then_digests_then_finalize()
+    public void Built_in_flow_is_init_then_the_workers_then_finalize()
     {
         using var provider = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
         var registry = provider.GetRequiredService<TaskRegistry>();
 
-        Assert.Equal(["binary_data", "digests"], registry.DefaultFlow());
+        Assert.Equal(["binary_data", "digests", "languages"], registry.DefaultFlow());
         Assert.Equal(CucosFlow.FinalizeTask, registry.Get(CucosFlow.RootTask).CallbackTask);
-        Assert.Contains("Known tasks: binary_data, digests, finalize, init", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
+        Assert.Contains("Known tasks: binary_data, digests, finalize, init, languages", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
     }
 }

@@ -1,0 +1,69 @@
+using Cucos.Orleans.Sdk;
+
+namespace Cucos.Orleans.Workers.Languages;
+
+/// <summary>One language of the breakdown: its bytes, its share of the counted bytes in percent, its files.</summary>
+public sealed record LanguageShare(string Language, long Bytes, double Share, int Files);
+
+/// <summary>
+/// The language of every file by GitHub Linguist's rules and data, with lines, source lines, MIME type and the
+/// vendored, generated, documentation and binary flags; the summary is Linguist's breakdown by bytes.
+/// </summary>
+public sealed class LanguagesTask : BaseTask
+{
+    public override string Name => "languages";
+    public override string Description => "Language, lines and kind of every file by GitHub Linguist's rules; languages by bytes.";
+
+    public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(context.PackagePath))
+            throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
+
+        var data = LinguistData.Instance;
+        var files = await ScanTreeAsync(context.PackagePath, data, cancellationToken).ConfigureAwait(false);
+        var breakdown = Breakdown(files);
+        return TaskResult.Success(
+            new
+            {
+                files = files.Length,
+                detected = files.Count(f => f.Language is not null),
+                languages = breakdown.Count,
+                primary_language = breakdown.FirstOrDefault()?.Language,
+            },
+            new { linguist_version = data.LinguistVersion, breakdown, files });
+    }
+
+    /// <summary>Every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
+    public static async Task<FileLanguage[]> ScanTreeAsync(string root, LinguistData data, CancellationToken cancellationToken)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
+        var paths = Directory.EnumerateFiles(root, "*", options).ToArray();
+        var results = new FileLanguage[paths.Length];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, paths.Length),
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, ct) =>
+            {
+                var relative = Path.GetRelativePath(root, paths[i]).Replace('\\', '/');
+                results[i] = await FileScanner.ScanAsync(paths[i], relative, data, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        Array.Sort(results, (a, b) => string.CompareOrdinal(a.Path, b.Path));
+        return results;
+    }
+
+    /// <summary>
+    /// Linguist's breakdown: the bytes of the files it counts (programming and markup languages, not vendored,
+    /// generated or documentation) per language group, largest first, with shares in percent to two decimals.
+    /// </summary>
+    public static IReadOnlyList<LanguageShare> Breakdown(IEnumerable<FileLanguage> files)
+    {
+        var counted = files.Where(f => f.InBreakdown).ToArray();
+        var total = counted.Sum(f => f.Size);
+        return counted
+            .GroupBy(f => f.Group!, StringComparer.Ordinal)
+            .Select(g => new LanguageShare(g.Key, g.Sum(f => f.Size), total == 0 ? 0 : Math.Round(g.Sum(f => f.Size) * 100.0 / total, 2), g.Count()))
+            .OrderByDescending(s => s.Bytes)
+            .ThenBy(s => s.Language, StringComparer.Ordinal)
+            .ToArray();
+    }
+}
