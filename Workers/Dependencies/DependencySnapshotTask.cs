@@ -80,7 +80,7 @@ public sealed class DependencySnapshotTask : BaseTask
         TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, CancellationToken cancellationToken)
     {
         var resolver = VersionResolvers.For(ecosystem);
-        var source = context.Services.GetServices<IPackageVersionSource>().FirstOrDefault(s => s.Ecosystem == ecosystem);
+        var source = (context.Services.GetService<IEnumerable<IPackageVersionSource>>() ?? []).FirstOrDefault(s => s.Ecosystem == ecosystem);
         var listings = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<string>>>>(StringComparer.Ordinal);
         var results = new ResolvedDependency[declared.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, declared.Count),

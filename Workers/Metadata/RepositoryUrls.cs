@@ -54,7 +54,16 @@ public static partial class RepositoryUrls
         var scheme = uri.Scheme is "ssh" or "git" || Shorthands.ContainsValue(host) ? "https" : uri.Scheme;
         // Web hosts serve their repositories over https at the same path; other hosts keep their port and scheme.
         var port = uri.IsDefaultPort || uri.Scheme is "ssh" or "git" ? "" : ":" + uri.Port;
-        return new CodeRepository(type, Tidy($"{scheme}://{host}{port}{uri.AbsolutePath}"));
+        return new CodeRepository(type, Tidy($"{scheme}://{host}{port}{RepositoryPath(host, uri.AbsolutePath)}"));
+    }
+
+    /// <summary>On the known code hosts, a link into a repository (a branch, a file) is cut back to the repository.</summary>
+    private static string RepositoryPath(string host, string path)
+    {
+        if (host == "gitlab.com" && path.IndexOf("/-/", StringComparison.Ordinal) is var dash and > 0)
+            return path[..dash];
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return host is "github.com" or "bitbucket.org" && segments.Length > 2 ? "/" + string.Join('/', segments[..2]) : path;
     }
 
     /// <summary>Drops what points inside a repository rather than at it: <c>.git</c>, trailing slashes, fragments.</summary>

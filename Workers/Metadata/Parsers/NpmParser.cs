@@ -131,8 +131,9 @@ public sealed class NpmParser : IManifestParser
         return scripts;
     }
 
+    // npm splits a keywords string at commas.
     private static IReadOnlyList<string> SplitKeywords(string? text) =>
-        text is null ? [] : text.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>A lock file's packages: v2/v3 list them flat by install path, v1 nests them under "dependencies".</summary>
     private static LockedTree ReadLock(string relativePath, JsonObject lockFile)
