@@ -110,19 +110,19 @@ public sealed class LifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Default_flow_runs_init_digests_and_finalize_with_real_digests()
+    public async Task Default_flow_runs_init_the_workers_and_finalize_with_real_digests()
     {
         var analysis = await fixture.RunAsync(fixture.Request());
 
         Assert.Equal(AnalysisStatus.Succeeded, analysis.Status);
-        Assert.Equal(["digests", "finalize", "init"], analysis.Tasks.Keys.Order());
+        Assert.Equal(["dependency_snapshot", "digests", "finalize", "init", "metadata"], analysis.Tasks.Keys.Order());
         var digests = (await fixture.Client.GetResultAsync(analysis.AnalysisId, "digests"))!.Value;
         var files = digests.GetProperty("details").GetProperty("files").EnumerateArray()
             .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("sha256").GetString());
         foreach (var (path, content) in Fixtures.SmallPackage())
             Assert.Equal(Fixtures.Expected(content).Sha256, files[path]);
         Assert.NotNull(analysis.Summary);
-        Assert.Equal(2, analysis.Summary!.Value.GetProperty("succeeded").GetInt32());
+        Assert.Equal(4, analysis.Summary!.Value.GetProperty("succeeded").GetInt32());
         Assert.False(Directory.Exists(analysis.CachePath), "the cache folder should be removed after the analysis");
     }
 

@@ -53,8 +53,8 @@ public sealed class TaskRegistryTests
         using var provider = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
         var registry = provider.GetRequiredService<TaskRegistry>();
 
-        Assert.Equal(["digests"], registry.DefaultFlow());
+        Assert.Equal(["digests", "metadata"], registry.DefaultFlow());
         Assert.Equal(CucosFlow.FinalizeTask, registry.Get(CucosFlow.RootTask).CallbackTask);
-        Assert.Contains("Known tasks: digests, finalize, init", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
+        Assert.Contains("Known tasks: dependency_snapshot, digests, finalize, init, metadata", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
     }
 }
