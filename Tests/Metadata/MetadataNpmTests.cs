@@ -157,6 +157,17 @@ public sealed class MetadataNpmTests : IDisposable
     }
 
     [Fact]
+    public async Task A_repeated_key_keeps_its_last_value_as_JSON_parse_does()
+    {
+        Write("package.json", """{ "name": "dup", "version": "1.0.0", "version": "1.0.1", "license": "MIT" }""");
+
+        var summary = (await Run()).GetProperty("summary");
+
+        Assert.Equal("1.0.1", summary.GetProperty("version").GetString());
+        Assert.Equal(0, summary.GetProperty("errors").GetInt32());
+    }
+
+    [Fact]
     public async Task Only_the_outermost_manifests_are_the_packages_own()
     {
         Write("package.json", """{ "name": "monorepo-root", "version": "1.0.0", "license": "ISC" }""");

@@ -24,6 +24,9 @@ public sealed class MetadataTask : BaseTask
         new RubyGemsParser(), new PythonMetadataParser(), new PyprojectParser(), new SetupCfgParser(), new SetupPyParser(),
     ];
 
+    /// <summary>Manifests are small; anything bigger than this is not read (lock files, read by the npm parser, are not limited).</summary>
+    public const long MaxManifestBytes = 16 * 1024 * 1024;
+
     public override string Name => TaskName;
     public override string Description => "Reads the package's own manifests (npm, PyPI, Maven, NuGet, RubyGems, Cargo, Go, Composer) into one schema.";
     public override IReadOnlyList<string> ChildTasks => ["dependency_snapshot"];
@@ -57,6 +60,8 @@ public sealed class MetadataTask : BaseTask
                 var file = new ManifestFile(Path.Combine(root, manifest.RelativePath), manifest.RelativePath, tree);
                 try
                 {
+                    if (new FileInfo(file.FullPath).Length > MaxManifestBytes)
+                        throw new ManifestFormatException($"it is larger than {MaxManifestBytes / (1024 * 1024)} MiB, which no real manifest is; it was not read.");
                     parsed.Add((manifest, await manifest.Parser.ParseAsync(file, ct).ConfigureAwait(false), null));
                 }
                 catch (Exception exception) when (Describe(exception) is { } reason)

@@ -71,7 +71,8 @@ public sealed class NpmParser : IManifestParser
     /// <summary>Reads a JSON file whose top level must be an object; a last duplicate key wins, as in JSON.parse.</summary>
     public static async Task<JsonObject> ReadJsonObjectAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        // Synchronous reads of a local file: on Linux asynchronous file handles only add a thread-pool hop.
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024, FileOptions.SequentialScan);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new ManifestFormatException($"the top level is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object.");
