@@ -157,8 +157,6 @@ public sealed class MavenVersion : IComparable<MavenVersion>
         var order = Rank(x).CompareTo(Rank(y));
         return order != 0 || Rank(x) < KnownQualifiers.Length ? order : string.CompareOrdinal(x, y);
     }
-
-    public bool IsSnapshot => Text.EndsWith("-SNAPSHOT", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>

@@ -42,7 +42,7 @@ public sealed partial class SetupPyParser : IManifestParser
         var scripts = new Dictionary<string, string>(StringComparer.Ordinal);
         if (arguments.GetValueOrDefault("entry_points") is Dictionary<string, object> entryPoints)
             foreach (var (group, entries) in entryPoints)
-                foreach (var entry in Requirements(entries).Select(d => d.Name).Concat(entries is List<object> l ? l.OfType<string>() : []).Distinct())
+                foreach (var entry in Lines(entries))
                     if (entry.IndexOf('=') is > 0 and var equals)
                         scripts.TryAdd(group is "console_scripts" or "gui_scripts" ? entry[..equals].Trim() : $"{group}:{entry[..equals].Trim()}", entry[(equals + 1)..].Trim());
         foreach (var script in List("scripts"))
@@ -78,15 +78,18 @@ public sealed partial class SetupPyParser : IManifestParser
         };
     }
 
+    /// <summary>Requirements or entry points given as a list of strings or as one multi-line string.</summary>
+    private static IEnumerable<string> Lines(object? value) => value switch
+    {
+        string text => text.Split('\n'),
+        List<object> list => list.OfType<string>(),
+        _ => [],
+    };
+
     private static bool IsMetadataKeyword(string key) => key is "name" or "version" or "description" or "long_description" or "license"
         or "url" or "author" or "author_email" or "install_requires" or "extras_require" or "python_requires" or "keywords" or "classifiers" or "entry_points";
 
-    private static List<Dependency> Requirements(object? value) => value switch
-    {
-        string text => [.. text.Split('\n').Select(Pep508.Parse).OfType<Dependency>()],
-        List<object> list => [.. list.OfType<string>().Select(Pep508.Parse).OfType<Dependency>()],
-        _ => [],
-    };
+    private static List<Dependency> Requirements(object? value) => [.. Lines(value).Select(Pep508.Parse).OfType<Dependency>()];
 
     [GeneratedRegex(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*", RegexOptions.Multiline)]
     private static partial Regex ModuleAssignment();
