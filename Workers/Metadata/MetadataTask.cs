@@ -44,7 +44,6 @@ public sealed class MetadataTask : BaseTask
             version = (string?)details["version"],
             declared_license = (string?)details["declared_license"]?["expression"],
             dependencies = details["dependencies"]?.AsArray().Count ?? 0,
-            manifests = manifests.Count,
             errors = errors.Count,
         }, details);
     }
