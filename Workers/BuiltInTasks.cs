@@ -1,9 +1,11 @@
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Workers.BinaryData;
+using Cucos.Orleans.Workers.Dependencies;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
 using Cucos.Orleans.Workers.Languages;
+using Cucos.Orleans.Workers.Metadata;
 using Cucos.Orleans.Workers.Registries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,8 @@ public static class BuiltInTasks
             .AddCucosTask<DigestsTask>()
             .AddCucosTask<BinaryDataTask>()
             .AddCucosTask<LanguagesTask>()
+            .AddCucosTask<MetadataTask>()
+            .AddCucosTask<DependencySnapshotTask>()
             .AddCucosTask<FinalizeTask>();
     }
 }

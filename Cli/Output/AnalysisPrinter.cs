@@ -30,7 +30,7 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
                 TaskRunStatus.Skipped => run.SkipReason ?? "",
                 _ => "",
             };
-            progressOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed,6:0.00}s] {run.Name,-16} {Word(run.Status),-15} {detail}").TrimEnd());
+            progressOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed,6:0.00}s] {run.Name,-20} {Word(run.Status),-15} {detail}").TrimEnd());
         }
     }
 
@@ -41,14 +41,14 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
         summaryOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Analysis {snapshot.AnalysisId} of {Describe(snapshot)}: {Word(snapshot.Status)} in {duration:0.00} s"));
         summaryOut.WriteLine();
-        summaryOut.WriteLine($"  {"TASK",-16} {"STATUS",-15} {"TRIES",5} {"TIME",9}  SUMMARY");
+        summaryOut.WriteLine($"  {"TASK",-20} {"STATUS",-15} {"TRIES",5} {"TIME",9}  SUMMARY");
         foreach (var run in Ordered(snapshot))
         {
             var time = run.StartedAt is { } s && run.EndedAt is { } e ? string.Create(CultureInfo.InvariantCulture, $"{(e - s).TotalSeconds:0.00} s") : "-";
             var summary = run.Status == TaskRunStatus.Skipped ? run.SkipReason ?? "" : Flatten(run.Summary);
-            summaryOut.WriteLine($"  {run.Name,-16} {Word(run.Status),-15} {run.Attempts,5} {time,9}  {summary}".TrimEnd());
+            summaryOut.WriteLine($"  {run.Name,-20} {Word(run.Status),-15} {run.Attempts,5} {time,9}  {summary}".TrimEnd());
             if (run.Status == TaskRunStatus.Failed && run.Error is { } error)
-                summaryOut.WriteLine($"  {"",-16} error: {ShortType(error.Type)}: {error.Message}");
+                summaryOut.WriteLine($"  {"",-20} error: {ShortType(error.Type)}: {error.Message}");
         }
     }
 

@@ -53,8 +53,8 @@ public sealed class TaskRegistryTests
         using var provider = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
         var registry = provider.GetRequiredService<TaskRegistry>();
 
-        Assert.Equal(["binary_data", "digests", "languages"], registry.DefaultFlow());
+        Assert.Equal(["binary_data", "digests", "languages", "metadata"], registry.DefaultFlow());
         Assert.Equal(CucosFlow.FinalizeTask, registry.Get(CucosFlow.RootTask).CallbackTask);
-        Assert.Contains("Known tasks: binary_data, digests, finalize, init, languages", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
+        Assert.Contains("Known tasks: binary_data, dependency_snapshot, digests, finalize, init, languages, metadata", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
     }
 }

@@ -7,12 +7,13 @@ namespace Cucos.Orleans.Tests.Support;
 /// <summary>The published result schemas under <c>schemas/</c>, used to check real result documents.</summary>
 public static class ResultSchemas
 {
-    private static readonly ConcurrentDictionary<string, JsonSchema> Loaded = new(StringComparer.Ordinal);
+    // Lazy: JsonSchema.Net's global registry refuses a second registration of the same $id, which parallel test classes would race to.
+    private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Loaded = new(StringComparer.Ordinal);
 
     /// <summary>Fails the test with every violation when <paramref name="document"/> does not match the task's schema.</summary>
     public static void AssertValid(string taskName, JsonElement document)
     {
-        var schema = Loaded.GetOrAdd(taskName, Load);
+        var schema = Loaded.GetOrAdd(taskName, name => new Lazy<JsonSchema>(() => Load(name))).Value;
         var result = schema.Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)
             return;

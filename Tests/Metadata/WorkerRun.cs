@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Tests.Support;
+
+namespace Cucos.Orleans.Tests.Metadata;
+
+/// <summary>Runs a worker through its whole lifecycle on a folder, as <c>cucos worker</c> does, and checks its schema.</summary>
+public static class WorkerRun
+{
+    public static async Task<JsonElement> RunAsync(BaseTask task, string packagePath, ITaskResultStore? results = null,
+        IServiceProvider? services = null, Dictionary<string, string>? parameters = null)
+    {
+        var context = new TaskContext
+        {
+            AnalysisId = "test",
+            TaskName = task.Name,
+            Request = AnalysisRequest.ForLocalPath(packagePath) with { Parameters = parameters },
+            CachePath = packagePath,
+            PackagePath = packagePath,
+            Results = results ?? new InMemoryTaskResultStore(),
+            Services = services ?? EmptyServices.Instance,
+        };
+        var attempt = await task.RunAsync(context, CancellationToken.None);
+        Assert.True(attempt.Succeeded, $"{task.Name} failed: {attempt.Report.Error?.Type}: {attempt.Report.Error?.Message}\n{attempt.Report.Error?.StackTrace}");
+        var document = attempt.Document!.Value;
+        ResultSchemas.AssertValid(task.Name, document);
+        return document;
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+        public object? GetService(Type serviceType) => null;
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Cucos.Orleans.Grains;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Dependencies.Resolvers;
+using Cucos.Orleans.Workers.Metadata;
+using Cucos.Orleans.Workers.Registries;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cucos.Orleans.Workers.Dependencies;
+
+/// <summary>One declared runtime dependency and the version the ecosystem's rules pick for it today.</summary>
+public sealed record ResolvedDependency(string Name, string? Spec, string? Package, string? ResolvedVersion, DateTimeOffset ResolvedAt, string? Reason)
+{
+    public string Status => ResolvedVersion is null ? "unresolvable" : "resolved";
+}
+
+/// <summary>An analysis started (or found already running or done) for a resolved dependency.</summary>
+public sealed record DependencyAnalysis(string Ecosystem, string Name, string Version, string AnalysisId, bool Created);
+
+/// <summary>What became of the request to analyse the dependencies too.</summary>
+public sealed record DependencyAnalyses(int RequestedDepth, string Status, IReadOnlyList<DependencyAnalysis> Started);
+
+/// <summary>
+/// Resolves each runtime dependency metadata declared to the version the ecosystem's own rules pick from the
+/// versions its registry lists. With <c>analyse_dependencies=N</c> it also starts analyses of the resolved
+/// dependencies, which do the same with N-1; the package grain's one-analysis-per-version rule means no package
+/// version is analysed twice.
+/// </summary>
+public sealed class DependencySnapshotTask : BaseTask
+{
+    public const string TaskName = "dependency_snapshot";
+    public const string DepthParameter = "analyse_dependencies";
+    private const int Lookups = 8;
+
+    public override string Name => TaskName;
+    public override string Description => "Resolves each declared runtime dependency to the version its ecosystem's rules pick from the registry; optionally analyses them too.";
+    public override IReadOnlyList<string> DependsOn => [MetadataTask.TaskName];
+    // Spawned by metadata once it succeeded, not by init.
+    public override bool InDefaultFlow => false;
+
+    public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        var depth = Depth(context.Parameter(DepthParameter));
+        var metadata = await context.GetResultAsync(MetadataTask.TaskName, cancellationToken).ConfigureAwait(false)
+            ?? throw new FatalTaskException("the metadata result is missing: dependency_snapshot reads the dependencies metadata declared.");
+        var details = metadata.TryGetProperty("details", out var d) ? d : default;
+        var ecosystem = details.ValueKind == JsonValueKind.Object && details.TryGetProperty("ecosystem", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : null;
+        var declared = details.ValueKind == JsonValueKind.Object && details.TryGetProperty("dependencies", out var deps) && deps.ValueKind == JsonValueKind.Array
+            ? deps.EnumerateArray().Select(x => new Dependency(x.GetProperty("name").GetString()!, x.TryGetProperty("spec", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null)).ToList()
+            : [];
+
+        var resolved = ecosystem is null ? [] : await ResolveAllAsync(context, ecosystem, declared, cancellationToken).ConfigureAwait(false);
+        var analyses = await StartAnalysesAsync(context, ecosystem, resolved, depth, cancellationToken).ConfigureAwait(false);
+        return TaskResult.Success(
+            new
+            {
+                ecosystem,
+                dependencies = resolved.Count,
+                resolved = resolved.Count(r => r.ResolvedVersion is not null),
+                unresolvable = resolved.Count(r => r.ResolvedVersion is null),
+                analyses_started = analyses.Started.Count(a => a.Created),
+            },
+            new { ecosystem, dependencies = resolved, analyses });
+    }
+
+    private static int Depth(string? value)
+    {
+        if (value is null)
+            return 0;
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var depth))
+            return depth;
+        throw new FatalTaskException($"parameter {DepthParameter}='{value}' is not a whole number: give the depth of dependencies to analyse, e.g. {DepthParameter}=2 (0 analyses none).");
+    }
+
+    /// <summary>Resolves every declared dependency, looking each package up once, a few lookups at a time.</summary>
+    public static async Task<IReadOnlyList<ResolvedDependency>> ResolveAllAsync(
+        TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, CancellationToken cancellationToken)
+    {
+        var resolver = VersionResolvers.For(ecosystem);
+        var source = (context.Services.GetService<IEnumerable<IPackageVersionSource>>() ?? []).FirstOrDefault(s => s.Ecosystem == ecosystem);
+        var listings = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<string>>>>(StringComparer.Ordinal);
+        var results = new ResolvedDependency[declared.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, declared.Count),
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Lookups },
+            async (i, ct) =>
+            {
+                var dependency = declared[i];
+                ResolvedDependency Result(string? package, string? version, string? reason) =>
+                    new(dependency.Name, dependency.Spec, package == dependency.Name ? null : package, version, context.Clock.GetUtcNow(), reason);
+                if (resolver is null)
+                {
+                    results[i] = Result(null, null, $"this version has no resolver for {ecosystem} version specifications.");
+                    return;
+                }
+                if (resolver.Target(dependency.Name, dependency.Spec, out var notVersion) is not { } target)
+                {
+                    results[i] = Result(null, null, notVersion);
+                    return;
+                }
+                if (source is null)
+                {
+                    results[i] = Result(target.Name, null, $"no registry is configured for {ecosystem}: configure one to resolve its dependencies.");
+                    return;
+                }
+                IReadOnlyList<string> versions;
+                try
+                {
+                    versions = await listings.GetOrAdd(target.Name, name => new Lazy<Task<IReadOnlyList<string>>>(() => source.ListVersionsAsync(name, ct))).Value.ConfigureAwait(false);
+                }
+                catch (PackageNotFoundException notFound)
+                {
+                    results[i] = Result(target.Name, null, notFound.Message);
+                    return;
+                }
+                var resolution = resolver.Resolve(target.Spec, versions);
+                results[i] = Result(target.Name, resolution.Version, resolution.Reason);
+            }).ConfigureAwait(false);
+        return results;
+    }
+
+    private static async Task<DependencyAnalyses> StartAnalysesAsync(
+        TaskContext context, string? ecosystem, IReadOnlyList<ResolvedDependency> resolved, int depth, CancellationToken cancellationToken)
+    {
+        if (depth <= 0)
+            return new DependencyAnalyses(depth, "not requested", []);
+        if (context.Services.GetService<IGrainFactory>() is not { } grains)
+            return new DependencyAnalyses(depth, "not started: no cluster. Dependencies are analysed only inside a silo (cucos analyze or a silo), not by 'cucos worker'.", []);
+        var parameters = new Dictionary<string, string>(context.Request.Parameters ?? [], StringComparer.Ordinal);
+        if (depth > 1)
+            parameters[DepthParameter] = (depth - 1).ToString(CultureInfo.InvariantCulture);
+        else
+            parameters.Remove(DepthParameter);
+
+        var started = new List<DependencyAnalysis>();
+        foreach (var (name, version) in resolved.Where(r => r.ResolvedVersion is not null)
+                     .Select(r => (Name: r.Package ?? r.Name, Version: r.ResolvedVersion!)).Distinct())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var request = new AnalysisRequest
+            {
+                Ecosystem = ecosystem!,
+                Name = name,
+                Version = version,
+                Tasks = context.Request.Tasks,
+                Parameters = parameters.Count > 0 ? parameters : null,
+            };
+            // The package grain returns the analysis a version already has, so a diamond or a cycle is analysed once.
+            var ticket = await grains.GetGrain<IPackageAnalysisGrain>(GrainKeys.Package(request.Ecosystem, name, version))
+                .StartAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false);
+            started.Add(new DependencyAnalysis(request.Ecosystem, name, version, ticket.AnalysisId, ticket.Created));
+        }
+        return new DependencyAnalyses(depth, "started", started);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Metadata.Parsers;
+
+namespace Cucos.Orleans.Workers.Metadata;
+
+/// <summary>
+/// The package's own manifests normalised into one schema (the original design's mercator). The outermost
+/// manifests are read in parallel; the primary one (shallowest, then by format) gives the top-level fields,
+/// completed by the other manifests of its folder and ecosystem (a pyproject.toml with dynamic fields by its PKG-INFO).
+/// </summary>
+public sealed class MetadataTask : BaseTask
+{
+    public const string TaskName = "metadata";
+
+    /// <summary>Every supported format, in order of preference for the primary manifest of a folder.</summary>
+    public static readonly IManifestParser[] Parsers =
+    [
+        new NpmParser(), new MavenPomParser(), new NuspecParser(), new CargoParser(), new GoModParser(), new ComposerParser(),
+        new RubyGemsParser(), new PythonMetadataParser(), new PyprojectParser(), new SetupCfgParser(), new SetupPyParser(),
+    ];
+
+    /// <summary>Manifests are small; anything bigger than this is not read (lock files, read by the npm parser, are not limited).</summary>
+    public const long MaxManifestBytes = 16 * 1024 * 1024;
+
+    public override string Name => TaskName;
+    public override string Description => "Reads the package's own manifests (npm, PyPI, Maven, NuGet, RubyGems, Cargo, Go, Composer) into one schema.";
+    public override IReadOnlyList<string> ChildTasks => ["dependency_snapshot"];
+
+    public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(context.PackagePath))
+            throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
+        var (manifests, errors) = await ReadAsync(context.PackagePath, cancellationToken).ConfigureAwait(false);
+        var details = Details(manifests, errors);
+        return TaskResult.Success(new
+        {
+            ecosystem = (string?)details["ecosystem"],
+            name = (string?)details["name"],
+            version = (string?)details["version"],
+            declared_license = (string?)details["declared_license"]?["expression"],
+            dependencies = details["dependencies"]?.AsArray().Count ?? 0,
+            errors = errors.Count,
+        }, details);
+    }
+
+    /// <summary>Finds and parses the outermost manifests; a malformed one becomes an error entry.</summary>
+    public static async Task<(IReadOnlyList<PackageManifest> Manifests, IReadOnlyList<ManifestError> Errors)> ReadAsync(string root, CancellationToken cancellationToken)
+    {
+        var (found, tree) = ManifestFinder.Find(root, Parsers, cancellationToken);
+        var parsed = new ConcurrentBag<(FoundManifest Found, PackageManifest? Manifest, ManifestError? Error)>();
+        await Parallel.ForEachAsync(found, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (manifest, ct) =>
+            {
+                var file = new ManifestFile(Path.Combine(root, manifest.RelativePath), manifest.RelativePath, tree);
+                try
+                {
+                    if (new FileInfo(file.FullPath).Length > MaxManifestBytes)
+                        throw new ManifestFormatException($"it is larger than {MaxManifestBytes / (1024 * 1024)} MiB, which no real manifest is; it was not read.");
+                    parsed.Add((manifest, await manifest.Parser.ParseAsync(file, ct).ConfigureAwait(false), null));
+                }
+                catch (Exception exception) when (Describe(exception) is { } reason)
+                {
+                    parsed.Add((manifest, null, new ManifestError(manifest.RelativePath, manifest.Parser.Format, reason)));
+                }
+            }).ConfigureAwait(false);
+        var ordered = parsed
+            .OrderBy(p => p.Found.Depth)
+            .ThenBy(p => Array.IndexOf(Parsers, p.Found.Parser))
+            .ThenBy(p => p.Found.RelativePath, StringComparer.Ordinal)
+            .ToList();
+        return ([.. ordered.Select(p => p.Manifest).OfType<PackageManifest>()], [.. ordered.Select(p => p.Error).OfType<ManifestError>()]);
+    }
+
+    /// <summary>What was wrong with a malformed manifest, or null for failures that are not the manifest's fault (I/O...).</summary>
+    private static string? Describe(Exception exception) => exception switch
+    {
+        ManifestFormatException format => format.Message,
+        JsonException json => $"it is not valid JSON: {json.Message}",
+        XmlException xml => $"it is not well-formed XML: {xml.Message}",
+        InvalidDataException data => $"it could not be decompressed: {data.Message}",
+        DecoderFallbackException => "it is not valid UTF-8 text.",
+        _ => null,
+    };
+
+    /// <summary>The top-level fields of the primary manifest completed by its folder's siblings, every manifest, and the errors.</summary>
+    public static JsonObject Details(IReadOnlyList<PackageManifest> manifests, IReadOnlyList<ManifestError> errors)
+    {
+        var primary = manifests.FirstOrDefault(m => m.Name is not null) ?? manifests.FirstOrDefault();
+        JsonObject details;
+        if (primary is null)
+            details = (JsonObject)TaskJson.ToNode(new PackageManifest { Path = "", Format = "", Ecosystem = "" })!;
+        else
+        {
+            var folder = FolderOf(primary.Path);
+            var merged = manifests
+                .Where(m => m != primary && m.Ecosystem == primary.Ecosystem && FolderOf(m.Path) == folder)
+                .Aggregate(primary, Complete);
+            details = (JsonObject)TaskJson.ToNode(merged)!;
+        }
+        if (primary is null)
+            foreach (var key in new[] { "path", "format", "ecosystem" })
+                details[key] = null;
+        details["manifests"] = TaskJson.ToNode(manifests);
+        details["errors"] = TaskJson.ToNode(errors);
+        return details;
+    }
+
+    private static string FolderOf(string path) => path.LastIndexOf('/') is var slash and >= 0 ? path[..slash] : "";
+
+    /// <summary>Fills what <paramref name="primary"/> leaves empty from <paramref name="other"/>.</summary>
+    private static PackageManifest Complete(PackageManifest primary, PackageManifest other) => primary with
+    {
+        Name = primary.Name ?? other.Name,
+        Version = primary.Version ?? other.Version,
+        Description = primary.Description ?? other.Description,
+        DeclaredLicense = primary.DeclaredLicense.Expression is null && other.DeclaredLicense.Expression is not null
+            || primary.DeclaredLicense.Raw is null ? other.DeclaredLicense : primary.DeclaredLicense,
+        Homepage = primary.Homepage ?? other.Homepage,
+        CodeRepository = primary.CodeRepository ?? other.CodeRepository,
+        BugTracker = primary.BugTracker ?? other.BugTracker,
+        Author = primary.Author ?? other.Author,
+        Maintainers = primary.Maintainers.Count > 0 ? primary.Maintainers : other.Maintainers,
+        Contributors = primary.Contributors.Count > 0 ? primary.Contributors : other.Contributors,
+        Keywords = primary.Keywords.Count > 0 ? primary.Keywords : other.Keywords,
+        Engines = primary.Engines.Count > 0 ? primary.Engines : other.Engines,
+        Dependencies = primary.Dependencies.Count > 0 ? primary.Dependencies : other.Dependencies,
+        DevDependencies = primary.DevDependencies.Count > 0 ? primary.DevDependencies : other.DevDependencies,
+        OptionalDependencies = primary.OptionalDependencies.Count > 0 ? primary.OptionalDependencies : other.OptionalDependencies,
+        Scripts = primary.Scripts.Count > 0 ? primary.Scripts : other.Scripts,
+        Files = primary.Files.Count > 0 ? primary.Files : other.Files,
+    };
+}
