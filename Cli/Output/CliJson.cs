@@ -15,10 +15,19 @@ public static class CliJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    /// <summary>Writes to a temporary file first, so an existing file is never left half-written.</summary>
+    /// <summary>
+    /// Writes a file through a temporary file, so an existing file is never left half-written. A device
+    /// (/dev/null, /dev/stdout, /dev/fd/N) is written in place: renaming over it would replace the device with a file.
+    /// </summary>
     public static async Task WriteFileAsync(string path, object value, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
+        if (full.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(full))
+        {
+            await using var device = new FileStream(full, FileMode.Open, FileAccess.Write);
+            await JsonSerializer.SerializeAsync(device, value, value.GetType(), Options, cancellationToken);
+            return;
+        }
         var temporary = full + ".tmp-" + Environment.ProcessId;
         await using (var stream = File.Create(temporary))
             await JsonSerializer.SerializeAsync(stream, value, value.GetType(), Options, cancellationToken);
