@@ -2,6 +2,7 @@ using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
+using Cucos.Orleans.Workers.Licenses;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,6 +17,7 @@ public static class BuiltInTasks
         return services
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()
+            .AddCucosTask<SourceLicensesTask>()
             .AddCucosTask<FinalizeTask>();
     }
 }
