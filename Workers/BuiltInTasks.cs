@@ -1,4 +1,5 @@
 using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Crypto;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
@@ -18,6 +19,7 @@ public static class BuiltInTasks
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()
             .AddCucosTask<SourceLicensesTask>()
+            .AddCucosTask<CryptoAlgorithmsTask>()
             .AddCucosTask<FinalizeTask>();
     }
 }

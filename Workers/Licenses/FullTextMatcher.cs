@@ -45,14 +45,30 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
             foreach (var t in catalog.TemplatesWith(key))
                 counts[t]++;
 
-        var scored = new List<FullTextMatch>();
+        var candidates = new List<LicenseTemplate>();
         for (var t = 0; t < counts.Length; t++)
+            if (counts[t] >= CandidateShare * catalog.Templates[t].Shingles.Count)
+                candidates.Add(catalog.Templates[t]);
+
+        // Best first; the words of a chosen match are masked and the rest scored again, so a relative inside it
+        // (BSD-2-Clause inside BSD-3-Clause) finds nothing left, while a second licence after it still stands alone.
+        var chosen = new List<FullTextMatch>();
+        while (candidates.Count > 0)
         {
-            var template = catalog.Templates[t];
-            if (counts[t] >= CandidateShare * template.Shingles.Count && BestRegion(template, keys) is { } match && match.Score >= MinScore)
-                scored.Add(match);
+            var best = candidates.Select(t => BestRegion(t, keys)).OfType<FullTextMatch>()
+                .Where(m => m.Score >= MinScore)
+                .OrderByDescending(m => Math.Round(m.Score, 3))
+                .ThenBy(m => Popularity.Rank(m.Template.Id))
+                .ThenByDescending(m => m.Template.Words.Length)
+                .FirstOrDefault();
+            if (best is null)
+                break;
+            chosen.Add(best);
+            candidates.Remove(best.Template);
+            Array.Fill(keys, -1, Math.Max(0, best.FirstWord - LicenseCatalog.ShingleLength + 1),
+                Math.Min(keys.Length, best.LastWord + 1) - Math.Max(0, best.FirstWord - LicenseCatalog.ShingleLength + 1));
         }
-        return SelectNonOverlapping(scored);
+        return chosen.OrderBy(m => m.FirstWord).ToList();
     }
 
     // The template's hits grouped into regions split at long gaps; the region with the best score.
@@ -91,25 +107,6 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
             matchedUpTo = end;
         }
         return best;
-    }
-
-    // Best first; a match overlapping a better one is a relative of it (BSD-2-Clause inside BSD-3-Clause) and dropped.
-    private static List<FullTextMatch> SelectNonOverlapping(List<FullTextMatch> scored)
-    {
-        var chosen = new List<FullTextMatch>();
-        foreach (var match in scored.OrderByDescending(m => Math.Round(m.Score, 3))
-                     .ThenBy(m => Popularity.Rank(m.Template.Id))
-                     .ThenByDescending(m => m.Template.Words.Length))
-        {
-            var overlaps = chosen.Any(c =>
-            {
-                var overlap = Math.Min(c.LastWord, match.LastWord) - Math.Max(c.FirstWord, match.FirstWord) + 1;
-                return overlap > 0.3 * Math.Min(c.LastWord - c.FirstWord + 1, match.LastWord - match.FirstWord + 1);
-            });
-            if (!overlaps)
-                chosen.Add(match);
-        }
-        return chosen.OrderBy(m => m.FirstWord).ToList();
     }
 }
 
