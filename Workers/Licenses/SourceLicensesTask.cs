@@ -79,7 +79,7 @@ public sealed record OverallLicense(SortedDictionary<string, int> FileCounts, IR
             .Select(l => (File: f.Path, Finding: l))).ToArray();
         var terms = sureFindings
             .GroupBy(s => s.Finding.Expression, StringComparer.Ordinal)
-            .Select(g => (Expression: SpdxExpression.TryParse(g.Key, catalog)!, Files: g.Select(s => s.File).Distinct().Count(),
+            .Select(g => (Expression: SpdxExpression.TryParse(g.Key, catalog)!,
                 FullTextOnly: g.All(s => s.Finding.Method == LicenseMethod.FullText)))
             .Where(t => t.Expression is not null)
             .ToList();
@@ -88,9 +88,11 @@ public sealed record OverallLicense(SortedDictionary<string, int> FileCounts, IR
             .SelectMany(t => t.Expression.LicenseIds()).ToHashSet(StringComparer.Ordinal);
         // A GNU licence text alone does not say whether later versions apply; the notices do.
         var allIds = terms.SelectMany(t => t.Expression.LicenseIds()).ToHashSet(StringComparer.Ordinal);
+        // Most files first, a term counting the files of the licences it absorbed.
         var kept = terms.Where(t => !(t.Expression is SpdxExpression.License single
                 && (choices.Contains(single.Id)
                     || (t.FullTextOnly && single.Id.EndsWith("-only", StringComparison.Ordinal) && allIds.Contains(single.Id[..^5] + "-or-later")))))
+            .Select(t => (t.Expression, Files: sureFindings.Where(s => s.Finding.LicenseIds.All(t.Expression.LicenseIds().Contains)).Select(s => s.File).Distinct().Count()))
             .OrderByDescending(t => t.Files).ThenBy(t => t.Expression.ToString(), StringComparer.Ordinal)
             .Select(t => t.Expression)
             .ToList();
