@@ -1,6 +1,9 @@
 namespace Cucos.Orleans.Workers.Licenses;
 
-/// <summary>A licence text found in a document: which one, where (word positions) and how well it matched.</summary>
+/// <summary>
+/// A licence text found in a document: which one, where (word positions) and how well it matched: coverage is the
+/// share of the template's required triples found, density the share of the region's words in matched triples.
+/// </summary>
 public sealed record FullTextMatch(LicenseTemplate Template, int FirstWord, int LastWord, double Coverage, double Density)
 {
     /// <summary>The harmonic mean of how much of the licence was found and how much of the region is licence text.</summary>
@@ -20,6 +23,9 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
 
     private const double CandidateShare = 0.5;
     private const int MaxGap = 40;
+
+    // A "licence" of a dozen words ("Pick your favourite OSI approved license") matches any sentence like it.
+    private const int MinTemplateShingles = 20;
 
     public IReadOnlyList<FullTextMatch> Match(LicenseText text)
     {
@@ -47,7 +53,7 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
 
         var candidates = new List<LicenseTemplate>();
         for (var t = 0; t < counts.Length; t++)
-            if (counts[t] >= CandidateShare * catalog.Templates[t].Shingles.Count)
+            if (counts[t] >= CandidateShare * catalog.Templates[t].Shingles.Count && catalog.Templates[t].Required.Count >= MinTemplateShingles)
                 candidates.Add(catalog.Templates[t]);
 
         // Best first; the words of a chosen match are masked and the rest scored again, so a relative inside it
@@ -86,7 +92,7 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
             {
                 var regionWords = last + LicenseCatalog.ShingleLength - first;
                 var candidate = new FullTextMatch(template, first, last + LicenseCatalog.ShingleLength - 1,
-                    (double)found.Count / template.Shingles.Count, (double)matchedWords / regionWords);
+                    (double)found.Count(template.Required.Contains) / template.Required.Count, (double)matchedWords / regionWords);
                 if (best is null || candidate.Score > best.Score)
                     best = candidate;
                 found.Clear();

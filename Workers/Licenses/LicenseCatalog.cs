@@ -12,7 +12,7 @@ public sealed record SpdxLicense(
     [property: JsonPropertyName("text")] string Text);
 
 /// <summary>A licence text prepared for matching; licences whose texts are identical share one template.</summary>
-public sealed class LicenseTemplate(string id, IReadOnlyList<string> sameText, int[] words, HashSet<long> shingles)
+public sealed class LicenseTemplate(string id, IReadOnlyList<string> sameText, int[] words, HashSet<long> shingles, HashSet<long> required)
 {
     /// <summary>The identifier reported when this text is found.</summary>
     public string Id { get; } = id;
@@ -22,6 +22,9 @@ public sealed class LicenseTemplate(string id, IReadOnlyList<string> sameText, i
 
     public int[] Words { get; } = words;
     public HashSet<long> Shingles { get; } = shingles;
+
+    /// <summary>The triples a text must have to be this licence: all but an appendix after "end of terms and conditions".</summary>
+    public HashSet<long> Required { get; } = required;
 }
 
 /// <summary>
@@ -57,10 +60,17 @@ public sealed class LicenseCatalog
             var tokens = LicenseText.Of(WithoutTitle(group.Key), isTemplate: true).Words
                 .Select(w => words.TryGetValue(w, out var id) ? id : words[w] = words.Count).ToArray();
             var shingles = new HashSet<long>();
+            var required = new HashSet<long>();
+            var optionalFrom = OptionalAppendixStart(tokens, words);
             for (var i = 0; i + ShingleLength <= tokens.Length; i++)
-                shingles.Add(Key(tokens[i], tokens[i + 1], tokens[i + 2]));
+            {
+                var key = Key(tokens[i], tokens[i + 1], tokens[i + 2]);
+                shingles.Add(key);
+                if (i + ShingleLength <= optionalFrom)
+                    required.Add(key);
+            }
             if (shingles.Count > 0)
-                templates.Add(new LicenseTemplate(Preferred(ids), ids, tokens, shingles));
+                templates.Add(new LicenseTemplate(Preferred(ids), ids, tokens, shingles, required));
         }
         Templates = templates;
         vocabulary = words.ToFrozenDictionary(StringComparer.Ordinal);
@@ -108,6 +118,17 @@ public sealed class LicenseCatalog
     private static string Preferred(string[] ids) =>
         ids.Where(i => i.EndsWith("-only", StringComparison.Ordinal)).OrderBy(i => i.Length).FirstOrDefault()
         ?? ids.OrderBy(i => i.Length).ThenBy(i => i, StringComparer.Ordinal).First();
+
+    // Apache-2.0 and the GNU licences end their terms with "END OF TERMS AND CONDITIONS"; the "how to apply"
+    // appendix after it is often left out of a LICENSE file.
+    private static int OptionalAppendixStart(int[] tokens, Dictionary<string, int> words)
+    {
+        int[] marker = [.. "end of terms and conditions".Split(' ').Select(w => words.GetValueOrDefault(w, -1))];
+        for (var i = tokens.Length - marker.Length; i >= 0; i--)
+            if (tokens.AsSpan(i, marker.Length).SequenceEqual(marker))
+                return i + marker.Length;
+        return tokens.Length;
+    }
 
     // A one-line title ("MIT License") is often left out of a licence as used, so it is not part of the template.
     private static string WithoutTitle(string text)

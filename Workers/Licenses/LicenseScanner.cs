@@ -29,6 +29,7 @@ public sealed partial class LicenseScanner(LicenseCatalog catalog, LicenseNotice
     public const int MaxScannedChars = 1 << 20;
     private const double UnknownTagConfidence = 0.5;
     private const int TitleWords = 12;
+    private const int MaxReferencedLicenses = 5;
 
     private readonly FullTextMatcher matcher = new(catalog);
 
@@ -37,6 +38,12 @@ public sealed partial class LicenseScanner(LicenseCatalog catalog, LicenseNotice
 
     [GeneratedRegex(@"@licen[cs]e\s+([A-Za-z0-9][A-Za-z0-9.+\-() ]*?)\s*(?:\*/|$)", RegexOptions.CultureInvariant)]
     private static partial Regex LicenseTag();
+
+    // A manifest's licence field: "license": "MIT" (package.json), license = "MIT OR Apache-2.0" (Cargo.toml,
+    // pyproject), s.license = 'MIT' (gemspec), License: MIT (PKG-INFO), <license>MIT</license> (nuspec).
+    [GeneratedRegex(@"(?:\blicen[cs]es?(?:[-_]expression)?[""']?\s*[:=]\s*[""']([^""'\n]{1,120})[""']|^licen[cs]e(?:-expression)?:\s*(\S.{0,119})$|<licen[cs]e(?:\s+type=""expression"")?>([^<]{1,120})</licen[cs]e>)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ManifestField();
 
     /// <summary>The licences and copyrights of a file, or null for a binary file.</summary>
     public FileLicenses? Scan(PackageFile file, CancellationToken cancellationToken)
@@ -95,6 +102,9 @@ public sealed partial class LicenseScanner(LicenseCatalog catalog, LicenseNotice
             findings.Add(new LicenseFinding(expression.ToString(), expression.LicenseIds(), notice.Kind,
                 text.Lines[notice.FirstWord], text.Lines[notice.LastWord], notice.Confidence, notice.Text));
         }
+        // A file naming many licences by reference is a list of licences (spdx-license-ids, a licence chooser), not a notice.
+        if (findings.Where(f => f.Method == LicenseMethod.Reference).SelectMany(f => f.LicenseIds).Distinct().Count() > MaxReferencedLicenses)
+            findings.RemoveAll(f => f.Method == LicenseMethod.Reference);
         findings.Sort((a, b) => a.StartLine != b.StartLine ? a.StartLine.CompareTo(b.StartLine) : string.CompareOrdinal(a.Method, b.Method));
         return new FileLicenses(path, findings, copyrights, truncated);
     }
@@ -110,10 +120,15 @@ public sealed partial class LicenseScanner(LicenseCatalog catalog, LicenseNotice
                 : new LicenseFinding(expression.ToString(), expression.LicenseIds(), LicenseMethod.SpdxTag, lineNumber, lineNumber,
                     expression.AllKnown ? 1.0 : UnknownTagConfidence, spdx.Value);
         }
-        // JSDoc's "@license MIT": a reference when it names known licences.
+        // JSDoc's "@license MIT" and manifest fields: references when they name known licences.
         if (line.Contains("@licen", StringComparison.Ordinal) && LicenseTag().Match(line) is { Success: true } jsdoc
             && SpdxExpression.TryParse(jsdoc.Groups[1].Value, catalog) is { AllKnown: true } named)
             return new LicenseFinding(named.ToString(), named.LicenseIds(), LicenseMethod.Reference, lineNumber, lineNumber, 0.9, jsdoc.Value);
+        if (line.Contains("icen", StringComparison.OrdinalIgnoreCase) && ManifestField().Match(line) is { Success: true } field
+            && SpdxExpression.TryParse(FirstGroup(field).Trim(), catalog) is { AllKnown: true } declared)
+            return new LicenseFinding(declared.ToString(), declared.LicenseIds(), LicenseMethod.Reference, lineNumber, lineNumber, 0.9, field.Value.Trim());
         return null;
     }
+
+    private static string FirstGroup(Match match) => match.Groups.Cast<Group>().Skip(1).First(g => g.Success).Value;
 }
