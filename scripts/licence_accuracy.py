@@ -17,7 +17,9 @@ def normalise(identifier):
     identifier = identifier.strip().strip("()")
     if identifier.endswith("+"):
         identifier = identifier[:-1] + "-or-later"
-    return re.sub(r"-only$", "", identifier)
+    identifier = re.sub(r"-only$", "", identifier)
+    # licensecheck writes "GPL-2" where SPDX writes "GPL-2.0"; case differs for a few ids (MIT-open-group).
+    return re.sub(r"^((?:A|L)?GPL-\d)(?=$|-)", r"\1.0", identifier).upper()
 
 
 def family(identifier):

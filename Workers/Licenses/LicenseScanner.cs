@@ -102,6 +102,9 @@ public sealed partial class LicenseScanner(LicenseCatalog catalog, LicenseNotice
             findings.Add(new LicenseFinding(expression.ToString(), expression.LicenseIds(), notice.Kind,
                 text.Lines[notice.FirstWord], text.Lines[notice.LastWord], notice.Confidence, notice.Text));
         }
+        // "Under Section 7 of GPL version 3" in a file that grants GPL-3.0-or-later repeats that licence.
+        var granted = findings.Where(f => f.Method != LicenseMethod.Reference).SelectMany(f => f.LicenseIds).Select(VersionBase).ToHashSet(StringComparer.Ordinal);
+        findings.RemoveAll(f => f.Method == LicenseMethod.Reference && f.LicenseIds.Count > 0 && f.LicenseIds.All(id => granted.Contains(VersionBase(id))));
         // A file naming many licences by reference is a list of licences (spdx-license-ids, a licence chooser), not a notice.
         if (findings.Where(f => f.Method == LicenseMethod.Reference).SelectMany(f => f.LicenseIds).Distinct().Count() > MaxReferencedLicenses)
             findings.RemoveAll(f => f.Method == LicenseMethod.Reference);
@@ -129,6 +132,9 @@ public sealed partial class LicenseScanner(LicenseCatalog catalog, LicenseNotice
             return new LicenseFinding(declared.ToString(), declared.LicenseIds(), LicenseMethod.Reference, lineNumber, lineNumber, 0.9, field.Value.Trim());
         return null;
     }
+
+    private static string VersionBase(string id) =>
+        id.EndsWith("-only", StringComparison.Ordinal) ? id[..^5] : id.EndsWith("-or-later", StringComparison.Ordinal) ? id[..^9] : id;
 
     private static string FirstGroup(Match match) => match.Groups.Cast<Group>().Skip(1).First(g => g.Success).Value;
 }
