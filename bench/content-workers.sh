@@ -2,6 +2,7 @@
 # Throughput of the content workers on one tree: source_licenses next to licensecheck (the baseline, same tree,
 # same run, interleaved round by round), and crypto_algorithms. Each worker runs as `cucos worker` (a whole
 # process: start-up, loading its data, the scan). Figures go to docs/benchmarks.md.
+# Needs licensecheck and /usr/bin/time (Debian packages of those names).
 # usage: bench/content-workers.sh [TREE] [ROUNDS]    (default: /usr/lib/node_modules/npm, 3 rounds)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,17 +12,19 @@ command -v licensecheck >/dev/null || { echo "error: licensecheck is not install
 [ -d "$tree" ] || { echo "error: '$tree' is not a directory" >&2; exit 2; }
 dotnet build -c Release "$root/Cli" -v quiet -nologo >/dev/null
 cucos="$root/Cli/bin/Release/net10.0/cucos.dll"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
 files=$(find "$tree" -type f | wc -l)
 bytes=$(find "$tree" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
 echo "tree $tree: $files files, $((bytes / 1024 / 1024)) MiB; $rounds rounds; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Prints "wall user+sys" seconds of one command.
 measure() {
-  local start end usage
+  local start end usage="$work/usage"
   start=$(date +%s.%N)
-  usage=$( { /usr/bin/env time -f '%U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+  /usr/bin/time -o "$usage" -f '%U %S' "$@" >/dev/null 2>&1
   end=$(date +%s.%N)
-  awk -v s="$start" -v e="$end" -v u="$usage" 'BEGIN { split(u, p, " "); printf "%.2f %.2f\n", e - s, p[1] + p[2] }'
+  awk -v s="$start" -v e="$end" '{ printf "%.2f %.2f\n", e - s, $1 + $2 }' "$usage"
 }
 
 declare -A wall cpu
