@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
@@ -45,11 +46,15 @@ public sealed class CryptoPatterns
 
     public IReadOnlyList<(CryptoAlgorithm Algorithm, Regex Regex)> Filenames { get; }
     public IReadOnlyList<BinaryConstant> BinaryConstants { get; }
+
+    /// <summary>Words one of which every content pattern contains: a line with none of them is not searched.</summary>
+    public SearchValues<string> Anchors { get; }
     private readonly int[] groupNumbers;
 
-    private CryptoPatterns(IReadOnlyList<CryptoAlgorithm> algorithms)
+    private CryptoPatterns(IReadOnlyList<CryptoAlgorithm> algorithms, IReadOnlyList<string> anchors)
     {
         Algorithms = algorithms;
+        Anchors = SearchValues.Create([.. anchors], StringComparison.OrdinalIgnoreCase);
         var groups = new List<(CryptoAlgorithm, bool)>();
         var alternatives = new List<string>();
         foreach (var algorithm in algorithms)
@@ -84,8 +89,11 @@ public sealed class CryptoPatterns
     public static CryptoPatterns Load(Stream json)
     {
         using var document = JsonDocument.Parse(json);
-        return new CryptoPatterns(document.RootElement.GetProperty("algorithms").Deserialize<CryptoAlgorithm[]>()
-            ?? throw new InvalidOperationException("the crypto patterns have no 'algorithms' array."));
+        return new CryptoPatterns(
+            document.RootElement.GetProperty("algorithms").Deserialize<CryptoAlgorithm[]>()
+                ?? throw new InvalidOperationException("the crypto patterns have no 'algorithms' array."),
+            document.RootElement.GetProperty("anchors").Deserialize<string[]>()
+                ?? throw new InvalidOperationException("the crypto patterns have no 'anchors' array."));
     }
 
     /// <summary>The algorithm and kind of the alternative that matched.</summary>

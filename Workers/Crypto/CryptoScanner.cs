@@ -65,6 +65,8 @@ public sealed class CryptoScanner(CryptoPatterns patterns)
             for (var start = 0; start < line.Length; start += MaxLineLength)
             {
                 var piece = line.Length <= MaxLineLength ? line : line.Substring(start, Math.Min(MaxLineLength, line.Length - start));
+                if (piece.AsSpan().IndexOfAny(patterns.Anchors) < 0)
+                    continue;
                 for (var match = patterns.Content.Match(piece); match.Success; match = match.NextMatch())
                 {
                     var (algorithm, isConstant) = patterns.Which(match);
