@@ -32,7 +32,7 @@ for round in $(seq 1 "$rounds"); do
   for tool in licensecheck source_licenses crypto_algorithms; do
     case $tool in
       licensecheck) result=$(cd "$tree" && measure licensecheck -r --shortname-scheme=spdx --check='.*' -m .) ;;
-      *) result=$(measure dotnet "$cucos" worker "$tool" "$tree" --output /dev/null) ;;
+      *) result=$(measure dotnet "$cucos" worker "$tool" "$tree" --output "$work/$tool.json") ;;
     esac
     read -r w c <<<"$result"
     echo "round $round  $tool: ${w} s wall, ${c} s cpu"
