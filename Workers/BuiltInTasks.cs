@@ -1,10 +1,12 @@
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Workers.BinaryData;
+using Cucos.Orleans.Workers.Crypto;
 using Cucos.Orleans.Workers.Dependencies;
 using Cucos.Orleans.Workers.Digests;
 using Cucos.Orleans.Workers.Finalize;
 using Cucos.Orleans.Workers.Init;
 using Cucos.Orleans.Workers.Languages;
+using Cucos.Orleans.Workers.Licenses;
 using Cucos.Orleans.Workers.Metadata;
 using Cucos.Orleans.Workers.Registries;
 using Microsoft.Extensions.Configuration;
@@ -27,6 +29,8 @@ public static class BuiltInTasks
             .AddCucosTask<LanguagesTask>()
             .AddCucosTask<MetadataTask>()
             .AddCucosTask<DependencySnapshotTask>()
+            .AddCucosTask<SourceLicensesTask>()
+            .AddCucosTask<CryptoAlgorithmsTask>()
             .AddCucosTask<FinalizeTask>();
     }
 }

@@ -82,12 +82,20 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
         var parts = element.EnumerateObject().Select(p => p.Name + "=" + p.Value.ValueKind switch
         {
             JsonValueKind.Object => "{…}",
-            JsonValueKind.Array => $"[{p.Value.GetArrayLength()}]",
+            JsonValueKind.Array => ShortList(p.Value),
             JsonValueKind.Null => "-",
             JsonValueKind.String => Shorten(p.Value.GetString()!, 24),
             _ => p.Value.GetRawText(),
         });
         return Shorten(string.Join(' ', parts), 100);
+    }
+
+    // A short list of names prints whole ("weak=[MD5,SHA-1]"); anything longer as its count.
+    private static string ShortList(JsonElement array)
+    {
+        var items = array.EnumerateArray().ToArray();
+        var names = string.Join(',', items.Select(i => i.ValueKind == JsonValueKind.String ? i.GetString() : null));
+        return items.All(i => i.ValueKind == JsonValueKind.String) && names.Length <= 40 ? $"[{names}]" : $"[{items.Length}]";
     }
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
