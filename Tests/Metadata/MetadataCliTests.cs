@@ -19,8 +19,15 @@ public sealed class MetadataCliTests : IDisposable
 
     private string Package()
     {
-        work.WriteFile("pkg/package.json", Encoding.UTF8.GetBytes("""
-            { "name": "cli-app", "version": "0.4.2", "license": "Apache-2.0", "dependencies": { "left-pad": "^1.3.0" } }
+        // A crate: the CLI has no crates registry configured, so nothing here reaches the network.
+        work.WriteFile("pkg/Cargo.toml", Encoding.UTF8.GetBytes("""
+            [package]
+            name = "cli-app"
+            version = "0.4.2"
+            license = "Apache-2.0"
+
+            [dependencies]
+            left-pad = "1.3"
             """));
         return work.Combine("pkg");
     }
@@ -31,9 +38,9 @@ public sealed class MetadataCliTests : IDisposable
         var (exit, stdout, stderr) = await Run("analyze", Package(), "--cache", work.Combine("cache"));
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
-        Assert.Matches(@"metadata\s+succeeded\s+1\s.*ecosystem=npm name=cli-app version=0.4.2 declared_license=Apache-2.0 dependencies=1", stdout);
+        Assert.Matches(@"metadata\s+succeeded\s+1\s.*ecosystem=crates name=cli-app version=0.4.2 declared_license=Apache-2.0 dependencies=1", stdout);
         // The CLI has no registry configured: the dependency is listed as unresolvable, not dropped.
-        Assert.Matches(@"dependency_snapshot\s+succeeded\s+1\s.*ecosystem=npm dependencies=1 resolved=0 unresolvable=1", stdout);
+        Assert.Matches(@"dependency_snapshot\s+succeeded\s+1\s.*ecosystem=crates dependencies=1 resolved=0 unresolvable=1", stdout);
     }
 
     [Fact]

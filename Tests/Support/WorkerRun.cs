@@ -4,24 +4,41 @@ using Cucos.Orleans.Sdk;
 
 namespace Cucos.Orleans.Tests.Support;
 
-/// <summary>Runs one worker's whole lifecycle on a folder, as the CLI's <c>worker</c> command does, and returns its document.</summary>
+/// <summary>Runs a worker through its whole lifecycle on a folder, as <c>cucos worker</c> does, and checks its schema.</summary>
 public static class WorkerRun
 {
+    public static async Task<JsonElement> RunAsync(BaseTask task, string packagePath, ITaskResultStore? results = null,
+        IServiceProvider? services = null, Dictionary<string, string>? parameters = null)
+    {
+        var context = new TaskContext
+        {
+            AnalysisId = "test",
+            TaskName = task.Name,
+            Request = AnalysisRequest.ForLocalPath(packagePath) with { Parameters = parameters },
+            CachePath = packagePath,
+            PackagePath = packagePath,
+            Results = results ?? new InMemoryTaskResultStore(),
+            Services = services ?? EmptyServices.Instance,
+        };
+        var attempt = await task.RunAsync(context, CancellationToken.None);
+        Assert.True(attempt.Succeeded, $"{task.Name} failed: {attempt.Report.Error?.Type}: {attempt.Report.Error?.Message}\n{attempt.Report.Error?.StackTrace}");
+        var document = attempt.Document!.Value;
+        ResultSchemas.AssertValid(task.Name, document);
+        return document;
+    }
+
+    /// <summary>The same, with other tasks' result documents (for instance metadata's) already stored.</summary>
     public static async Task<JsonElement> DocumentAsync(BaseTask task, string packagePath, IReadOnlyDictionary<string, JsonElement>? results = null)
     {
         var store = new InMemoryTaskResultStore();
         foreach (var (name, document) in results ?? new Dictionary<string, JsonElement>())
             await store.SaveAsync(name, 1, document, CancellationToken.None);
-        var attempt = await task.RunAsync(new TaskContext
-        {
-            AnalysisId = "test",
-            TaskName = task.Name,
-            Request = AnalysisRequest.ForLocalPath(packagePath),
-            CachePath = packagePath,
-            PackagePath = packagePath,
-            Results = store,
-        }, CancellationToken.None);
-        Assert.True(attempt.Succeeded, $"{task.Name} failed: {attempt.Report.Error?.Type}: {attempt.Report.Error?.Message}\n{attempt.Report.Error?.StackTrace}");
-        return attempt.Document!.Value;
+        return await RunAsync(task, packagePath, store);
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+        public object? GetService(Type serviceType) => null;
     }
 }

@@ -115,6 +115,12 @@ public sealed class DependencySnapshotTask : BaseTask
                     results[i] = Result(target.Name, null, notFound.Message);
                     return;
                 }
+                catch (RegistryException refused)
+                {
+                    // No URL configured, or credentials refused: no retry helps, and the other entries still resolve.
+                    results[i] = Result(target.Name, null, refused.Message);
+                    return;
+                }
                 var resolution = resolver.Resolve(target.Spec, versions);
                 results[i] = Result(target.Name, resolution.Version, resolution.Reason);
             }).ConfigureAwait(false);

@@ -20,6 +20,9 @@ public sealed class SourceLicensesTask : BaseTask
     public override string Name => "source_licenses";
     public override string Description => "SPDX licences of every file (tags, full texts, notices), copyrights, the overall licence against the declared one.";
 
+    /// <summary>The declared licence comes from metadata's result, so in an analysis this runs after it.</summary>
+    public override IReadOnlyList<string> DependsOn => [MetadataTask];
+
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(context.PackagePath))
