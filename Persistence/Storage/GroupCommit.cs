@@ -20,7 +20,12 @@ public sealed class GroupCommit : IAsyncDisposable
 
     public GroupCommit(string connectionString, int concurrentBatches, int maxBatch, ILogger logger)
     {
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        // The same few statements run thousands of times a second: prepared once per connection, the server stops
+        // parsing and planning them each time. A connection string that sets its own value keeps it.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 32;
+        dataSource = builder.Build();
         this.maxBatch = maxBatch;
         this.logger = logger;
         flushers = Enumerable.Range(0, concurrentBatches).Select(_ => Task.Run(FlushLoopAsync)).ToArray();

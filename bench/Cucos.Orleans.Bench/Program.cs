@@ -19,6 +19,8 @@ var concurrency = Option("--concurrency", 64);
 var warmup = Option("--warmup", 200);
 var postgresIndex = Array.IndexOf(args, "--postgres");
 var postgres = postgresIndex >= 0 && postgresIndex + 1 < args.Length ? args[postgresIndex + 1] : null;
+// --adonet: the Orleans ADO.NET providers instead of our group-commit ones, for the same flow on the same database.
+var storageProvider = args.Contains("--adonet") ? PostgresStorageProvider.AdoNet : PostgresStorageProvider.GroupCommit;
 if (postgres is not null)
     await new DatabaseMigrator(postgres).MigrateAsync();
 
@@ -28,7 +30,7 @@ Directory.CreateDirectory(Path.Combine(workspace.Path, "pkg"));
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
 builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Error).AddFilter("Orleans", LogLevel.Critical);
 builder.UseCucosEmbeddedCluster(o => o.CacheRoot = Path.Combine(workspace.Path, "cache"),
-    postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres));
+    postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres, storageProvider));
 builder.Services.AddNoopFlow().AddCucosClient();
 using var host = builder.Build();
 await host.StartAsync();
@@ -95,7 +97,7 @@ else
     }
     var plain = await Measure(i => PlainWritesAsync(postgres, i, writesPerAnalysis), analyses, concurrency);
     Console.WriteLine(cluster.Row(string.Create(CultureInfo.InvariantCulture,
-        $"embedded cluster, state and reminders in PostgreSQL ({writesPerAnalysis} writes in {transactionsPerAnalysis:0.00} transactions per analysis)")));
+        $"embedded cluster, state and reminders in PostgreSQL, {storageProvider} providers ({writesPerAnalysis} writes in {transactionsPerAnalysis:0.00} transactions per analysis)")));
     Console.WriteLine(plain.Row($"{writesPerAnalysis} plain Npgsql jsonb upserts per analysis (the floor for persisting them)"));
 }
 Console.WriteLine(baseline.Row("in-process Task.WhenAll, same tasks and lifecycle (the limit)"));
