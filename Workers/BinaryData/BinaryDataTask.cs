@@ -1,4 +1,5 @@
 using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Content;
 
 namespace Cucos.Orleans.Workers.BinaryData;
 
@@ -31,29 +32,20 @@ public sealed class BinaryDataTask : BaseTask
     }
 
     /// <summary>The scan of every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
-    public static async Task<BinaryFileReport[]> ScanTreeAsync(string root, SignatureSet signatures, CancellationToken cancellationToken)
+    public static Task<BinaryFileReport[]> ScanTreeAsync(string root, SignatureSet signatures, CancellationToken cancellationToken)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
-        var paths = Directory.EnumerateFiles(root, "*", options).ToArray();
         var scanner = new SignatureScanner(signatures);
-        var reports = new BinaryFileReport[paths.Length];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, paths.Length),
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, ct) =>
+        return PackageFiles.MapAsync(root, async (file, ct) =>
+        {
+            try
             {
-                var relative = Path.GetRelativePath(root, paths[i]).Replace('\\', '/');
-                try
-                {
-                    reports[i] = await scanner.ScanAsync(paths[i], relative, ct).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    // One unreadable file is an entry in the result, not a failed analysis.
-                    reports[i] = new BinaryFileReport(relative, 0, 0, [], false, [], $"could not be read: {exception.Message}");
-                }
-            }).ConfigureAwait(false);
-        Array.Sort(reports, (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return reports;
+                return await scanner.ScanAsync(file.FullPath, file.Path, ct).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // One unreadable file is an entry in the result, not a failed analysis.
+                return new BinaryFileReport(file.Path, 0, 0, [], false, [], $"could not be read: {exception.Message}");
+            }
+        }, cancellationToken);
     }
 }

@@ -19,6 +19,17 @@ public static class PackageFiles
             .ToArray();
     }
 
+    /// <summary>Runs <paramref name="map"/> on every regular file below <paramref name="root"/> in parallel; results in path order.</summary>
+    public static async Task<T[]> MapAsync<T>(string root, Func<PackageFile, CancellationToken, Task<T>> map, CancellationToken cancellationToken)
+    {
+        var files = Enumerate(root);
+        var results = new T[files.Length];
+        await Parallel.ForAsync(0, files.Length,
+            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (i, ct) => results[i] = await map(files[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return results;
+    }
+
     /// <summary>A NUL byte in the first bytes marks a binary file, as git and grep decide.</summary>
     public static bool LooksBinary(ReadOnlySpan<byte> head) => head.Contains((byte)0);
 

@@ -1,4 +1,5 @@
 using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Content;
 
 namespace Cucos.Orleans.Workers.Digests;
 
@@ -26,20 +27,6 @@ public sealed class DigestsTask : BaseTask
     }
 
     /// <summary>Digests of every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
-    public static async Task<FileDigest[]> DigestTreeAsync(string root, CancellationToken cancellationToken)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
-        var paths = Directory.EnumerateFiles(root, "*", options).ToArray();
-        var digests = new FileDigest[paths.Length];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, paths.Length),
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, ct) =>
-            {
-                var relative = Path.GetRelativePath(root, paths[i]).Replace('\\', '/');
-                digests[i] = await FileDigests.ComputeAsync(paths[i], relative, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-        Array.Sort(digests, (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return digests;
-    }
+    public static Task<FileDigest[]> DigestTreeAsync(string root, CancellationToken cancellationToken) =>
+        PackageFiles.MapAsync(root, (file, ct) => FileDigests.ComputeAsync(file.FullPath, file.Path, ct), cancellationToken);
 }

@@ -1,4 +1,5 @@
 using Cucos.Orleans.Sdk;
+using Cucos.Orleans.Workers.Content;
 
 namespace Cucos.Orleans.Workers.Languages;
 
@@ -34,22 +35,8 @@ public sealed class LanguagesTask : BaseTask
     }
 
     /// <summary>Every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
-    public static async Task<FileLanguage[]> ScanTreeAsync(string root, LinguistData data, CancellationToken cancellationToken)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = false };
-        var paths = Directory.EnumerateFiles(root, "*", options).ToArray();
-        var results = new FileLanguage[paths.Length];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, paths.Length),
-            new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            async (i, ct) =>
-            {
-                var relative = Path.GetRelativePath(root, paths[i]).Replace('\\', '/');
-                results[i] = await FileScanner.ScanAsync(paths[i], relative, data, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-        Array.Sort(results, (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return results;
-    }
+    public static Task<FileLanguage[]> ScanTreeAsync(string root, LinguistData data, CancellationToken cancellationToken) =>
+        PackageFiles.MapAsync(root, (file, ct) => FileScanner.ScanAsync(file.FullPath, file.Path, data, ct), cancellationToken);
 
     /// <summary>
     /// Linguist's breakdown: the bytes of the files it counts (programming and markup languages, not vendored,
