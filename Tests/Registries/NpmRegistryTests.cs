@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Cucos.Orleans.Tests.Support;
 using Cucos.Orleans.Workers.Registries;
+using Microsoft.Extensions.DependencyInjection;
 using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
 
 namespace Cucos.Orleans.Tests.Registries;
@@ -139,6 +140,31 @@ public sealed class NpmRegistryTests : IDisposable
         server.Map("/fixture", Reply.Json(new { name = "fixture", versions = new Dictionary<string, object> { ["0.1.0"] = new { }, ["1.0.0"] = new { }, ["1.1.0-beta.1"] = new { } } }));
         var versions = await Registry($"registry={server.BaseUrl}\n").ListVersionsAsync("fixture", CancellationToken.None);
         Assert.Equal(["0.1.0", "1.0.0", "1.1.0-beta.1"], versions);
+    }
+
+    [Fact]
+    public async Task Dependency_snapshot_resolves_ranges_against_the_versions_this_registry_lists()
+    {
+        server.Map("/fixture", Reply.Json(new
+        {
+            name = "fixture",
+            versions = new[] { "0.1.0", "1.0.0", "1.2.0", "1.3.0-beta.1", "2.0.0" }.ToDictionary(v => v, _ => new { }),
+        }));
+        var registry = Registry($"registry={server.BaseUrl}\n");
+        work.WriteFile("pkg/package.json", System.Text.Encoding.UTF8.GetBytes(
+            """{ "name": "app", "version": "1.0.0", "dependencies": { "fixture": "^1.0.0", "missing": "*" } }"""));
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<IPackageVersionSource>(registry).BuildServiceProvider();
+
+        var results = new Cucos.Orleans.Sdk.InMemoryTaskResultStore();
+        await WorkerRun.RunAsync(new Cucos.Orleans.Workers.Metadata.MetadataTask(), work.Combine("pkg"), results);
+        var snapshot = await WorkerRun.RunAsync(new Cucos.Orleans.Workers.Dependencies.DependencySnapshotTask(), work.Combine("pkg"), results, services);
+
+        var entries = snapshot.GetProperty("details").GetProperty("dependencies").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
+        // npm's caret: the highest 1.x release; a prerelease is not picked for a range without one.
+        Assert.Equal("1.2.0", entries["fixture"].GetProperty("resolved_version").GetString());
+        Assert.Equal("unresolvable", entries["missing"].GetProperty("status").GetString());
+        Assert.Contains("was not found in the npm registry", entries["missing"].GetProperty("reason").GetString());
     }
 
     [Fact]
