@@ -20,6 +20,9 @@ public sealed record NpmConfigSource(string WorkingDirectory, string HomeDirecto
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal),
         AskNpm: true);
 
+    // npm's own answer takes a process start (seconds); the files are re-read on every load, npm is asked once.
+    private readonly Lazy<string?> npmRegistry = new(() => AskNpmForRegistry(WorkingDirectory));
+
     public NpmConfig Load()
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -36,7 +39,7 @@ public sealed record NpmConfigSource(string WorkingDirectory, string HomeDirecto
         foreach (var (key, value) in Environment)
             if (key.StartsWith("npm_config_", StringComparison.OrdinalIgnoreCase) && value.Length > 0)
                 values[key["npm_config_".Length..].ToLowerInvariant().Replace('_', '-')] = value;
-        if (!values.ContainsKey("registry") && AskNpm && AskNpmForRegistry() is { } registry)
+        if (!values.ContainsKey("registry") && AskNpm && npmRegistry.Value is { } registry)
             values["registry"] = registry;
         return new NpmConfig(values, files);
     }
@@ -52,13 +55,13 @@ public sealed record NpmConfigSource(string WorkingDirectory, string HomeDirecto
         return WorkingDirectory;
     }
 
-    private string? AskNpmForRegistry()
+    private static string? AskNpmForRegistry(string workingDirectory)
     {
         try
         {
             using var npm = Process.Start(new ProcessStartInfo("npm", ["config", "get", "registry"])
             {
-                WorkingDirectory = WorkingDirectory,
+                WorkingDirectory = workingDirectory,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
