@@ -6,19 +6,8 @@ using Cucos.Orleans.Workers.Metadata;
 namespace Cucos.Orleans.Tests.Metadata;
 
 /// <summary>npm and Composer manifests (JSON), in the shapes found in published packages.</summary>
-public sealed class MetadataNpmTests : IDisposable
+public sealed class MetadataNpmTests : MetadataTestBase
 {
-    private readonly TempDirectory package = new("cucos-metadata");
-
-    private void Write(string path, string text) => package.WriteFile(path, Encoding.UTF8.GetBytes(text));
-
-    private Task<JsonElement> Run() => WorkerRun.RunAsync(new MetadataTask(), package.Path);
-
-    private static string[] Names(JsonElement list) => [.. list.EnumerateArray().Select(d => d.GetProperty("name").GetString()!)];
-
-    private static Dictionary<string, string?> Specs(JsonElement list) =>
-        list.EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d.GetProperty("spec").GetString());
-
     [Fact]
     public async Task Package_json_with_a_licence_object_a_repository_shorthand_and_a_lock_file()
     {
@@ -194,5 +183,4 @@ public sealed class MetadataNpmTests : IDisposable
         Assert.Empty(document.GetProperty("details").GetProperty("manifests").EnumerateArray());
     }
 
-    public void Dispose() => package.Dispose();
 }

@@ -7,17 +7,8 @@ using Cucos.Orleans.Workers.Metadata;
 namespace Cucos.Orleans.Tests.Metadata;
 
 /// <summary>Maven, NuGet, RubyGems, Cargo and Go manifests.</summary>
-public sealed class MetadataOtherEcosystemTests : IDisposable
+public sealed class MetadataOtherEcosystemTests : MetadataTestBase
 {
-    private readonly TempDirectory package = new("cucos-metadata");
-
-    private void Write(string path, string text) => package.WriteFile(path, Encoding.UTF8.GetBytes(text));
-
-    private Task<JsonElement> Run() => WorkerRun.RunAsync(new MetadataTask(), package.Path);
-
-    private static Dictionary<string, string?> Specs(JsonElement list) =>
-        list.EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d.GetProperty("spec").GetString());
-
     [Fact]
     public async Task A_pom_inherits_from_a_parent_in_the_same_tree_with_properties_and_managed_versions()
     {
@@ -207,8 +198,8 @@ public sealed class MetadataOtherEcosystemTests : IDisposable
               type: :development
             summary: A built gem.
             """;
-        Directory.CreateDirectory(package.Combine("gem"));
-        using (var gz = new GZipStream(File.Create(package.Combine("gem", "metadata.gz")), CompressionLevel.Fastest))
+        Directory.CreateDirectory(Package.Combine("gem"));
+        using (var gz = new GZipStream(File.Create(Package.Combine("gem", "metadata.gz")), CompressionLevel.Fastest))
             gz.Write(Encoding.UTF8.GetBytes(yaml));
 
         var manifests = (await Run()).GetProperty("details").GetProperty("manifests").EnumerateArray()
@@ -325,5 +316,4 @@ public sealed class MetadataOtherEcosystemTests : IDisposable
         Assert.Empty(details.GetProperty("errors").EnumerateArray()); // broken/ is below the outermost go.mod
     }
 
-    public void Dispose() => package.Dispose();
 }

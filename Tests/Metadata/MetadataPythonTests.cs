@@ -6,17 +6,8 @@ using Cucos.Orleans.Workers.Metadata;
 namespace Cucos.Orleans.Tests.Metadata;
 
 /// <summary>Python manifests: core metadata, pyproject.toml (PEP 621 and Poetry), setup.cfg and setup.py.</summary>
-public sealed class MetadataPythonTests : IDisposable
+public sealed class MetadataPythonTests : MetadataTestBase
 {
-    private readonly TempDirectory package = new("cucos-metadata");
-
-    private void Write(string path, string text) => package.WriteFile(path, Encoding.UTF8.GetBytes(text));
-
-    private Task<JsonElement> Run() => WorkerRun.RunAsync(new MetadataTask(), package.Path);
-
-    private static Dictionary<string, string?> Specs(JsonElement list) =>
-        list.EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!, d => d.GetProperty("spec").GetString());
-
     [Fact]
     public async Task An_sdist_pyproject_with_dynamic_fields_is_completed_by_its_PKG_INFO()
     {
@@ -202,7 +193,7 @@ public sealed class MetadataPythonTests : IDisposable
     [Fact]
     public async Task Setup_py_is_read_for_literals_and_never_executed()
     {
-        var marker = package.Combine("executed");
+        var marker = Package.Combine("executed");
         Write("setup.py", $$"""
             import os
             from setuptools import setup, find_packages
@@ -273,5 +264,4 @@ public sealed class MetadataPythonTests : IDisposable
         Assert.Contains("not valid TOML", error.GetProperty("error").GetString());
     }
 
-    public void Dispose() => package.Dispose();
 }
