@@ -4,12 +4,10 @@ using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
 using Cucos.Orleans.Workers;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
-// A silo of the Cucos cluster. Settings: appsettings.json, then environment variables (Cucos__GatewayPort=30001,
+// A silo of the Cucos cluster, with its web host. Settings: appsettings.json, then environment variables (Cucos__GatewayPort=30001,
 // ConnectionStrings__Cucos=...), then arguments. Without a PostgreSQL connection it runs the in-memory profile.
 using var interrupted = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -19,10 +17,13 @@ Console.CancelKeyPress += (_, e) =>
 };
 try
 {
-    var builder = Host.CreateApplicationBuilder(args);
+    var builder = WebApplication.CreateBuilder(args);
     var settings = SiloSettings.From(builder.Configuration);
     PortCheck.EnsureFree(settings.SiloPort, "Cucos:SiloPort");
     PortCheck.EnsureFree(settings.GatewayPort, "Cucos:GatewayPort");
+    PortCheck.EnsureFree(settings.HttpPort, "Cucos:HttpPort");
+    // The web host serves the HTTP API, health and metrics on all interfaces: in a pod, probes come from the node.
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
     if (settings.PostgresConnection is { } connection)
         await DatabaseStartup.EnsureReadyAsync(connection, settings.MigrateOnStart,
             message => Console.Error.WriteLine($"cucos-silo: {message}"), cancellationToken: interrupted.Token);
@@ -51,7 +52,8 @@ try
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
     });
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
-    await builder.Build().RunAsync(interrupted.Token);
+    var app = builder.Build();
+    await app.RunAsync(interrupted.Token);
     return 0;
 }
 catch (OperationCanceledException) when (interrupted.IsCancellationRequested)

@@ -13,6 +13,7 @@ public sealed record SiloSettings(
     string ServiceId,
     int SiloPort,
     int GatewayPort,
+    int HttpPort,
     IPAddress AdvertisedAddress,
     string? PostgresConnection,
     bool MigrateOnStart,
@@ -20,6 +21,9 @@ public sealed record SiloSettings(
     string[] TaskAssemblies,
     PostgresStorageProvider StorageProvider)
 {
+    /// <summary>The port of the silo's web host: the HTTP API, health and metrics.</summary>
+    public const int DefaultHttpPort = 8080;
+
     public static SiloSettings From(IConfiguration configuration)
     {
         var section = configuration.GetSection("Cucos");
@@ -32,6 +36,7 @@ public sealed record SiloSettings(
             Text(section, "ServiceId", ClusterDefaults.ServiceId),
             Port(section, "SiloPort", ClusterDefaults.SiloPort),
             Port(section, "GatewayPort", ClusterDefaults.GatewayPort),
+            Port(section, "HttpPort", DefaultHttpPort),
             address,
             string.IsNullOrWhiteSpace(connection) ? null : connection,
             Flag(section, "Postgres:Migrate"),

@@ -11,15 +11,19 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    private SiloProcess(Process process, int siloPort, int gatewayPort, int httpPort)
     {
         this.process = process;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
+        HttpPort = httpPort;
     }
 
     public int SiloPort { get; }
     public int GatewayPort { get; }
+    /// <summary>The silo's web host: HTTP API, health and metrics.</summary>
+    public int HttpPort { get; }
+    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}/");
     public string Output { get { lock (output) return output.ToString(); } }
 
     /// <summary>Starts a silo and waits until its gateway accepts connections.</summary>
@@ -60,6 +64,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     private static SiloProcess Launch(string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
     {
+        var httpPort = CucosEmbeddedCluster.FreeLoopbackPort();
         var siloDll = Path.Combine(RepositoryRoot(), "Silo", "bin", BuildConfiguration, "net10.0", "cucos-silo.dll");
         if (!File.Exists(siloDll))
             throw new FileNotFoundException($"the silo is not built at {siloDll}; build the solution first (dotnet build Cucos.Orleans.sln).");
@@ -71,11 +76,12 @@ public sealed class SiloProcess : IAsyncDisposable
         };
         start.Environment["Cucos__SiloPort"] = siloPort.ToString();
         start.Environment["Cucos__GatewayPort"] = gatewayPort.ToString();
+        start.Environment["Cucos__HttpPort"] = httpPort.ToString();
         start.Environment["Cucos__ClusterId"] = clusterId;
         start.Environment["Cucos__CacheRoot"] = cacheRoot;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
-        var silo = new SiloProcess(Process.Start(start)!, siloPort, gatewayPort);
+        var silo = new SiloProcess(Process.Start(start)!, siloPort, gatewayPort, httpPort);
         silo.process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.BeginOutputReadLine();
