@@ -1,8 +1,5 @@
-using Cucos.Orleans.Client;
 using Cucos.Orleans.State;
 using Cucos.Orleans.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Cucos.Orleans.Tests.Cluster;
 
@@ -19,32 +16,18 @@ public sealed class RemoteSiloTests
         var clusterId = "remote-test-" + Guid.NewGuid().ToString("N")[..8];
         await using var silo = await SiloProcess.StartAsync(cache.Path, clusterId);
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseCucosClient(client =>
-        {
-            client.Gateways = [$"127.0.0.1:{silo.GatewayPort}"];
-            client.ClusterId = clusterId;
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            var client = host.Services.GetRequiredService<ICucosClient>();
-            var ticket = await client.StartAnalysisAsync(Messages.AnalysisRequest.ForLocalPath(package.Path));
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+        await using var remote = await RemoteClient.ConnectAsync(clusterId, silo.GatewayPort);
+        var client = remote.Client;
+        var ticket = await client.StartAnalysisAsync(Messages.AnalysisRequest.ForLocalPath(package.Path));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
 
-            Assert.True(analysis.Status == AnalysisStatus.Succeeded, $"analysis {analysis.Status}; silo output:\n{silo.Output}");
-            Assert.StartsWith(cache.Path, analysis.CachePath);
-            var digests = (await client.GetResultAsync(ticket.AnalysisId, "digests"))!.Value;
-            var md5 = digests.GetProperty("details").GetProperty("files").EnumerateArray()
-                .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("md5").GetString());
-            Assert.Equal(Fixtures.Expected(files["index.js"]).Md5, md5["index.js"]);
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
+        Assert.True(analysis.Status == AnalysisStatus.Succeeded, $"analysis {analysis.Status}; silo output:\n{silo.Output}");
+        Assert.StartsWith(cache.Path, analysis.CachePath);
+        var digests = (await client.GetResultAsync(ticket.AnalysisId, "digests"))!.Value;
+        var md5 = digests.GetProperty("details").GetProperty("files").EnumerateArray()
+            .ToDictionary(f => f.GetProperty("path").GetString()!, f => f.GetProperty("md5").GetString());
+        Assert.Equal(Fixtures.Expected(files["index.js"]).Md5, md5["index.js"]);
     }
 
     [Fact]

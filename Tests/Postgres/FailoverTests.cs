@@ -1,11 +1,8 @@
-using Cucos.Orleans.Client;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Persistence;
 using Cucos.Orleans.State;
 using Cucos.Orleans.Tests.Support;
 using Cucos.Orleans.Tests.TestTasks;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 
 namespace Cucos.Orleans.Tests.Postgres;
@@ -38,15 +35,8 @@ public sealed class FailoverTests(PostgresServer postgres)
             for (var i = 0; i < 3; i++)
                 silos.Add(await SiloProcess.StartAsync(cache.Path, clusterId, environment));
 
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            builder.UseCucosClient(client =>
-            {
-                client.Gateways = [.. silos.Select(s => $"127.0.0.1:{s.GatewayPort}")];
-                client.ClusterId = clusterId;
-            });
-            using var host = builder.Build();
-            await host.StartAsync();
-            var client = host.Services.GetRequiredService<ICucosClient>();
+            await using var remote = await RemoteClient.ConnectAsync(clusterId, [.. silos.Select(s => s.GatewayPort)]);
+            var client = remote.Client;
 
             var tickets = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => client.StartAnalysisAsync(new AnalysisRequest
             {
@@ -70,7 +60,6 @@ public sealed class FailoverTests(PostgresServer postgres)
                 Assert.Fail("analyses did not finish:\n" + await DescribeUnfinishedAsync(database) + "\nsilo logs: " + string.Join(", ", logs));
                 throw;
             }
-            await host.StopAsync();
 
             var output = string.Join("\n---\n", silos.Select(s => s.Output));
             Assert.All(analyses, a => Assert.True(a.Status == AnalysisStatus.Succeeded, $"{a.AnalysisId}: {a.Status}\n{output[^Math.Min(output.Length, 4000)..]}"));

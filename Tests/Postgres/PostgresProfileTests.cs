@@ -174,6 +174,53 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
         Assert.Empty(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));
     }
 
+    [Fact]
+    public async Task Retry_scheduled_by_a_reminder_fires_after_the_silo_process_was_killed_and_started_again()
+    {
+        var clusterId = "restart-" + Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Cucos"] = database,
+            ["Cucos__TaskAssemblies"] = typeof(TestTasks.TestTaskModule).Assembly.Location,
+            ["Cucos__ReminderMinimumPeriod"] = "00:00:01",
+        };
+        var request = Request("rate-limited") with { Parameters = new() { ["retry_after.ms"] = "4000" } };
+        string analysisId;
+        int siloPort, gatewayPort, firstProcess;
+        await using (var first = await SiloProcess.StartAsync(cache.Path, clusterId, environment))
+        {
+            (siloPort, gatewayPort, firstProcess) = (first.SiloPort, first.GatewayPort, first.ProcessId);
+            await using var client = await RemoteClient.ConnectAsync(clusterId, gatewayPort);
+            analysisId = (await client.Client.StartAnalysisAsync(request)).AnalysisId;
+            AnalysisSnapshot? snapshot = null;
+            for (var i = 0; i < 200 && snapshot?.Tasks.GetValueOrDefault("rate-limited")?.Status != TaskRunStatus.RetryScheduled; i++)
+            {
+                await Task.Delay(25);
+                snapshot = await client.Client.GetAnalysisAsync(analysisId);
+            }
+            Assert.Equal(TaskRunStatus.RetryScheduled, snapshot!.Tasks["rate-limited"].Status);
+            first.Kill(); // SIGKILL: nothing is flushed or unregistered on the way out
+        }
+        Assert.Single(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));
+
+        // The same silo started again on its ports, as a supervisor restarts a crashed service.
+        await using var second = await SiloProcess.StartAsync(cache.Path, clusterId, siloPort, gatewayPort, environment);
+        await using var again = await RemoteClient.ConnectAsync(clusterId, gatewayPort);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var analysis = await again.Client.WaitForCompletionAsync(analysisId, timeout.Token);
+
+        Assert.Equal(AnalysisStatus.Succeeded, analysis.Status);
+        Assert.Equal(2, analysis.Tasks["rate-limited"].Attempts);
+        var host = await QueryAsync<string>("""
+            SELECT payload->'Document'->'summary'->>'host' FROM cucos_grain_state
+            WHERE state_name = 'task-result' AND payload->'Document'->'_audit'->>'analysis_id' = @id
+              AND payload->'Document'->'schema'->>'name' = 'rate-limited'
+            """, ("id", analysisId));
+        Assert.Equal([second.ProcessId.ToString()], host);
+        Assert.NotEqual(firstProcess, second.ProcessId);
+        Assert.Empty(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));
+    }
+
     public Task DisposeAsync()
     {
         cache.Dispose();

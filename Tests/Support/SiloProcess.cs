@@ -34,6 +34,15 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
+    /// <summary>Starts a silo on the given ports (a restart of one that ran there) and waits until its gateway accepts connections.</summary>
+    public static async Task<SiloProcess> StartAsync(
+        string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var silo = Launch(cacheRoot, clusterId, siloPort, gatewayPort, environment);
+        await silo.WaitForGatewayAsync(TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
     /// <summary>Starts a silo and returns at once, without waiting for its gateway.</summary>
     public static SiloProcess StartNoWait(string cacheRoot, string clusterId, IReadOnlyDictionary<string, string> environment) =>
         Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment);
@@ -125,6 +134,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public bool HasExited => process.HasExited;
+    public int ProcessId => process.Id;
 
     public async ValueTask DisposeAsync()
     {

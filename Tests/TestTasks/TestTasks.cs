@@ -100,7 +100,10 @@ public sealed class AlwaysFailsTask : TestTask
         throw new IOException($"failure {context.Attempt}");
 }
 
-/// <summary>Asks to be retried after 2 s on its first attempt; its policy delay (1 h) would be far longer.</summary>
+/// <summary>
+/// Asks to be retried after 2 s (parameter <c>retry_after.ms</c>) on its first attempt; its policy delay (1 h) would
+/// be far longer. Its result names the process that ran the successful attempt.
+/// </summary>
 public sealed class RateLimitedTask : TestTask
 {
     public static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
@@ -109,8 +112,10 @@ public sealed class RateLimitedTask : TestTask
 
     public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken) =>
         context.Attempt == 1
-            ? throw new RetryTaskException(RetryAfter, "rate limit reached; it resets shortly")
-            : Task.FromResult(TaskResult.Success(new { attempt = context.Attempt }));
+            ? throw new RetryTaskException(
+                context.Parameter("retry_after.ms") is { } ms ? TimeSpan.FromMilliseconds(int.Parse(ms)) : RetryAfter,
+                "rate limit reached; it resets shortly")
+            : Task.FromResult(TaskResult.Success(new { attempt = context.Attempt, host = Environment.ProcessId }));
 }
 
 /// <summary>Asks to be retried in an hour: the analysis stays waiting on its reminder.</summary>
