@@ -7,8 +7,9 @@ namespace Cucos.Orleans.Grains.Results;
 /// <summary>
 /// An analysis' results, written by the worker straight into grain storage, in the row of the task's
 /// <see cref="TaskResultGrain"/> (state name <see cref="StateNames.TaskResult"/>), without activating that grain.
-/// A write of an older attempt than the stored one is refused, checked against the stored row's ETag, so a late
-/// "zombie" attempt cannot overwrite its retry. Any failure (the database restarting) is retried for
+/// A write of an older attempt than the stored one is refused, so a late "zombie" attempt cannot overwrite its retry:
+/// in one statement where the storage can compare attempts itself (<see cref="IOrderedGrainStorage"/>), otherwise
+/// by reading the row and writing with its ETag. Any failure (the database restarting) is retried for
 /// <paramref name="patience"/> before it fails the attempt: an outage does not use up a task's retries.
 /// </summary>
 public sealed class StorageTaskResultStore(IGrainStorage storage, IGrainFactory grains, string analysisId, TimeSpan patience) : ITaskResultStore
@@ -16,6 +17,9 @@ public sealed class StorageTaskResultStore(IGrainStorage storage, IGrainFactory 
     public Task<bool> SaveAsync(string taskName, int attempt, JsonElement document, CancellationToken cancellationToken) =>
         ClusterErrors.RetryTransientAsync(async () =>
         {
+            if (storage is IOrderedGrainStorage ordered)
+                return await ordered.WriteUnlessNewerAsync(StateNames.TaskResult, GrainId(taskName),
+                    new TaskResultState { Attempt = attempt, Document = document, StoredAt = DateTimeOffset.UtcNow }, attempt);
             var (row, stored) = await ReadAsync(taskName);
             if (attempt < stored.Attempt)
                 return false;

@@ -17,7 +17,7 @@ namespace Cucos.Orleans.Persistence.Storage;
 /// Rows are keyed by the whole grain id in <c>grain_key</c>; the ADO.NET provider keys them its own way, so the
 /// two providers do not read each other's rows: a deployment uses one.
 /// </remarks>
-public sealed class PostgresGrainStorage(GroupCommit commits, string serviceId, IGrainStorageSerializer serializer) : IGrainStorage
+public sealed class PostgresGrainStorage(GroupCommit commits, string serviceId, IGrainStorageSerializer serializer) : IGrainStorage, IOrderedGrainStorage
 {
     /// <summary>A stored row: the JSON (or its raw bytes when jsonb could not hold it) and the row's version.</summary>
     private sealed record StoredRow(string? Json, byte[]? Raw, int Version);
@@ -47,6 +47,17 @@ public sealed class PostgresGrainStorage(GroupCommit commits, string serviceId, 
         RETURNING NULL::text, NULL::bytea, version
         """;
 
+    // One statement: insert, or replace unless the stored row's order is higher. No row back means it was kept.
+    private const string OrderedUpsertSql = """
+        INSERT INTO cucos_grain_state (service_id, state_name, state_name_hash, grain_id_hash, grain_id_n0, grain_id_n1, grain_key, payload, payload_raw, version, write_order)
+        VALUES (@service, @state, @state_hash, @grain_hash, 0, 0, @key, @payload, @raw, 1, @order)
+        ON CONFLICT (service_id, state_name, grain_id_n0, grain_id_n1, (coalesce(grain_key, '')), (grain_key IS NULL)) DO UPDATE
+        SET payload = EXCLUDED.payload, payload_raw = EXCLUDED.payload_raw, version = cucos_grain_state.version + 1,
+            write_order = EXCLUDED.write_order, modified_at = now()
+        WHERE coalesce(cucos_grain_state.write_order, 0) <= EXCLUDED.write_order
+        RETURNING NULL::text, NULL::bytea, version
+        """;
+
     private const string ClearSql = $"""
         UPDATE cucos_grain_state SET payload = NULL, payload_raw = NULL, version = version + 1, modified_at = now()
         WHERE {Identity} AND version = @version
@@ -72,15 +83,7 @@ public sealed class PostgresGrainStorage(GroupCommit commits, string serviceId, 
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var bytes = serializer.Serialize(grainState.State).ToMemory();
-        var json = Encoding.UTF8.GetString(bytes.Span);
-        // jsonb cannot hold a NUL character; such a document is kept verbatim as bytes instead.
-        var fitsJsonb = !json.Contains("\\u0000", StringComparison.Ordinal);
-        var parameters = Key(stateName, grainId).Concat(
-        [
-            new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = fitsJsonb ? json : DBNull.Value },
-            new NpgsqlParameter("raw", NpgsqlDbType.Bytea) { Value = fitsJsonb ? DBNull.Value : bytes.ToArray() },
-        ]);
+        var parameters = Key(stateName, grainId).Concat(Payload(grainState.State));
         var version = Version(grainState.ETag);
         var row = version is null
             ? await commits.RunAsync(InsertSql, ReadRow, parameters.ToArray()).ConfigureAwait(false)
@@ -89,6 +92,25 @@ public sealed class PostgresGrainStorage(GroupCommit commits, string serviceId, 
             throw Conflict("write", stateName, grainId, grainState.ETag);
         grainState.ETag = row.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
+    }
+
+    public async Task<bool> WriteUnlessNewerAsync<T>(string stateName, GrainId grainId, T state, int order)
+    {
+        NpgsqlParameter[] parameters = [.. Key(stateName, grainId), .. Payload(state), new("order", NpgsqlDbType.Integer) { Value = order }];
+        return await commits.RunAsync(OrderedUpsertSql, ReadRow, parameters).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>The state as jsonb, or, when jsonb cannot hold it (a NUL character), verbatim as bytes.</summary>
+    private NpgsqlParameter[] Payload<T>(T state)
+    {
+        var bytes = serializer.Serialize(state).ToMemory();
+        var json = Encoding.UTF8.GetString(bytes.Span);
+        var fitsJsonb = !json.Contains("\\u0000", StringComparison.Ordinal);
+        return
+        [
+            new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = fitsJsonb ? json : DBNull.Value },
+            new NpgsqlParameter("raw", NpgsqlDbType.Bytea) { Value = fitsJsonb ? DBNull.Value : bytes.ToArray() },
+        ];
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

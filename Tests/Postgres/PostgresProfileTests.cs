@@ -147,6 +147,36 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
         Assert.False(cleared.RecordExists);
     }
 
+    [Theory]
+    [InlineData(PostgresStorageProvider.GroupCommit)]
+    [InlineData(PostgresStorageProvider.AdoNet)]
+    public async Task A_result_of_an_older_attempt_never_replaces_a_newer_one(PostgresStorageProvider provider)
+    {
+        await using var cluster = await PostgresCluster.StartAsync(database, "pg-" + Guid.NewGuid().ToString("N")[..8], cache.Path, provider);
+        var silo = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[0].SiloAddress);
+        var storage = silo.GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
+        // Ours compares attempts in the statement; the ADO.NET provider is read, compared and written with its ETag.
+        Assert.Equal(provider == PostgresStorageProvider.GroupCommit, storage is IOrderedGrainStorage);
+        var analysisId = Guid.NewGuid().ToString("N");
+        var results = new StorageTaskResultStore(storage, cluster.Cluster.Client, analysisId, TimeSpan.FromSeconds(10));
+        static JsonElement Document(int attempt) => JsonDocument.Parse($$"""{"attempt":{{attempt}}}""").RootElement.Clone();
+        async Task<int?> StoredAttemptAsync() => (await results.GetAsync("digests", default))?.GetProperty("attempt").GetInt32();
+
+        Assert.Null(await StoredAttemptAsync());
+        Assert.True(await results.SaveAsync("digests", 2, Document(2), default));
+        Assert.False(await results.SaveAsync("digests", 1, Document(1), default)); // the zombie of attempt 1, late
+        Assert.Equal(2, await StoredAttemptAsync());
+        Assert.True(await results.SaveAsync("digests", 2, Document(2), default)); // the same attempt again: a retried write
+        // Attempts 3 and a late 1 racing: 3 wins whatever the order.
+        var race = await Task.WhenAll(results.SaveAsync("digests", 1, Document(1), default), results.SaveAsync("digests", 3, Document(3), default));
+        Assert.False(race[0]);
+        Assert.True(race[1]);
+        Assert.Equal(3, await StoredAttemptAsync());
+        // The result grain, as clients read it, sees the same.
+        Assert.Equal(3, (await cluster.Client.GetResultAsync(analysisId, "digests"))!.Value.GetProperty("attempt").GetInt32());
+        Assert.Single(await QueryAsync<string>("SELECT grain_key FROM cucos_grain_state WHERE state_name = 'task-result' AND grain_key LIKE '%' || @id || '%'", ("id", analysisId)));
+    }
+
     [Fact]
     public async Task Retry_scheduled_by_a_reminder_fires_after_the_whole_cluster_restarted()
     {
