@@ -16,6 +16,10 @@ public interface IAnalysisGrain : IGrainWithStringKey
     [Alias("Report")]
     Task ReportAsync(TaskReport report);
 
+    /// <summary>Reports of several attempts, applied together in one step; each is handled as <see cref="ReportAsync"/> would.</summary>
+    [Alias("ReportMany")]
+    Task ReportAsync(TaskReport[] reports);
+
     /// <summary>The analysis as it stands, or null when no analysis has this id.</summary>
     [Alias("Get")]
     Task<AnalysisSnapshot?> GetAsync();

@@ -7,8 +7,9 @@ namespace Cucos.Orleans.Grains;
 public interface ITaskWorkerGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Accepts the attempt and returns at once with the silo that runs it; the outcome comes back to the analysis as a report.
+    /// Accepts the attempts (those an analysis step made ready, in one message) and returns at once with the silo
+    /// that runs them; each outcome comes back to the analysis as a report.
     /// </summary>
-    [Alias("Start")]
-    Task<string> StartAsync(TaskInvocation invocation);
+    [Alias("StartMany")]
+    Task<string> StartAsync(TaskInvocation[] invocations);
 }

@@ -74,17 +74,21 @@ public sealed class AnalysisGrain(
         return Analysis!;
     }
 
-    public Task ReportAsync(TaskReport report) => ChangeAsync(now =>
+    public Task ReportAsync(TaskReport report) => ReportAsync([report]);
+
+    public Task ReportAsync(TaskReport[] reports) => ChangeAsync(now =>
     {
-        if (Analysis is not { } analysis)
+        var changedState = false;
+        foreach (var report in reports)
         {
-            logger.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
-            return false;
+            if (Analysis is not { } analysis)
+                logger.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
+            else if (flow.ApplyReport(analysis, report, now))
+                changedState = true;
+            else
+                logger.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
         }
-        if (flow.ApplyReport(analysis, report, now))
-            return true;
-        logger.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
-        return false;
+        return changedState;
     });
 
     public async Task<AnalysisSnapshot?> GetAsync()
@@ -219,7 +223,7 @@ public sealed class AnalysisGrain(
         Signal();
         if (finished)
             return;
-        var undelivered = (await Task.WhenAll(ready.Select(run => DispatchAsync(analysis, run)))).OfType<(TaskRun Run, Exception Error)>().ToList();
+        var undelivered = await DispatchAsync(analysis, ready);
         if (undelivered.Count > 0)
         {
             var failedAt = DateTimeOffset.UtcNow;
@@ -261,31 +265,49 @@ public sealed class AnalysisGrain(
         }
     }
 
-    /// <summary>Hands an attempt over; returns the failure when it could not be handed over.</summary>
-    private async Task<(TaskRun Run, Exception Error)?> DispatchAsync(AnalysisSnapshot analysis, TaskRun run)
+    /// <summary>
+    /// Hands the ready attempts over: the workers' in one message to this silo's stateless worker, each callback to
+    /// its own grain. Returns the attempts that could not be handed over, with the reason.
+    /// </summary>
+    private async Task<List<(TaskRun Run, Exception Error)>> DispatchAsync(AnalysisSnapshot analysis, List<TaskRun> ready)
     {
-        var invocation = new TaskInvocation
-        {
-            AnalysisId = AnalysisId,
-            TaskName = run.Name,
-            Attempt = run.Attempts,
-            Request = analysis.Request,
-            CachePath = analysis.CachePath,
-            AnalysisTasks = run.Kind == TaskRunKind.Callback ? analysis.Tasks : null,
-        };
+        var workers = ready.Where(run => run.Kind != TaskRunKind.Callback).ToArray();
+        var handOvers = ready.Where(run => run.Kind == TaskRunKind.Callback)
+            .Select(run => HandOverAsync([run], () => GrainFactory.GetGrain<ICallbackGrain>(GrainKeys.Callback(AnalysisId, run.Name))
+                .InvokeAsync(Invocation(analysis, run))))
+            .ToList();
+        if (workers.Length > 0)
+            handOvers.Add(HandOverAsync(workers, () => GrainFactory.GetGrain<ITaskWorkerGrain>(0)
+                .StartAsync([.. workers.Select(run => Invocation(analysis, run))])));
+        return [.. (await Task.WhenAll(handOvers)).SelectMany(failed => failed)];
+    }
+
+    private async Task<IEnumerable<(TaskRun Run, Exception Error)>> HandOverAsync(TaskRun[] runs, Func<Task<string>> handOver)
+    {
         try
         {
-            run.RunningOn = run.Kind == TaskRunKind.Callback
-                ? await GrainFactory.GetGrain<ICallbackGrain>(GrainKeys.Callback(AnalysisId, run.Name)).InvokeAsync(invocation)
-                : await GrainFactory.GetGrain<ITaskWorkerGrain>(0).StartAsync(invocation);
-            return null;
+            var silo = await handOver();
+            foreach (var run in runs)
+                run.RunningOn = silo;
+            return [];
         }
         catch (Exception exception)
         {
-            logger.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
-            return (run, exception);
+            foreach (var run in runs)
+                logger.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
+            return runs.Select(run => (run, exception));
         }
     }
+
+    private TaskInvocation Invocation(AnalysisSnapshot analysis, TaskRun run) => new()
+    {
+        AnalysisId = AnalysisId,
+        TaskName = run.Name,
+        Attempt = run.Attempts,
+        Request = analysis.Request,
+        CachePath = analysis.CachePath,
+        AnalysisTasks = run.Kind == TaskRunKind.Callback ? analysis.Tasks : null,
+    };
 
     private async Task FinishAsync(AnalysisSnapshot analysis)
     {

@@ -27,6 +27,8 @@ public sealed class TaskExecutor : IDisposable
     private readonly SemaphoreSlim slots;
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationTokenRegistration stoppingRegistration;
+    // Per analysis with a report on its way: the reports that came meanwhile, to go in the next message.
+    private readonly Dictionary<string, List<TaskReport>> outgoing = [];
 
     public TaskExecutor(
         IServiceProvider services, TaskRegistry registry, IGrainFactory grains, ILoggerFactory loggerFactory,
@@ -113,18 +115,52 @@ public sealed class TaskExecutor : IDisposable
         return attempt.Report;
     }
 
+    /// <summary>
+    /// Sends a report to its analysis. Reports for an analysis that come while one is on its way wait and go
+    /// together in the next message: attempts that end at about the same time cost the analysis one call.
+    /// </summary>
     private async Task DeliverAsync(string analysisId, TaskReport report)
+    {
+        lock (outgoing)
+        {
+            if (outgoing.TryGetValue(analysisId, out var waiting))
+            {
+                waiting.Add(report);
+                return;
+            }
+            outgoing[analysisId] = [];
+        }
+        TaskReport[] batch = [report];
+        while (true)
+        {
+            await SendAsync(analysisId, batch).ConfigureAwait(false);
+            lock (outgoing)
+            {
+                var waiting = outgoing[analysisId];
+                if (waiting.Count == 0)
+                {
+                    outgoing.Remove(analysisId);
+                    return;
+                }
+                batch = [.. waiting];
+                waiting.Clear();
+            }
+        }
+    }
+
+    private async Task SendAsync(string analysisId, TaskReport[] reports)
     {
         var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
         try
         {
-            await ClusterErrors.RetryTransientAsync(() => analysis.ReportAsync(report), options.ReportDeliveryTimeout, stopping.Token,
+            await ClusterErrors.RetryTransientAsync(() => analysis.ReportAsync(reports), options.ReportDeliveryTimeout, stopping.Token,
                 // Reports are idempotent, so any failure (a dead silo, the database away) is worth another try.
                 retryable: exception => exception is not OperationCanceledException).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Report of {Task} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.", report.TaskName, analysisId);
+            logger.LogError(exception, "Report of {Tasks} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.",
+                string.Join(", ", reports.Select(r => r.TaskName)), analysisId);
         }
     }
 

@@ -8,9 +8,10 @@ namespace Cucos.Orleans.Grains.Workers;
 [StatelessWorker]
 public sealed class TaskWorkerGrain(TaskExecutor executor, ILocalSiloDetails silo) : Grain, ITaskWorkerGrain
 {
-    public Task<string> StartAsync(TaskInvocation invocation)
+    public Task<string> StartAsync(TaskInvocation[] invocations)
     {
-        executor.Start(invocation);
+        foreach (var invocation in invocations)
+            executor.Start(invocation);
         return Task.FromResult(silo.SiloAddress.ToParsableString());
     }
 }
