@@ -3,6 +3,7 @@ using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Kubernetes;
 using Cucos.Orleans.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -48,9 +49,12 @@ try
         else
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)
                 .UseCucosInMemoryStorage();
+        if (settings.Kubernetes is not null)
+            silo.UseCucosKubernetesHosting();
         if (settings.ReminderMinimumPeriod is { } minimum)
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
     });
+    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
     var app = builder.Build();
     await app.RunAsync(interrupted.Token);

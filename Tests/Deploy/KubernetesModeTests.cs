@@ -1,0 +1,99 @@
+using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Kubernetes;
+using Cucos.Orleans.Tests.Support;
+using Microsoft.Extensions.Configuration;
+
+namespace Cucos.Orleans.Tests.Deploy;
+
+/// <summary>Cucos:Kubernetes:Enabled: what the silo needs from its pod, and what it says when it is not there.</summary>
+public sealed class KubernetesModeTests
+{
+    private static readonly Dictionary<string, string?> Pod = new()
+    {
+        ["Cucos:Kubernetes:Enabled"] = "true",
+        ["POD_NAME"] = "cucos-silo-7d9f-x2k4p",
+        ["POD_NAMESPACE"] = "cucos",
+        ["POD_IP"] = "10.42.0.17",
+        ["ConnectionStrings:Cucos"] = "Host=db;Database=cucos",
+    };
+
+    [Fact]
+    public async Task A_silo_in_Kubernetes_mode_without_its_pod_variables_names_them_and_exits()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        var environment = new Dictionary<string, string>
+        {
+            ["Cucos__Kubernetes__Enabled"] = "true",
+            ["ConnectionStrings__Cucos"] = "Host=127.0.0.1;Database=cucos",
+        };
+        foreach (var variable in KubernetesSettings.PodVariables)
+            environment[variable] = ""; // whatever the test runner's environment holds
+
+        var (exitCode, output) = await SiloProcess.RunToExitAsync(
+            cache.Path, "k8s", CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("error: Cucos:Kubernetes:Enabled is true but POD_NAME, POD_NAMESPACE, POD_IP are not set", output);
+        Assert.Contains("downward API", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public async Task A_silo_in_Kubernetes_mode_outside_a_pod_says_so_and_exits()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        var environment = Pod.ToDictionary(p => p.Key.Replace(":", "__"), p => p.Value!);
+        environment["KUBERNETES_SERVICE_HOST"] = ""; // even when the tests themselves run in a pod
+
+        var (exitCode, output) = await SiloProcess.RunToExitAsync(
+            cache.Path, "k8s", CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("this is not a Kubernetes pod with a service account", output);
+        Assert.DoesNotContain("   at ", output);
+    }
+
+    [Fact]
+    public void In_a_pod_the_silo_advertises_the_pods_IP_and_is_named_after_the_pod()
+    {
+        var settings = SiloSettings.From(Configuration(Pod), isInCluster: () => true);
+
+        Assert.Equal("10.42.0.17", settings.AdvertisedAddress.ToString());
+        Assert.Equal(new KubernetesSettings("cucos-silo-7d9f-x2k4p", "cucos", System.Net.IPAddress.Parse("10.42.0.17")), settings.Kubernetes);
+    }
+
+    [Theory]
+    [InlineData("Cucos:Kubernetes:Enabled", "yes", "Cucos:Kubernetes:Enabled is 'yes': give true")]
+    [InlineData("POD_IP", "pod-ip", "POD_IP is 'pod-ip': give the pod's IP address")]
+    [InlineData("POD_NAMESPACE", " ", "POD_NAMESPACE is not set")]
+    [InlineData("ConnectionStrings:Cucos", "", "ConnectionStrings:Cucos is not set: the silos of a Kubernetes deployment form their cluster through PostgreSQL")]
+    public void A_wrong_Kubernetes_setting_is_named_with_what_to_give(string key, string value, string message)
+    {
+        var configuration = Configuration(new(Pod) { [key] = value });
+
+        var error = Assert.Throws<InvalidOperationException>(() => SiloSettings.From(configuration, isInCluster: () => true));
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Kubernetes_mode_is_off_unless_switched_on()
+    {
+        Assert.Null(SiloSettings.From(Configuration(new(Pod) { ["Cucos:Kubernetes:Enabled"] = null }), isInCluster: () => true).Kubernetes);
+        Assert.Null(SiloSettings.From(Configuration(new(Pod) { ["Cucos:Kubernetes:Enabled"] = "false" }), isInCluster: () => true).Kubernetes);
+        Assert.Equal("127.0.0.1", SiloSettings.From(Configuration([]), isInCluster: () => true).AdvertisedAddress.ToString());
+    }
+
+    [Fact]
+    public void The_shutdown_timeout_is_read_and_checked()
+    {
+        Assert.Equal(SiloSettings.DefaultShutdownTimeout, SiloSettings.From(Configuration([])).ShutdownTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), SiloSettings.From(Configuration(new() { ["Cucos:ShutdownTimeout"] = "00:00:45" })).ShutdownTimeout);
+        var error = Assert.Throws<InvalidOperationException>(() => SiloSettings.From(Configuration(new() { ["Cucos:ShutdownTimeout"] = "soon" })));
+        Assert.Contains("Cucos:ShutdownTimeout is 'soon': give a positive duration", error.Message);
+    }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+}
