@@ -57,6 +57,8 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
     var app = builder.Build();
+    // SIGTERM (Kubernetes stopping the pod) while the silo is still starting cancels the start: a stop, not a crash.
+    using var stopping = app.Lifetime.ApplicationStopping.Register(interrupted.Cancel);
     await app.RunAsync(interrupted.Token);
     return 0;
 }

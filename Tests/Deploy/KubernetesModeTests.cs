@@ -94,6 +94,56 @@ public sealed class KubernetesModeTests
         Assert.Contains("Cucos:ShutdownTimeout is 'soon': give a positive duration", error.Message);
     }
 
+    [Fact]
+    public async Task A_silo_stops_cleanly_on_SIGTERM_as_Kubernetes_stops_a_pod()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        await using var silo = await SiloProcess.StartAsync(cache.Path, "sigterm", new Dictionary<string, string>
+        {
+            ["Cucos__ShutdownTimeout"] = "00:00:20",
+        });
+
+        await WaitForHttpAsync(silo); // the web host opens once the silo has started
+
+        // Within the shutdown timeout plus the slack of a loaded machine, well below a pod's grace period.
+        var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(50));
+
+        Assert.True(exitCode is not null, "the silo was still running 50 s after SIGTERM:\n" + silo.Output);
+        Assert.True(exitCode == 0, $"the silo exited with {exitCode} on SIGTERM:\n{silo.Output}");
+        Assert.False(silo.Output.Contains("   at ", StringComparison.Ordinal), silo.Output);
+    }
+
+    [Fact]
+    public async Task A_silo_stopped_while_it_starts_stops_instead_of_crashing()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        await using var silo = await SiloProcess.StartAsync(cache.Path, "sigterm-start"); // gateway open, silo still starting
+
+        var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(50));
+
+        Assert.True(exitCode is 0 or 130, $"the silo exited with {exitCode} on SIGTERM while starting:\n{silo.Output}");
+        Assert.DoesNotContain("Unhandled exception", silo.Output);
+    }
+
+    private static async Task WaitForHttpAsync(SiloProcess silo)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline && !silo.HasExited)
+        {
+            try
+            {
+                using var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync("127.0.0.1", silo.HttpPort);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(200);
+            }
+        }
+        Assert.Fail("the silo's web host did not open within 60 s:\n" + silo.Output);
+    }
+
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 }

@@ -28,7 +28,16 @@ public sealed class Manifests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        using var kubectl = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start");
+        Process kubectl;
+        try
+        {
+            kubectl = Process.Start(start) ?? throw new InvalidOperationException("kubectl did not start");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            throw new InvalidOperationException("kubectl is not installed: install the Debian package kubectl (listed in .ci/apt-packages; .ci/run installs it).");
+        }
+        using var process = kubectl;
         var output = kubectl.StandardOutput.ReadToEndAsync();
         var errors = kubectl.StandardError.ReadToEndAsync();
         if (!kubectl.WaitForExit(TimeSpan.FromMinutes(2)))
