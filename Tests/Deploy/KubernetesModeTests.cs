@@ -55,6 +55,20 @@ public sealed class KubernetesModeTests
     }
 
     [Fact]
+    public void The_pod_verbs_are_those_the_Orleans_Kubernetes_hosting_asks_a_Role_for()
+    {
+        // The hosting logs an example Role when the API server refuses it; that Role, from the assembly itself, is
+        // what our Role must grant (so an Orleans upgrade that needs more shows up here).
+        var assembly = File.ReadAllBytes(typeof(global::Orleans.Hosting.Kubernetes.KubernetesHostingOptions).Assembly.Location);
+        var text = System.Text.Encoding.Unicode.GetString(assembly) + System.Text.Encoding.Unicode.GetString(assembly, 1, assembly.Length - 1);
+        var rule = System.Text.RegularExpressions.Regex.Match(text, @"resources: \[""pods""\]\s+verbs: \[([^\]]*)\]");
+        Assert.True(rule.Success, "the Orleans Kubernetes hosting assembly no longer holds its example Role");
+        var verbs = rule.Groups[1].Value.Split(',').Select(v => v.Trim().Trim('"')).Order();
+
+        Assert.Equal(verbs, KubernetesSettings.PodVerbs.Order());
+    }
+
+    [Fact]
     public void In_a_pod_the_silo_advertises_the_pods_IP_and_is_named_after_the_pod()
     {
         var settings = SiloSettings.From(Configuration(Pod), isInCluster: () => true);
