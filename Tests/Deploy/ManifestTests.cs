@@ -146,9 +146,14 @@ public sealed partial class ManifestTests
             ? TimeSpan.Parse((string)variable["value"]!, CultureInfo.InvariantCulture)
             : SiloSettings.DefaultShutdownTimeout;
         var grace = (long?)deployment["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"] ?? 30; // Kubernetes' default
+        // A preStop hook runs first, within the same grace period.
+        var preStop = Strings(Manifests.Container(deployment, SiloContainer)["lifecycle"]?["preStop"]?["exec"]?["command"]);
+        var pause = preStop is ["sleep", var seconds] ? TimeSpan.FromSeconds(long.Parse(seconds, CultureInfo.InvariantCulture))
+            : preStop.Count == 0 ? TimeSpan.Zero
+            : throw new InvalidOperationException($"{kustomization}: a preStop hook other than 'sleep N' ({string.Join(' ', preStop)}) cannot be timed");
 
-        Assert.True(TimeSpan.FromSeconds(grace) > shutdown,
-            $"{kustomization}: terminationGracePeriodSeconds {grace} does not exceed the silo's shutdown timeout {shutdown}");
+        Assert.True(TimeSpan.FromSeconds(grace) > pause + shutdown,
+            $"{kustomization}: terminationGracePeriodSeconds {grace} does not exceed the preStop pause {pause} plus the silo's shutdown timeout {shutdown}");
     }
 
     [Theory, MemberData(nameof(Kustomizations))]
