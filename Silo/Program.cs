@@ -3,6 +3,7 @@ using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Kubernetes;
 using Cucos.Orleans.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -48,11 +49,16 @@ try
         else
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)
                 .UseCucosInMemoryStorage();
+        if (settings.Kubernetes is not null)
+            silo.UseCucosKubernetesHosting();
         if (settings.ReminderMinimumPeriod is { } minimum)
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
     });
+    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
     var app = builder.Build();
+    // SIGTERM (Kubernetes stopping the pod) while the silo is still starting cancels the start: a stop, not a crash.
+    using var stopping = app.Lifetime.ApplicationStopping.Register(interrupted.Cancel);
     await app.RunAsync(interrupted.Token);
     return 0;
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Cucos.Orleans.Persistence;
+using Cucos.Orleans.Silo.Kubernetes;
 using Microsoft.Extensions.Configuration;
 
 namespace Cucos.Orleans.Silo;
@@ -19,14 +20,26 @@ public sealed record SiloSettings(
     bool MigrateOnStart,
     TimeSpan? ReminderMinimumPeriod,
     string[] TaskAssemblies,
-    PostgresStorageProvider StorageProvider)
+    PostgresStorageProvider StorageProvider,
+    TimeSpan ShutdownTimeout,
+    KubernetesSettings? Kubernetes)
 {
     /// <summary>The port of the silo's web host: the HTTP API, health and metrics.</summary>
     public const int DefaultHttpPort = 8080;
 
-    public static SiloSettings From(IConfiguration configuration)
+    /// <summary>
+    /// How long a stopping silo may take to hand its grains over and leave the cluster (HostOptions.ShutdownTimeout);
+    /// a pod's terminationGracePeriodSeconds must be longer, or Kubernetes kills the silo half-way.
+    /// </summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    public const string ShutdownTimeoutKey = "Cucos:ShutdownTimeout";
+
+    /// <param name="isInCluster">Whether this is a Kubernetes pod with a service account; see <see cref="KubernetesSettings.From"/>.</param>
+    public static SiloSettings From(IConfiguration configuration, Func<bool>? isInCluster = null)
     {
         var section = configuration.GetSection("Cucos");
+        var kubernetes = KubernetesSettings.From(configuration, isInCluster);
         var advertised = Text(section, "AdvertisedAddress", "127.0.0.1");
         if (!IPAddress.TryParse(advertised, out var address))
             throw new InvalidOperationException($"Cucos:AdvertisedAddress is '{advertised}': give the IP address other silos reach this one at.");
@@ -37,12 +50,14 @@ public sealed record SiloSettings(
             Port(section, "SiloPort", ClusterDefaults.SiloPort),
             Port(section, "GatewayPort", ClusterDefaults.GatewayPort),
             Port(section, "HttpPort", DefaultHttpPort),
-            address,
+            kubernetes?.PodAddress ?? address, // in a pod, other silos reach this one at the pod's IP
             string.IsNullOrWhiteSpace(connection) ? null : connection,
             Flag(section, "Postgres:Migrate"),
             Duration(section, "ReminderMinimumPeriod"),
             (section["TaskAssemblies"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            Provider(section, "StorageProvider"));
+            Provider(section, "StorageProvider"),
+            Duration(section, "ShutdownTimeout") ?? DefaultShutdownTimeout,
+            kubernetes);
     }
 
     private static PostgresStorageProvider Provider(IConfigurationSection section, string key) =>

@@ -136,6 +136,24 @@ public sealed class SiloProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
     public int ProcessId => process.Id;
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod; waits up to <paramref name="limit"/> and returns the exit code, or null if still running.</summary>
+    public async Task<int?> TerminateAsync(TimeSpan limit)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+            await kill.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        process.WaitForExit(); // drains the redirected output
+        return process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
