@@ -3,6 +3,8 @@ using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Api;
+using Cucos.Orleans.Silo.Health;
 using Cucos.Orleans.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -52,7 +54,10 @@ try
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
     });
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
+    builder.Services.AddCucosApi().AddCucosHealth(settings.PostgresConnection);
     var app = builder.Build();
+    app.MapCucosHealth();
+    app.MapCucosApi();
     await app.RunAsync(interrupted.Token);
     return 0;
 }
