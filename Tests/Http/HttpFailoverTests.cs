@@ -4,6 +4,7 @@ using Cucos.Orleans.Persistence;
 using Cucos.Orleans.State;
 using Cucos.Orleans.Tests.Support;
 using Cucos.Orleans.Tests.TestTasks;
+using Xunit.Abstractions;
 
 namespace Cucos.Orleans.Tests.HttpApi;
 
@@ -12,7 +13,7 @@ namespace Cucos.Orleans.Tests.HttpApi;
 /// silo killed (SIGKILL) during the batch, and every analysis still finishes, as read through the same API.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class HttpFailoverTests(PostgresServer postgres)
+public sealed class HttpFailoverTests(PostgresServer postgres, ITestOutputHelper log)
 {
     private const int Analyses = 20;
 
@@ -33,11 +34,13 @@ public sealed class HttpFailoverTests(PostgresServer postgres)
             ["Cucos__LeaseGrace"] = "00:00:02",
         };
         var silos = new List<SiloProcess>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             silos.AddRange(await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => SiloProcess.StartAsync(cache.Path, clusterId, environment))));
             await Task.WhenAll(silos.Select(s => HttpWait.ReadyAsync(s, TimeSpan.FromSeconds(60))));
 
+            log.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: three silos ready");
             using var http = CucosHttpClient.CreateHttpClient(silos[0].HttpAddress);
             var api = new CucosHttpClient(http);
             // One package version, analysed again and again (force): each analysis fetches it from the loopback registry,
@@ -47,12 +50,15 @@ public sealed class HttpFailoverTests(PostgresServer postgres)
                 {
                     Parameters = new() { ["slow.ms"] = "1500" },
                 })));
+            log.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {Analyses} analyses started");
             await Task.Delay(TimeSpan.FromSeconds(1));
             silos[1].Kill();
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
             var analyses = await Task.WhenAll(tickets.Select(t => api.WaitForCompletionAsync(t.AnalysisId, timeout.Token)));
 
+            log.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: every analysis finished; " +
+                $"{analyses.Count(a => a.Tasks.Values.Any(t => t.Attempts + t.UndeliveredAttempts > 1))} of them ran a task again after the kill");
             var output = string.Join("\n---\n", silos.Select(s => s.Output));
             Assert.All(analyses, a => Assert.True(a.Status == AnalysisStatus.Succeeded,
                 $"{a.AnalysisId}: {a.Status} {string.Join("; ", a.Tasks.Values.Select(t => $"{t.Name} {t.Status} {t.Error?.Message}"))}\n{output[^Math.Min(output.Length, 4000)..]}"));

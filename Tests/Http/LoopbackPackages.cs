@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Cucos.Orleans.Tests.Support;
 using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
 
+// The namespace is HttpApi, not Http, so it does not hide RegistryTestSupport.Http() in the registry tests.
 namespace Cucos.Orleans.Tests.HttpApi;
 
 /// <summary>
