@@ -168,6 +168,10 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
         await AssertProblemAsync(await http.PostAsync("api/v1/analyses", new StringContent("ecosystem=npm", Encoding.UTF8, "application/x-www-form-urlencoded")),
             HttpStatusCode.UnsupportedMediaType, "Unsupported Media Type", "reads JSON: send the body with the header Content-Type: application/json.");
 
+        var huge = "{\"ecosystem\": \"npm\", \"name\": \"left-pad\", \"version\": \"1.0.0\", \"parameters\": {\"padding\": \"" + new string('x', 1_100_000) + "\"}}";
+        await AssertProblemAsync(await PostJsonAsync(huge), HttpStatusCode.RequestEntityTooLarge, "Bad request",
+            "the request body is too large: a start request is a small JSON object (at most 1 MiB).");
+
         // A version that has never been analysed has an empty list, not an error.
         using var none = await http.GetAsync("api/v1/analyses?ecosystem=npm&name=never-analysed&version=1.0.0");
         Assert.Empty((await none.Content.ReadFromJsonAsync<PackageAnalyses>(CucosApiJson.Options))!.Analyses);
