@@ -27,7 +27,7 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 },
             });
         }
-        var transient = ClusterErrors.IsTransient(exception) || exception is Npgsql.NpgsqlException;
+        var transient = IsTransient(exception);
         logger.LogError(exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
         context.Response.StatusCode = transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -42,5 +42,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                     : $"the silo failed while serving this request ({exception.GetType().Name}). Its log has the details; try again, and report it if it persists.",
             },
         });
+    }
+
+    /// <summary>A cluster failure or an unreachable database anywhere in the chain: storage errors arrive wrapped by Orleans.</summary>
+    private static bool IsTransient(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+            if (ClusterErrors.IsTransient(current) || current is Npgsql.NpgsqlException or System.Net.Sockets.SocketException)
+                return true;
+        return false;
     }
 }

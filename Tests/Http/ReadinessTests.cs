@@ -5,7 +5,10 @@ using Cucos.Orleans.Tests.Support;
 
 namespace Cucos.Orleans.Tests.HttpApi;
 
-/// <summary><c>/health/ready</c> follows the database of the PostgreSQL profile; <c>/health/live</c> only the process.</summary>
+/// <summary>
+/// <c>/health/ready</c> follows the database of the PostgreSQL profile; <c>/health/live</c> only the process; the API answers
+/// 503 problems while storage is away.
+/// </summary>
 public sealed class ReadinessTests : IAsyncLifetime
 {
     // A server of its own: this test stops it, which must not disturb the other PostgreSQL tests.
@@ -37,6 +40,17 @@ public sealed class ReadinessTests : IAsyncLifetime
             Assert.Equal("unhealthy", check.GetProperty("status").GetString());
             Assert.Contains("is not reachable", check.GetProperty("description").GetString());
             Assert.Contains($":{new Npgsql.NpgsqlConnectionStringBuilder(database).Port} (database ", check.GetProperty("description").GetString());
+
+            // The API cannot read storage now: a 503 problem that says to retry, without a stack trace.
+            using (var api = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(90) })
+            using (var listed = await api.GetAsync("api/v1/analyses?ecosystem=npm&name=left-pad&version=1.0.0"))
+            {
+                var body = await listed.Content.ReadAsStringAsync();
+                Assert.True(listed.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)listed.StatusCode}: {body}");
+                Assert.Equal("application/problem+json", listed.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("Try again in a few seconds.", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+                Assert.DoesNotContain("   at ", body);
+            }
 
             var (liveStatus, live) = await GetAsync(http, "health/live");
             Assert.Equal(HttpStatusCode.OK, liveStatus);
