@@ -7,7 +7,6 @@ using Cucos.Orleans.Grains;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
-using Cucos.Orleans.Workers.Registries;
 
 namespace Cucos.Orleans.Silo.Api;
 
@@ -194,14 +193,4 @@ public static partial class AnalysisEndpoints
 
     [GeneratedRegex("JSON property '([^']*)'")]
     private static partial Regex UnmappedProperty();
-}
-
-/// <summary>The ecosystems this silo's init can fetch from: one per registered registry source.</summary>
-public sealed class KnownEcosystems(IEnumerable<IPackageArtifactSource> sources)
-{
-    private readonly string[] names = [.. sources.Select(s => s.Ecosystem).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
-
-    public bool Contains(string ecosystem) => names.Contains(ecosystem, StringComparer.Ordinal);
-
-    public string List => string.Join(", ", names);
 }
