@@ -10,6 +10,7 @@ public static class CucosCli
 
         usage:
           cucos analyze PATH [--output FILE] [--tasks a,b] ...   run a whole analysis on an embedded cluster
+          cucos analyze PACKAGE --cluster URL|HOST:PORT ...      run it on a running cluster (HTTP API or gateway)
           cucos worker TASK PATH [--output FILE] ...             run one task on a folder, no cluster
           cucos workers                                          list the registered tasks
           cucos migrate [--postgres CONNECTION]                  create or upgrade the PostgreSQL schema

@@ -3,6 +3,8 @@ using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Api;
+using Cucos.Orleans.Silo.Health;
 using Cucos.Orleans.Silo.Kubernetes;
 using Cucos.Orleans.Workers;
 using Orleans.Configuration;
@@ -56,9 +58,12 @@ try
     });
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
+    builder.Services.AddCucosApi().AddCucosHealth(settings.PostgresConnection);
     var app = builder.Build();
     // SIGTERM (Kubernetes stopping the pod) while the silo is still starting cancels the start: a stop, not a crash.
     using var stopping = app.Lifetime.ApplicationStopping.Register(interrupted.Cancel);
+    app.MapCucosHealth();
+    app.MapCucosApi();
     await app.RunAsync(interrupted.Token);
     return 0;
 }

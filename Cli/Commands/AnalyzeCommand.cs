@@ -43,12 +43,21 @@ public static class AnalyzeCommand
           --quiet              no progress lines, only the summary
           --verbose            the cluster's own log on stderr
 
+        On a running cluster instead of an embedded one (packages only: the cluster cannot
+        see this machine's files):
+          --cluster URL|HOST:PORT  a silo's HTTP API (http://host:8080) or a silo's Orleans
+                               gateway (host:30000); the result is printed the same way
+          --cluster-id ID      the cluster id for a gateway (its Cucos:ClusterId; default cucos)
+          --force              start a new analysis even when the cluster has one of this
+                               version (without it the current one is reused)
+
         Exit codes: 0 every task succeeded, 3 finished with failed or skipped tasks,
-        1 the analysis failed (init could not lay out the package), 2 bad usage, 130 interrupted.
+        1 the analysis failed (init could not lay out the package) or the cluster could not
+        be reached, 2 bad usage, 130 interrupted.
         """;
 
-    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres", "--registry"];
-    private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose"];
+    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres", "--registry", "--cluster", "--cluster-id"];
+    private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose", "--force"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -58,6 +67,10 @@ public static class AnalyzeCommand
                 ? "analyze needs a PATH (a directory or an archive) or a package as ECOSYSTEM:NAME@VERSION. See 'cucos analyze --help'."
                 : $"analyze takes one PATH or package, not {line.Positionals.Count}. See 'cucos analyze --help'.");
         var tasks = line.Value("--tasks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (line.Value("--cluster") is { } cluster)
+            return await ClusterAnalysis.RunAsync(cluster, line, tasks, stdout, stderr, cancellationToken);
+        if (line.Value("--cluster-id") is not null)
+            throw new UsageException("--cluster-id goes with --cluster HOST:PORT (a gateway). See 'cucos analyze --help'.");
         var request = Request(line.Positionals[0], tasks);
         var registries = RegistrySettings(line.Pairs("--registry", "analyze"));
         var output = line.Value("--output");
@@ -103,29 +116,39 @@ public static class AnalyzeCommand
                 KeepCache = line.Has("--keep-cache"),
                 Parameters = parameters.Count > 0 ? parameters : null,
             };
-            var printer = new AnalysisPrinter(stderr, stdout, TimeProvider.System);
-            var ticket = await client.StartAnalysisAsync(request, cancellationToken);
-            var progress = line.Has("--quiet") ? null : new SynchronousProgress<AnalysisSnapshot>(printer.Progress);
-            var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, cancellationToken, progress);
-
-            if (!line.Has("--quiet"))
-                stderr.WriteLine();
-            printer.Summary(analysis);
-            if (output is not null)
-            {
-                var results = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-                foreach (var name in analysis.Tasks.Keys)
-                    results[name] = await client.GetResultAsync(analysis.AnalysisId, name, cancellationToken);
-                await CliJson.WriteFileAsync(output, new { analysis, results }, cancellationToken);
-                stdout.WriteLine();
-                stdout.WriteLine($"Full results written to {Path.GetFullPath(output)}");
-            }
-            return ExitCode(analysis, stderr);
+            return await RunAnalysisAsync(client, request, line, output, stdout, stderr, cancellationToken);
         }
         finally
         {
             await host.StopAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Starts the analysis, prints its progress and summary, writes <c>--output</c>: the same for an embedded cluster,
+    /// a cluster's gateway and a silo's HTTP API, so all three print alike.
+    /// </summary>
+    internal static async Task<int> RunAnalysisAsync(
+        ICucosClient client, AnalysisRequest request, CommandLine line, string? output, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var printer = new AnalysisPrinter(stderr, stdout, TimeProvider.System);
+        var ticket = await client.StartAnalysisAsync(request, cancellationToken);
+        var progress = line.Has("--quiet") ? null : new SynchronousProgress<AnalysisSnapshot>(printer.Progress);
+        var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, cancellationToken, progress);
+
+        if (!line.Has("--quiet"))
+            stderr.WriteLine();
+        printer.Summary(analysis);
+        if (output is not null)
+        {
+            var results = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var name in analysis.Tasks.Keys)
+                results[name] = await client.GetResultAsync(analysis.AnalysisId, name, cancellationToken);
+            await CliJson.WriteFileAsync(output, new { analysis, results }, cancellationToken);
+            stdout.WriteLine();
+            stdout.WriteLine($"Full results written to {Path.GetFullPath(output)}");
+        }
+        return ExitCode(analysis, stderr);
     }
 
     /// <summary>A local directory or archive when the argument names one that exists, else a package of a registry.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Health;
 using Cucos.Orleans.Silo.Kubernetes;
 using Cucos.Orleans.Tests.Support;
 

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using Cucos.Orleans.State;
+
+namespace Cucos.Orleans.Client.Http;
+
+/// <summary>
+/// The body of <c>POST /api/v1/analyses</c>: a package as <see cref="Package"/> (<c>npm:@types/node@20.1.0</c>)
+/// or as <see cref="Ecosystem"/>, <see cref="Name"/> and <see cref="Version"/>. A field the API does not know is an error,
+/// so a misspelt <c>forse</c> is not silently ignored.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record StartAnalysisBody
+{
+    /// <summary>The package as <c>ECOSYSTEM:NAME@VERSION</c>, instead of the three fields below.</summary>
+    public string? Package { get; init; }
+    public string? Ecosystem { get; init; }
+    public string? Name { get; init; }
+    public string? Version { get; init; }
+    /// <summary>Start a new analysis even when the version has one; otherwise the current one is returned.</summary>
+    public bool Force { get; init; }
+    /// <summary>Tasks to run under init; left out, the default flow runs.</summary>
+    public string[]? Tasks { get; init; }
+    /// <summary>Parameters handed to every task, such as <c>analyse_dependencies</c>.</summary>
+    public Dictionary<string, string>? Parameters { get; init; }
+
+    /// <summary>The field names, for the error that names an unknown one.</summary>
+    public static readonly IReadOnlyList<string> FieldNames = ["package", "ecosystem", "name", "version", "force", "tasks", "parameters"];
+}
+
+/// <summary>One analysis of a package version in the answer of <c>GET /api/v1/analyses?ecosystem=..&amp;name=..&amp;version=..</c>.</summary>
+/// <param name="Status">Null when the analysis could not be read just now (its silo is being replaced).</param>
+/// <param name="Current">The analysis a start request without <c>force</c> returns: the newest.</param>
+public sealed record PackageAnalysisEntry(string AnalysisId, AnalysisStatus? Status, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt, bool Current);
+
+/// <summary>Every analysis of one package version, oldest first.</summary>
+public sealed record PackageAnalyses(string Ecosystem, string Name, string Version, IReadOnlyList<PackageAnalysisEntry> Analyses);

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Cucos.Orleans.Client;
+using Cucos.Orleans.Client.Http;
+using Cucos.Orleans.Grains;
+using Cucos.Orleans.Messages;
+using Cucos.Orleans.Sdk;
+using Cucos.Orleans.State;
+
+namespace Cucos.Orleans.Silo.Api;
+
+/// <summary>
+/// The handlers of <c>/api/v1/analyses</c>. Package names may hold '/', '@' and ':' (npm scopes, Maven group:artifact,
+/// Go modules), so they travel in the JSON body or the query string, never in a path segment.
+/// </summary>
+public static partial class AnalysisEndpoints
+{
+    /// <summary>The longest wait a long poll may ask for; the analysis grain answers within 20 s.</summary>
+    public const int MaxWaitSeconds = 20;
+
+    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, KnownEcosystems ecosystems, TaskRegistry tasks, CancellationToken cancellationToken)
+    {
+        // A start request is small: read it whole, so an empty body can be told from a malformed one.
+        using var buffer = new MemoryStream();
+        await http.Body.CopyToAsync(buffer, cancellationToken);
+        if (buffer.Length == 0 || buffer.ToArray().All(b => b is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t'))
+            return ApiProblems.BadRequest("Malformed request body", $"the request body is empty. {BodyExample}");
+        StartAnalysisBody? body;
+        try
+        {
+            body = JsonSerializer.Deserialize<StartAnalysisBody>(buffer.ToArray(), CucosApiJson.Options);
+        }
+        catch (JsonException exception)
+        {
+            return ApiProblems.BadRequest("Malformed request body", $"the request body is not valid: {Describe(exception)}. {BodyExample}");
+        }
+        if (body is null)
+            return ApiProblems.BadRequest("Malformed request body", $"the request body is null, not a JSON object. {BodyExample}");
+
+        AnalysisRequest request;
+        var problems = new List<string>();
+        if (body.Package is { } package)
+        {
+            if (body.Ecosystem is not null || body.Name is not null || body.Version is not null)
+                return ApiProblems.BadRequest("Invalid analysis request",
+                    "give either 'package' (ECOSYSTEM:NAME@VERSION) or 'ecosystem', 'name' and 'version', not both.");
+            try
+            {
+                request = AnalysisRequest.ParsePackage(package, body.Force, body.Tasks);
+            }
+            catch (ArgumentException exception)
+            {
+                return ApiProblems.BadRequest("Invalid analysis request", exception.Message);
+            }
+        }
+        else
+            request = AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks);
+        request = request with { Parameters = body.Parameters is { Count: > 0 } parameters ? parameters : null };
+
+        problems.AddRange(PackageProblems(request.Ecosystem, request.Name, request.Version, ecosystems));
+        if (request.Tasks is { Length: 0 })
+            problems.Add("'tasks' is empty: leave it out to run the default flow, or name at least one task.");
+        else if (request.Tasks is { } named && tasks.Unknown(named) is { Count: > 0 } unknown)
+            problems.Add($"unknown task(s): {string.Join(", ", unknown)}. The tasks of this cluster are: {string.Join(", ", tasks.All.Select(d => d.Name))}.");
+        if (problems.Count > 0)
+            return ApiProblems.BadRequest("Invalid analysis request", string.Join(" ", problems), problems);
+
+        var ticket = await client.StartAnalysisAsync(request, cancellationToken);
+        return Results.Accepted($"/api/v1/analyses/{ticket.AnalysisId}", ticket);
+    }
+
+    /// <summary>The analysis; with <c>after_revision</c>, waits (a long poll) until it has a newer revision or <c>wait_seconds</c> passed.</summary>
+    public static async Task<IResult> GetAsync(string analysisId, HttpRequest http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        if (!IsAnalysisId(analysisId))
+            return ApiProblems.UnknownAnalysis(analysisId);
+        var query = http.Query;
+        long? afterRevision = null;
+        if (query["after_revision"] is { Count: > 0 } revisionText)
+        {
+            if (!long.TryParse(revisionText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var revision) || revision < -1)
+                return ApiProblems.BadRequest("Invalid query", $"after_revision '{revisionText}' is not a revision: give the 'revision' of the analysis you last read (or -1).");
+            afterRevision = revision;
+        }
+        var waitSeconds = 15;
+        if (query["wait_seconds"] is { Count: > 0 } waitText
+            && (!int.TryParse(waitText, NumberStyles.None, CultureInfo.InvariantCulture, out waitSeconds) || waitSeconds > MaxWaitSeconds))
+            return ApiProblems.BadRequest("Invalid query", $"wait_seconds '{waitText}' is not valid: give whole seconds from 0 to {MaxWaitSeconds}.");
+
+        var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
+        var snapshot = afterRevision is { } known
+            ? await analysis.WaitForChangeAsync(known, TimeSpan.FromSeconds(waitSeconds)).WaitAsync(cancellationToken)
+            : await analysis.GetAsync().WaitAsync(cancellationToken);
+        return snapshot is null ? ApiProblems.UnknownAnalysis(analysisId) : Results.Ok(snapshot);
+    }
+
+    /// <summary>One task's stored result document, as the worker wrote it.</summary>
+    public static async Task<IResult> GetResultAsync(string analysisId, string taskName, ICucosClient client, CancellationToken cancellationToken)
+    {
+        if (!IsAnalysisId(analysisId))
+            return ApiProblems.UnknownAnalysis(analysisId);
+        var snapshot = await client.GetAnalysisAsync(analysisId, cancellationToken);
+        if (snapshot is null)
+            return ApiProblems.UnknownAnalysis(analysisId);
+        if (!snapshot.Tasks.TryGetValue(taskName, out var run))
+            return ApiProblems.NotFound("Unknown task",
+                $"analysis {analysisId} has no task '{taskName}'. Its tasks are: {string.Join(", ", snapshot.Tasks.Keys.Order(StringComparer.Ordinal))}.");
+        var document = await client.GetResultAsync(analysisId, taskName, cancellationToken);
+        if (document is null)
+            return ApiProblems.NotFound("No result yet", run.Status switch
+            {
+                TaskRunStatus.Failed => $"task '{taskName}' of analysis {analysisId} failed and stored no result; its error is in GET /api/v1/analyses/{analysisId}.",
+                TaskRunStatus.Skipped => $"task '{taskName}' of analysis {analysisId} was skipped ({run.SkipReason}) and stored no result.",
+                _ => $"task '{taskName}' of analysis {analysisId} is {Word(run.Status)} and has stored no result yet. Try again once it succeeded.",
+            });
+        return Results.Json(document.Value, CucosApiJson.Options);
+    }
+
+    /// <summary>Every analysis of one package version, oldest first; the last is the current one.</summary>
+    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, IGrainFactory grains, KnownEcosystems ecosystems, CancellationToken cancellationToken)
+    {
+        var problems = PackageProblems(ecosystem?.Trim() ?? "", name?.Trim() ?? "", version?.Trim() ?? "", ecosystems, query: true);
+        if (problems.Count > 0)
+            return ApiProblems.BadRequest("Invalid query", string.Join(" ", problems), problems);
+        var (e, n, v) = (ecosystem!.Trim(), name!.Trim(), version!.Trim());
+        var history = await grains.GetGrain<IPackageAnalysisGrain>(GrainKeys.Package(e, n, v)).GetHistoryAsync().WaitAsync(cancellationToken);
+        var snapshots = await Task.WhenAll(history.Select(async id =>
+        {
+            try
+            {
+                return await grains.GetGrain<IAnalysisGrain>(id).GetAsync().WaitAsync(cancellationToken);
+            }
+            catch (Exception exception) when (ClusterErrors.IsTransient(exception))
+            {
+                return null; // listed without its status rather than failing the whole list
+            }
+        }));
+        var entries = history.Select((id, i) => new PackageAnalysisEntry(
+            id, snapshots[i]?.Status, snapshots[i]?.CreatedAt, snapshots[i]?.FinishedAt, Current: i == history.Length - 1)).ToArray();
+        return Results.Ok(new PackageAnalyses(e, n, v, entries));
+    }
+
+    private const string BodyExample = "Send a JSON object such as {\"ecosystem\": \"npm\", \"name\": \"serve-static\", \"version\": \"1.7.1\"} (optional: \"force\", \"tasks\", \"parameters\")";
+
+    /// <summary>What is wrong with a package's three parts, each problem saying what to do.</summary>
+    private static List<string> PackageProblems(string ecosystem, string name, string version, KnownEcosystems ecosystems, bool query = false)
+    {
+        var problems = new List<string>();
+        var field = query ? "query parameter" : "field";
+        if (ecosystem.Length == 0)
+            problems.Add($"the {field} 'ecosystem' is missing: give one of {ecosystems.List}.");
+        else if (!ecosystems.Contains(ecosystem))
+            problems.Add(ecosystem == AnalysisRequest.LocalEcosystem
+                ? $"ecosystem 'local' is not served over HTTP: the silo analyses packages it fetches from a registry, not paths on its own disk. Give one of {ecosystems.List}."
+                : $"ecosystem '{ecosystem}' is not known to this cluster: give one of {ecosystems.List}.");
+        if (name.Length == 0)
+            problems.Add($"the {field} 'name' is empty: give the package name, such as 'serve-static', '@types/node' or 'org.example:library'.");
+        else if (name.Length > 1024)
+            problems.Add("'name' is longer than 1024 characters.");
+        if (version.Length == 0)
+            problems.Add($"the {field} 'version' is empty: give the package version, such as '1.7.1'" +
+                (query ? " (analyses are kept per package version)." : "."));
+        else if (version.Length > 256 || version.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '\\'))
+            problems.Add($"version '{version}' is malformed: a version has no spaces, slashes or control characters and at most 256 characters (for example 1.7.1 or v1.2.3).");
+        return problems;
+    }
+
+    /// <summary>What the serializer found wrong, in words for the caller (without .NET type names).</summary>
+    private static string Describe(JsonException exception)
+    {
+        var field = exception.Path is { Length: > 2 } path ? path[2..] : null;
+        if (exception.Message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            var unknown = UnmappedProperty().Match(exception.Message) is { Success: true } match ? match.Groups[1].Value : field;
+            return $"the field '{unknown}' is not known (the fields are {string.Join(", ", StartAnalysisBody.FieldNames)})";
+        }
+        if (exception.Message.Contains("could not be converted", StringComparison.Ordinal) && field is not null)
+            return $"the field '{field}' has a value of the wrong type ('force' is true or false, 'tasks' a list of names, 'parameters' an object of strings, the others strings)";
+        return $"it is not well-formed JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})";
+    }
+
+    private static bool IsAnalysisId(string text) => AnalysisIdPattern().IsMatch(text);
+
+    private static string Word(TaskRunStatus status) => status switch
+    {
+        TaskRunStatus.RetryScheduled => "waiting for a retry",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex AnalysisIdPattern();
+
+    [GeneratedRegex("JSON property '([^']*)'")]
+    private static partial Regex UnmappedProperty();
+}

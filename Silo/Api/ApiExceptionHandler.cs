@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Cucos.Orleans.Silo.Api;
+
+/// <summary>
+/// Whatever escapes a handler becomes a problem document without a stack trace: a cluster that cannot answer just now
+/// (a silo died, storage is away) is 503 with advice to retry, anything else 500; the exception goes to the log.
+/// </summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException badRequest)
+        {
+            // Kestrel's own refusals: a body over the size limit, a connection cut mid-body.
+            context.Response.StatusCode = badRequest.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = badRequest.StatusCode,
+                    Title = "Bad request",
+                    Detail = badRequest.StatusCode == StatusCodes.Status413PayloadTooLarge
+                        ? "the request body is too large: a start request is a small JSON object (at most 1 MiB)."
+                        : $"the request could not be read: {badRequest.Message}",
+                },
+            });
+        }
+        var transient = IsTransient(exception);
+        logger.LogError(exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
+        context.Response.StatusCode = transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails =
+            {
+                Status = context.Response.StatusCode,
+                Title = transient ? "The cluster cannot answer just now" : "The silo failed to answer",
+                Detail = transient
+                    ? $"the cluster could not serve this request ({exception.GetType().Name}): a silo may have died or storage may be away for a moment. Try again in a few seconds."
+                    : $"the silo failed while serving this request ({exception.GetType().Name}). Its log has the details; try again, and report it if it persists.",
+            },
+        });
+    }
+
+    /// <summary>A cluster failure or an unreachable database anywhere in the chain: storage errors arrive wrapped by Orleans.</summary>
+    private static bool IsTransient(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+            if (ClusterErrors.IsTransient(current) || current is Npgsql.NpgsqlException or System.Net.Sockets.SocketException)
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using Cucos.Orleans.Tests.Support;
+using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+
+// The namespace is HttpApi, not Http, so it does not hide RegistryTestSupport.Http() in the registry tests.
+namespace Cucos.Orleans.Tests.HttpApi;
+
+/// <summary>
+/// Packages whose names hold '/', '@' and ':' on a loopback registry, and the environment that points a silo process
+/// at it, so the HTTP tests never reach the internet: the npm package <c>@acme/widget@1.0.0</c> (npm_config_registry)
+/// and the Maven artifact <c>org.example:lib@1.0</c> (Cucos__Registries__maven).
+/// </summary>
+public sealed class LoopbackPackages : IDisposable
+{
+    public const string NpmName = "@acme/widget";
+    public const string MavenName = "org.example:lib";
+
+    public LoopbackPackages()
+    {
+        NpmTarball = ArchiveBuilder.TarBytes(gzip: true, w =>
+        {
+            foreach (var (path, content) in Files)
+                w.AddFile("package/" + path, content);
+        });
+        Server.Map("/@acme%2fwidget", Reply.Json(new Dictionary<string, object>
+        {
+            ["name"] = NpmName,
+            ["dist-tags"] = new { latest = "1.0.0" },
+            ["versions"] = new Dictionary<string, object>
+            {
+                ["1.0.0"] = new
+                {
+                    name = NpmName,
+                    version = "1.0.0",
+                    dist = new { tarball = Server.Url("/@acme/widget/-/widget-1.0.0.tgz"), integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(NpmTarball)) },
+                },
+            },
+        }));
+        Server.Map("/@acme/widget/-/widget-1.0.0.tgz", Reply.File(NpmTarball));
+
+        Jar = ArchiveBuilder.ZipBytes(zip =>
+        {
+            zip.AddFile("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"u8.ToArray());
+            foreach (var (path, content) in Files)
+                zip.AddFile(path, content);
+        });
+        foreach (var (file, content) in new[] { ("lib-1.0.jar", Jar), ("lib-1.0.pom", "<project/>"u8.ToArray()) })
+        {
+            Server.Map($"/maven2/org/example/lib/1.0/{file}", Reply.File(content));
+            Server.Map($"/maven2/org/example/lib/1.0/{file}.sha1", Reply.Text(Sha1(content)));
+        }
+    }
+
+    public RegistryServer Server { get; } = new();
+    public Dictionary<string, byte[]> Files { get; } = Fixtures.SmallPackage(seed: 31);
+    public byte[] NpmTarball { get; }
+    public byte[] Jar { get; }
+
+    /// <summary>The silo process environment that makes its registries this server.</summary>
+    public Dictionary<string, string> SiloEnvironment() => new()
+    {
+        ["npm_config_registry"] = Server.BaseUrl.AbsoluteUri,
+        ["Cucos__Registries__maven"] = Server.Url("/maven2/"),
+    };
+
+    public void Dispose() => Server.Dispose();
+}
+
+/// <summary>One silo process in the in-memory profile, its registries on loopback: for the API and CLI tests.</summary>
+public sealed class HttpSiloFixture : IAsyncLifetime
+{
+    private readonly TempDirectory cache = new("cucos-http-cache");
+
+    public LoopbackPackages Packages { get; } = new();
+    public SiloProcess Silo { get; private set; } = null!;
+    public string ClusterId { get; } = "http-" + Guid.NewGuid().ToString("N")[..8];
+
+    public async Task InitializeAsync()
+    {
+        Silo = await SiloProcess.StartAsync(cache.Path, ClusterId, Packages.SiloEnvironment());
+        await HttpWait.ReadyAsync(Silo, TimeSpan.FromSeconds(60));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Silo.DisposeAsync();
+        Packages.Dispose();
+        cache.Dispose();
+    }
+}
+
+/// <summary>Waiting on a silo's web host.</summary>
+public static class HttpWait
+{
+    /// <summary>Waits until <c>/health/ready</c> answers 200; throws with the silo's output when it does not in time.</summary>
+    public static async Task ReadyAsync(SiloProcess silo, TimeSpan limit)
+    {
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + limit;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync("health/ready");
+                if (response.IsSuccessStatusCode)
+                    return;
+                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+                last = exception.Message;
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"/health/ready of the silo did not answer 200 within {limit} (last: {last}):\n{silo.Output}");
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Text.Json;
+using Cucos.Orleans.Persistence;
+using Cucos.Orleans.Tests.Support;
+
+namespace Cucos.Orleans.Tests.HttpApi;
+
+/// <summary>
+/// <c>/health/ready</c> follows the database of the PostgreSQL profile; <c>/health/live</c> only the process; the API answers
+/// 503 problems while storage is away.
+/// </summary>
+public sealed class ReadinessTests : IAsyncLifetime
+{
+    // A server of its own: this test stops it, which must not disturb the other PostgreSQL tests.
+    private readonly PostgresServer postgres = new() { AlwaysOwnServer = true };
+    private readonly TempDirectory cache = new("cucos-ready-cache");
+
+    public Task InitializeAsync() => postgres.InitializeAsync();
+
+    [Fact]
+    public async Task Ready_goes_503_naming_the_database_while_it_is_stopped_and_back_to_200_while_live_stays_200()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+        await using var silo = await SiloProcess.StartAsync(cache.Path, "ready-" + Guid.NewGuid().ToString("N")[..8],
+            new Dictionary<string, string> { ["ConnectionStrings__Cucos"] = database });
+        using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(20) };
+        await HttpWait.ReadyAsync(silo, TimeSpan.FromSeconds(60));
+
+        var (status, ready) = await GetAsync(http, "health/ready");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["database", "silo"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order());
+
+        await postgres.StopServerAsync();
+        try
+        {
+            var notReady = await UntilAsync(http, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), silo);
+            Assert.Equal("unhealthy", notReady.GetProperty("status").GetString());
+            var check = notReady.GetProperty("checks").GetProperty("database");
+            Assert.Equal("unhealthy", check.GetProperty("status").GetString());
+            Assert.Contains("is not reachable", check.GetProperty("description").GetString());
+            Assert.Contains($":{new Npgsql.NpgsqlConnectionStringBuilder(database).Port} (database ", check.GetProperty("description").GetString());
+
+            // The API cannot read storage now: a 503 problem that says to retry, without a stack trace.
+            using (var api = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(90) })
+            using (var listed = await api.GetAsync("api/v1/analyses?ecosystem=npm&name=left-pad&version=1.0.0"))
+            {
+                var body = await listed.Content.ReadAsStringAsync();
+                Assert.True(listed.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)listed.StatusCode}: {body}");
+                Assert.Equal("application/problem+json", listed.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("Try again in a few seconds.", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+                Assert.DoesNotContain("   at ", body);
+            }
+
+            var (liveStatus, live) = await GetAsync(http, "health/live");
+            Assert.Equal(HttpStatusCode.OK, liveStatus);
+            Assert.Equal("healthy", live.GetProperty("status").GetString());
+        }
+        finally
+        {
+            await postgres.StartServerAsync();
+        }
+
+        var back = await UntilAsync(http, HttpStatusCode.OK, TimeSpan.FromSeconds(60), silo);
+        Assert.Equal("healthy", back.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("healthy", back.GetProperty("checks").GetProperty("silo").GetProperty("status").GetString());
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    /// <summary>Probes <c>/health/ready</c> as Kubernetes would, until it answers <paramref name="wanted"/>.</summary>
+    private static async Task<JsonElement> UntilAsync(HttpClient http, HttpStatusCode wanted, TimeSpan limit, SiloProcess silo)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            var (status, body) = await GetAsync(http, "health/ready");
+            if (status == wanted)
+                return body;
+            last = $"{(int)status} {body}";
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"/health/ready did not answer {(int)wanted} within {limit} (last: {last}):\n{silo.Output}");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await postgres.DisposeAsync();
+        cache.Dispose();
+    }
+}
