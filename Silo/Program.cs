@@ -3,6 +3,7 @@ using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Persistence;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.Silo;
+using Cucos.Orleans.Silo.Observability;
 using Cucos.Orleans.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -52,7 +53,9 @@ try
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
     });
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
+    builder.AddCucosObservability(ObservabilitySettings.From(builder.Configuration));
     var app = builder.Build();
+    app.MapCucosObservability();
     await app.RunAsync(interrupted.Token);
     return 0;
 }

@@ -1,5 +1,6 @@
 using Cucos.Orleans.Grains.Flow;
 using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Grains.Telemetry;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
@@ -35,7 +36,8 @@ public sealed class AnalysisGrain(
     IOptions<ReminderOptions> reminderOptions,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
-    ILogger<AnalysisGrain> logger)
+    ILogger<AnalysisGrain> logger,
+    CucosTelemetry telemetry)
     : Grain, IAnalysisGrain, IRemindable
 {
     private const string WakeReminder = "cucos-wake";
@@ -52,6 +54,7 @@ public sealed class AnalysisGrain(
     private DateTimeOffset? reminderNextTick;
     private IGrainTimer? retryTimer;
     private DateTimeOffset? retryTimerDue;
+    private LogScope? logScope;
 
     private AnalysisSnapshot? Analysis => state.State.Analysis;
     private string AnalysisId => this.GetPrimaryKeyString();
@@ -63,14 +66,19 @@ public sealed class AnalysisGrain(
 
     public async Task<AnalysisSnapshot> StartAsync(AnalysisRequest request)
     {
+        var created = false;
         await ChangeAsync(now =>
         {
             if (Analysis is not null)
                 return false;
             state.State.Analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
             logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
+            created = true;
             return true;
         });
+        // Counted once its first step is stored: a failed write throws above, and the retry creates it afresh.
+        if (created)
+            telemetry.AnalysisStarted();
         return Analysis!;
     }
 
@@ -152,12 +160,15 @@ public sealed class AnalysisGrain(
     private async Task PumpAsync()
     {
         pumping = true;
+        // Every log line of the steps carries the AnalysisId.
+        using var scope = logger.BeginScope(logScope ??= LogScope.ForAnalysis(AnalysisId));
         try
         {
             while (pending.Count > 0)
             {
                 var batch = pending.ToArray();
                 pending.Clear();
+                using var activity = CucosTelemetry.StartStep(AnalysisId, batch.Length);
                 try
                 {
                     if (broken)
@@ -209,8 +220,12 @@ public sealed class AnalysisGrain(
                 run.RunningOn = here;
             analysis.Revision++;
             await PersistAsync();
+            telemetry.AttemptsStarted(ready);
             if (finished)
+            {
+                telemetry.AnalysisFinished(analysis.Status);
                 await FinishAsync(analysis);
+            }
         }
         finally
         {
