@@ -54,10 +54,12 @@ public sealed class AnalysisGrain(
     private DateTimeOffset? reminderNextTick;
     private IGrainTimer? retryTimer;
     private DateTimeOffset? retryTimerDue;
-    private LogScope? logScope;
+    private ILogger? scopedLog;
 
     private AnalysisSnapshot? Analysis => state.State.Analysis;
     private string AnalysisId => this.GetPrimaryKeyString();
+    // Every line this grain writes carries the AnalysisId in its scope.
+    private ILogger Log => scopedLog ??= new ScopedLogger(logger, LogScope.ForAnalysis(AnalysisId));
 
     private TimeSpan WatchdogPeriod =>
         options.Value.WatchdogInterval > reminderOptions.Value.MinimumReminderPeriod
@@ -72,7 +74,7 @@ public sealed class AnalysisGrain(
             if (Analysis is not null)
                 return false;
             state.State.Analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
-            logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
+            Log.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
             created = true;
             return true;
         });
@@ -86,12 +88,12 @@ public sealed class AnalysisGrain(
     {
         if (Analysis is not { } analysis)
         {
-            logger.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
+            Log.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
             return false;
         }
         if (flow.ApplyReport(analysis, report, now))
             return true;
-        logger.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
+        Log.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
         return false;
     });
 
@@ -160,8 +162,6 @@ public sealed class AnalysisGrain(
     private async Task PumpAsync()
     {
         pumping = true;
-        // Every log line of the steps carries the AnalysisId.
-        using var scope = logger.BeginScope(logScope ??= LogScope.ForAnalysis(AnalysisId));
         try
         {
             while (pending.Count > 0)
@@ -269,7 +269,7 @@ public sealed class AnalysisGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
+            Log.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
             broken = true;
             DeactivateOnIdle();
             throw;
@@ -297,14 +297,14 @@ public sealed class AnalysisGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
+            Log.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
             return (run, exception);
         }
     }
 
     private async Task FinishAsync(AnalysisSnapshot analysis)
     {
-        logger.LogInformation("Analysis {AnalysisId} finished: {Status}.", AnalysisId, analysis.Status);
+        Log.LogInformation("Analysis {AnalysisId} finished: {Status}.", AnalysisId, analysis.Status);
         await StopReminderAsync();
         retryTimer?.Dispose();
         retryTimer = null;
@@ -319,7 +319,7 @@ public sealed class AnalysisGrain(
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    logger.LogWarning(exception, "Could not remove the cache folder {CachePath}.", cachePath);
+                    Log.LogWarning(exception, "Could not remove the cache folder {CachePath}.", cachePath);
                 }
             });
         }
