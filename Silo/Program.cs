@@ -6,6 +6,7 @@ using Cucos.Orleans.Silo;
 using Cucos.Orleans.Silo.Api;
 using Cucos.Orleans.Silo.Health;
 using Cucos.Orleans.Silo.Kubernetes;
+using Cucos.Orleans.Silo.Observability;
 using Cucos.Orleans.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -59,11 +60,13 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
     builder.Services.AddCucosApi().AddCucosHealth(settings.PostgresConnection);
+    builder.AddCucosObservability(ObservabilitySettings.From(builder.Configuration));
     var app = builder.Build();
     // SIGTERM (Kubernetes stopping the pod) while the silo is still starting cancels the start: a stop, not a crash.
     using var stopping = app.Lifetime.ApplicationStopping.Register(interrupted.Cancel);
     app.MapCucosHealth();
     app.MapCucosApi();
+    app.MapCucosObservability();
     await app.RunAsync(interrupted.Token);
     return 0;
 }

@@ -1,5 +1,6 @@
 using Cucos.Orleans.Grains.Flow;
 using Cucos.Orleans.Grains.Hosting;
+using Cucos.Orleans.Grains.Telemetry;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
 using Cucos.Orleans.State;
@@ -35,7 +36,8 @@ public sealed class AnalysisGrain(
     IOptions<ReminderOptions> reminderOptions,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
-    ILogger<AnalysisGrain> logger)
+    ILogger<AnalysisGrain> logger,
+    CucosTelemetry telemetry)
     : Grain, IAnalysisGrain, IRemindable
 {
     private const string WakeReminder = "cucos-wake";
@@ -52,9 +54,12 @@ public sealed class AnalysisGrain(
     private DateTimeOffset? reminderNextTick;
     private IGrainTimer? retryTimer;
     private DateTimeOffset? retryTimerDue;
+    private ILogger? scopedLog;
 
     private AnalysisSnapshot? Analysis => state.State.Analysis;
     private string AnalysisId => this.GetPrimaryKeyString();
+    // Every line this grain writes carries the AnalysisId in its scope.
+    private ILogger Log => scopedLog ??= new ScopedLogger(logger, LogScope.ForAnalysis(AnalysisId));
 
     private TimeSpan WatchdogPeriod =>
         options.Value.WatchdogInterval > reminderOptions.Value.MinimumReminderPeriod
@@ -63,14 +68,19 @@ public sealed class AnalysisGrain(
 
     public async Task<AnalysisSnapshot> StartAsync(AnalysisRequest request)
     {
+        var created = false;
         await ChangeAsync(now =>
         {
             if (Analysis is not null)
                 return false;
             state.State.Analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
-            logger.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
+            Log.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
+            created = true;
             return true;
         });
+        // Counted once its first step is stored: a failed write throws above, and the retry creates it afresh.
+        if (created)
+            telemetry.AnalysisStarted();
         return Analysis!;
     }
 
@@ -82,11 +92,11 @@ public sealed class AnalysisGrain(
         foreach (var report in reports)
         {
             if (Analysis is not { } analysis)
-                logger.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
+                Log.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
             else if (flow.ApplyReport(analysis, report, now))
                 changedState = true;
             else
-                logger.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
+                Log.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
         }
         return changedState;
     });
@@ -162,6 +172,7 @@ public sealed class AnalysisGrain(
             {
                 var batch = pending.ToArray();
                 pending.Clear();
+                using var activity = CucosTelemetry.StartStep(AnalysisId, batch.Length);
                 try
                 {
                     if (broken)
@@ -213,8 +224,12 @@ public sealed class AnalysisGrain(
                 run.RunningOn = here;
             analysis.Revision++;
             await PersistAsync();
+            telemetry.AttemptsStarted(ready);
             if (finished)
+            {
+                telemetry.AnalysisFinished(analysis.Status);
                 await FinishAsync(analysis);
+            }
         }
         finally
         {
@@ -258,7 +273,7 @@ public sealed class AnalysisGrain(
         }
         catch (Exception exception)
         {
-            logger.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
+            Log.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
             broken = true;
             DeactivateOnIdle();
             throw;
@@ -294,7 +309,7 @@ public sealed class AnalysisGrain(
         catch (Exception exception)
         {
             foreach (var run in runs)
-                logger.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
+                Log.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
             return runs.Select(run => (run, exception));
         }
     }
@@ -311,7 +326,7 @@ public sealed class AnalysisGrain(
 
     private async Task FinishAsync(AnalysisSnapshot analysis)
     {
-        logger.LogInformation("Analysis {AnalysisId} finished: {Status}.", AnalysisId, analysis.Status);
+        Log.LogInformation("Analysis {AnalysisId} finished: {Status}.", AnalysisId, analysis.Status);
         await StopReminderAsync();
         retryTimer?.Dispose();
         retryTimer = null;
@@ -326,7 +341,7 @@ public sealed class AnalysisGrain(
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    logger.LogWarning(exception, "Could not remove the cache folder {CachePath}.", cachePath);
+                    Log.LogWarning(exception, "Could not remove the cache folder {CachePath}.", cachePath);
                 }
             });
         }

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Cucos.Orleans.Grains.Hosting;
 using Cucos.Orleans.Grains.Results;
+using Cucos.Orleans.Grains.Telemetry;
 using Cucos.Orleans.Messages;
 using Cucos.Orleans.Sdk;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,7 @@ public sealed class TaskExecutor : IDisposable
     private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly CucosSiloOptions options;
+    private readonly CucosTelemetry telemetry;
     private readonly SemaphoreSlim slots;
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationTokenRegistration stoppingRegistration;
@@ -32,8 +35,9 @@ public sealed class TaskExecutor : IDisposable
 
     public TaskExecutor(
         IServiceProvider services, TaskRegistry registry, IGrainFactory grains, ILoggerFactory loggerFactory,
-        IOptions<CucosSiloOptions> options, IHostApplicationLifetime lifetime)
+        IOptions<CucosSiloOptions> options, IHostApplicationLifetime lifetime, CucosTelemetry telemetry)
     {
+        this.telemetry = telemetry;
         this.services = services;
         this.registry = registry;
         this.grains = grains;
@@ -46,26 +50,39 @@ public sealed class TaskExecutor : IDisposable
     }
 
     /// <summary>Accepts an attempt and returns at once.</summary>
-    public void Start(TaskInvocation invocation) => _ = Task.Run(() => RunAsync(invocation));
+    public void Start(TaskInvocation invocation)
+    {
+        telemetry.TaskQueued();
+        _ = Task.Run(() => RunAsync(invocation));
+    }
 
     private async Task RunAsync(TaskInvocation invocation)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object>
-        {
-            ["AnalysisId"] = invocation.AnalysisId,
-            ["TaskName"] = invocation.TaskName,
-            ["Attempt"] = invocation.Attempt,
-        });
+        // Every log line of the attempt, the task's own included, carries AnalysisId, TaskName and Attempt.
+        using var scope = logger.BeginScope(LogScope.ForTask(invocation.AnalysisId, invocation.TaskName, invocation.Attempt));
         TaskReport report;
         try
         {
-            await slots.WaitAsync(stopping.Token).ConfigureAwait(false);
             try
             {
-                report = await ExecuteAsync(invocation).ConfigureAwait(false);
+                await slots.WaitAsync(stopping.Token).ConfigureAwait(false);
             }
             finally
             {
+                telemetry.TaskDequeued();
+            }
+            using var activity = CucosTelemetry.StartTask(invocation);
+            telemetry.TaskRunning();
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                report = await ExecuteAsync(invocation).ConfigureAwait(false);
+                telemetry.TaskAttemptEnded(invocation.TaskName, report.Outcome, started);
+                CucosTelemetry.TaskSpanEnded(activity, report);
+            }
+            finally
+            {
+                telemetry.TaskNotRunning();
                 slots.Release();
             }
         }

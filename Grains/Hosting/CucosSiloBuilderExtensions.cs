@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Cucos.Orleans.Grains.Execution;
 using Cucos.Orleans.Grains.Flow;
+using Cucos.Orleans.Grains.Telemetry;
 using Cucos.Orleans.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,6 +24,8 @@ public static class CucosSiloBuilderExtensions
             options.Configure(configure);
         silo.Services.TryAddSingleton<TaskRegistry>();
         silo.Services.TryAddSingleton<TaskExecutor>();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<CucosTelemetry>();
         silo.Services.TryAddSingleton(sp => new AnalysisFlow(
             sp.GetRequiredService<TaskRegistry>(), sp.GetRequiredService<IOptions<CucosSiloOptions>>().Value.LeaseGrace));
         silo.UseSystemTextJsonGrainStorageSerializer();

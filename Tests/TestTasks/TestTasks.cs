@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Cucos.Orleans.Sdk;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Cucos.Orleans.Tests.TestTasks;
 
@@ -188,6 +189,19 @@ public sealed class CountCallbackTask : TestTask
     }
 }
 
+/// <summary>Writes one log line through its context's logger, for the tests of log scopes.</summary>
+public sealed class LoggingTask : TestTask
+{
+    public const string Message = "logging task at work";
+    public override string Name => "logs";
+
+    public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        context.Logger.LogInformation(Message);
+        return Task.FromResult(TaskResult.Success(new { logged = true }));
+    }
+}
+
 public static class TestTaskRegistration
 {
     public static IServiceCollection AddTestTasks(this IServiceCollection services)
@@ -196,7 +210,7 @@ public static class TestTaskRegistration
             .AddCucosTask<BoomTask>().AddCucosTask<FatalTask>().AddCucosTask<NeedsFatalTask>()
             .AddCucosTask<FlakyTask>().AddCucosTask<AlwaysFailsTask>().AddCucosTask<RateLimitedTask>()
             .AddCucosTask<WaitsAnHourTask>().AddCucosTask<LostOnceTask>().AddCucosTask<SlowTask>()
-            .AddCucosTask<FanOutTask>().AddCucosTask<CountCallbackTask>();
+            .AddCucosTask<FanOutTask>().AddCucosTask<CountCallbackTask>().AddCucosTask<LoggingTask>();
         foreach (var child in FanOutTask.Children)
             services.AddCucosTask<NoopTask>(child);
         return services;

@@ -21,6 +21,10 @@ var postgresIndex = Array.IndexOf(args, "--postgres");
 var postgres = postgresIndex >= 0 && postgresIndex + 1 < args.Length ? args[postgresIndex + 1] : null;
 // --adonet: the Orleans ADO.NET providers instead of our group-commit ones, for the same flow on the same database.
 var storageProvider = args.Contains("--adonet") ? PostgresStorageProvider.AdoNet : PostgresStorageProvider.GroupCommit;
+// --telemetry: OpenTelemetry takes our metrics and spans and Orleans' (see BenchTelemetry); --metrics: the metrics
+// alone; without either nobody listens.
+var traces = args.Contains("--telemetry");
+var telemetry = traces || args.Contains("--metrics");
 if (postgres is not null)
     await new DatabaseMigrator(postgres).MigrateAsync();
 
@@ -32,6 +36,8 @@ builder.Logging.ClearProviders().AddSimpleConsole().SetMinimumLevel(LogLevel.Err
 builder.UseCucosEmbeddedCluster(o => o.CacheRoot = Path.Combine(workspace.Path, "cache"),
     postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres, storageProvider));
 builder.Services.AddNoopFlow().AddCucosClient();
+if (telemetry)
+    builder.AddListeningTelemetry(traces);
 using var host = builder.Build();
 await host.StartAsync();
 var client = host.Services.GetRequiredService<ICucosClient>();
@@ -81,7 +87,7 @@ Console.WriteLine();
 Console.WriteLine("| flow | analyses/s | p50 latency (ms) | p99 latency (ms) | CPU ms per analysis | KiB allocated per analysis |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|");
 if (postgres is null)
-    Console.WriteLine(cluster.Row("embedded cluster (grains, in-memory storage and reminders)"));
+    Console.WriteLine(cluster.Row("embedded cluster (grains, in-memory storage and reminders)" + (traces ? ", OpenTelemetry metrics and traces listening" : telemetry ? ", OpenTelemetry metrics listening" : "")));
 else
 {
     // The writes the cluster made per analysis (state versions plus a reminder registration and removal),
