@@ -70,9 +70,12 @@ try
     await app.RunAsync(interrupted.Token);
     return 0;
 }
-catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+catch (Exception) when (interrupted.IsCancellationRequested)
 {
-    return 130;
+    // Asked to stop (SIGTERM, Ctrl+C) before the start completed: whatever the start threw on its way out
+    // (a cancelled lifecycle stage, a connection abandoned) is the stop, not a failure.
+    Console.Error.WriteLine("cucos-silo: stopped before it had started.");
+    return 0;
 }
 catch (DatabaseNotReadyException exception)
 {
