@@ -13,7 +13,7 @@ namespace Cucos.Orleans.Tests.Support;
 /// One in-process Orleans test cluster for the tests of the <c>cluster</c> collection: a real silo with the Cucos
 /// grains, in-memory storage and reminders (1 s minimum period, tests only), and a real client over the gateway.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan Watchdog = TimeSpan.FromSeconds(1);
     private readonly TempDirectory cache = new("cucos-cache");
@@ -28,9 +28,16 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
-        Cluster = CreateBuilder(cache.Path, silo => silo.UseCucosInMemoryStorage()).Build();
+        var builder = CreateBuilder(cache.Path, silo => silo.UseCucosInMemoryStorage());
+        Configure(builder);
+        Cluster = builder.Build();
         await Cluster.DeployAsync();
         Client = Cluster.Client.ServiceProvider.GetRequiredService<ICucosClient>();
+    }
+
+    /// <summary>What a fixture of its own adds to the cluster before it is built (its logging, say).</summary>
+    protected virtual void Configure(InProcessTestClusterBuilder builder)
+    {
     }
 
     /// <summary>
@@ -66,11 +73,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         Tasks = tasks.Length == 0 ? null : tasks,
     };
 
-    /// <summary>Starts an analysis and waits (at most a minute) for it to finish.</summary>
+    /// <summary>Starts an analysis and waits (at most two minutes, for a loaded machine) for it to finish.</summary>
     public async Task<State.AnalysisSnapshot> RunAsync(AnalysisRequest request)
     {
         var ticket = await Client.StartAnalysisAsync(request);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         return await Client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
     }
 
