@@ -44,9 +44,13 @@ public sealed record SiloSettings(
         if (!IPAddress.TryParse(advertised, out var address))
             throw new InvalidOperationException($"Cucos:AdvertisedAddress is '{advertised}': give the IP address other silos reach this one at.");
         var connection = configuration.GetConnectionString("Cucos");
+        var clusterId = Text(section, "ClusterId", ClusterDefaults.ClusterId);
+        var serviceId = Text(section, "ServiceId", ClusterDefaults.ServiceId);
+        if (kubernetes is not null)
+            KubernetesSettings.CheckIdsAgree(configuration, clusterId, serviceId);
         return new SiloSettings(
-            Text(section, "ClusterId", ClusterDefaults.ClusterId),
-            Text(section, "ServiceId", ClusterDefaults.ServiceId),
+            clusterId,
+            serviceId,
             Port(section, "SiloPort", ClusterDefaults.SiloPort),
             Port(section, "GatewayPort", ClusterDefaults.GatewayPort),
             Port(section, "HttpPort", DefaultHttpPort),

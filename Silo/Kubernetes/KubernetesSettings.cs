@@ -75,5 +75,25 @@ public sealed record KubernetesSettings(string PodName, string PodNamespace, IPA
             address);
     }
 
+    /// <summary>
+    /// The Orleans Kubernetes hosting takes the cluster and service ids from <c>ORLEANS_CLUSTER_ID</c> and
+    /// <c>ORLEANS_SERVICE_ID</c> when they are set, over ours: ids that disagree would put this silo's membership rows
+    /// and its pod labels in two different clusters, so they are refused.
+    /// </summary>
+    public static void CheckIdsAgree(IConfiguration configuration, string clusterId, string serviceId)
+    {
+        foreach (var (variable, ours, key) in new[]
+        {
+            (KubernetesHostingOptions.ClusterIdEnvironmentVariable, clusterId, "Cucos:ClusterId"),
+            (KubernetesHostingOptions.ServiceIdEnvironmentVariable, serviceId, "Cucos:ServiceId"),
+        })
+        {
+            if (configuration[variable] is { Length: > 0 } theirs && theirs != ours)
+                throw new InvalidOperationException(
+                    $"{variable} is '{theirs}' but {key} is '{ours}': the Orleans Kubernetes hosting would use the first and " +
+                    $"the cluster's database the second. Leave {variable} unset (the manifests set {EnvironmentName(key)} from the pod's labels) or give both the same value.");
+        }
+    }
+
     private static string EnvironmentName(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -91,6 +91,18 @@ public sealed class KubernetesModeTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("ORLEANS_CLUSTER_ID", "other", "ORLEANS_CLUSTER_ID is 'other' but Cucos:ClusterId is 'cucos'")]
+    [InlineData("ORLEANS_SERVICE_ID", "other", "ORLEANS_SERVICE_ID is 'other' but Cucos:ServiceId is 'cucos'")]
+    public void Orleans_id_variables_that_disagree_with_ours_are_refused(string variable, string value, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => SiloSettings.From(Configuration(new(Pod) { [variable] = value }), isInCluster: () => true));
+        Assert.Contains(message, error.Message);
+        // The same value, or none, is fine; outside Kubernetes mode the hosting is not used and the variables do not matter.
+        Assert.NotNull(SiloSettings.From(Configuration(new(Pod) { [variable] = "cucos" }), isInCluster: () => true).Kubernetes);
+        Assert.Null(SiloSettings.From(Configuration(new(Pod) { [variable] = value, ["Cucos:Kubernetes:Enabled"] = "false" }), isInCluster: () => true).Kubernetes);
+    }
+
     [Fact]
     public void Kubernetes_mode_is_off_unless_switched_on()
     {
