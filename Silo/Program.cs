@@ -29,8 +29,15 @@ try
     // The web host serves the HTTP API, health and metrics on all interfaces: in a pod, probes come from the node.
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
     if (settings.PostgresConnection is { } connection)
-        await DatabaseStartup.EnsureReadyAsync(connection, settings.MigrateOnStart,
-            message => Console.Error.WriteLine($"cucos-silo: {message}"), cancellationToken: interrupted.Token);
+    {
+        var waitingFor = "waiting for PostgreSQL to answer (the silo starts once it does).";
+        await using var probes = await StartupHealth.StartAsync(settings.HttpPort, () => waitingFor, interrupted.Token);
+        await DatabaseStartup.EnsureReadyAsync(connection, settings.MigrateOnStart, message =>
+        {
+            waitingFor = message;
+            Console.Error.WriteLine($"cucos-silo: {message}");
+        }, cancellationToken: interrupted.Token);
+    }
 
     var cucos = builder.Configuration.GetSection(CucosSiloOptions.Section);
     builder.UseOrleans(silo =>

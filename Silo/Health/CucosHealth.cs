@@ -10,7 +10,8 @@ namespace Cucos.Orleans.Silo.Health;
 /// </summary>
 public static class CucosHealth
 {
-    private const string Ready = "ready";
+    /// <summary>The tag of the checks /health/ready runs.</summary>
+    public const string Ready = "ready";
 
     public static IServiceCollection AddCucosHealth(this IServiceCollection services, string? postgresConnection)
     {

@@ -66,6 +66,48 @@ public sealed class ReadinessTests : IAsyncLifetime
         Assert.Equal("healthy", back.GetProperty("checks").GetProperty("silo").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task While_the_silo_waits_for_its_database_at_start_live_answers_and_ready_says_what_it_waits_for()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+        await postgres.StopServerAsync();
+        SiloProcess? silo = null;
+        try
+        {
+            silo = SiloProcess.StartNoWait(cache.Path, "waiting-" + Guid.NewGuid().ToString("N")[..8],
+                new Dictionary<string, string> { ["ConnectionStrings__Cucos"] = database });
+            Assert.True(await silo.WaitForOutputAsync("Trying again in", TimeSpan.FromSeconds(60)), silo.Output);
+            using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(20) };
+
+            var (liveStatus, live) = await GetAsync(http, "health/live");
+            Assert.Equal(HttpStatusCode.OK, liveStatus);
+            Assert.Equal("healthy", live.GetProperty("status").GetString());
+            var (readyStatus, ready) = await GetAsync(http, "health/ready");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, readyStatus);
+            var waiting = ready.GetProperty("checks").GetProperty("database").GetProperty("description").GetString();
+            Assert.Contains("cannot reach PostgreSQL", waiting);
+            Assert.Contains("Trying again in", waiting);
+        }
+        finally
+        {
+            await postgres.StartServerAsync();
+        }
+
+        // The database back: the silo starts, and its own web host takes the port over from the waiting one (between
+        // the two, for a moment, nothing listens: a probe then fails once, as it may).
+        await using (silo)
+        {
+            await silo.WaitForGatewayAsync(TimeSpan.FromSeconds(90));
+            await HttpWait.ReadyAsync(silo, TimeSpan.FromSeconds(60));
+            using var http = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(20) };
+            var (status, back) = await GetAsync(http, "health/ready");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Equal("healthy", back.GetProperty("checks").GetProperty("silo").GetProperty("status").GetString());
+            Assert.Equal("healthy", back.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        }
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path);
