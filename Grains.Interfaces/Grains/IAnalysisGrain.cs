@@ -12,12 +12,11 @@ public interface IAnalysisGrain : IGrainWithStringKey
     [Alias("Start")]
     Task<AnalysisSnapshot> StartAsync(AnalysisRequest request);
 
-    /// <summary>A worker's report of one attempt. A duplicate or stale report changes nothing.</summary>
+    /// <summary>
+    /// Workers' reports of attempts (those that ended together), applied in one step. A duplicate or stale report
+    /// changes nothing.
+    /// </summary>
     [Alias("Report")]
-    Task ReportAsync(TaskReport report);
-
-    /// <summary>Reports of several attempts, applied together in one step; each is handled as <see cref="ReportAsync"/> would.</summary>
-    [Alias("ReportMany")]
     Task ReportAsync(TaskReport[] reports);
 
     /// <summary>The analysis as it stands, or null when no analysis has this id.</summary>

@@ -84,8 +84,6 @@ public sealed class AnalysisGrain(
         return Analysis!;
     }
 
-    public Task ReportAsync(TaskReport report) => ReportAsync([report]);
-
     public Task ReportAsync(TaskReport[] reports) => ChangeAsync(now =>
     {
         var changedState = false;

@@ -55,10 +55,10 @@ public sealed class FanOutTests(ClusterFixture fixture)
             TaskName = "producer", Attempt = 1, Outcome = TaskOutcome.Failed,
             Error = new TaskError { Type = "Test", Message = "late duplicate", At = DateTimeOffset.UtcNow },
         };
-        await grain.ReportAsync(duplicate);
-        await grain.ReportAsync(duplicate with { Outcome = TaskOutcome.Succeeded, Error = null });
-        await grain.ReportAsync(duplicate with { TaskName = CucosFlow.FinalizeTask });
-        await grain.ReportAsync(duplicate with { TaskName = "no-such-task" });
+        await grain.ReportAsync([duplicate]);
+        await grain.ReportAsync([duplicate with { Outcome = TaskOutcome.Succeeded, Error = null }]);
+        await grain.ReportAsync([duplicate with { TaskName = CucosFlow.FinalizeTask }]);
+        await grain.ReportAsync([duplicate with { TaskName = "no-such-task" }]);
 
         var after = (await grain.GetAsync())!;
         Assert.Equal(analysis.Revision, after.Revision);

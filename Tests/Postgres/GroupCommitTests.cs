@@ -31,8 +31,7 @@ public sealed class GroupCommitTests(PostgresServer postgres) : IAsyncLifetime
     public async Task Concurrent_writes_share_transactions_and_each_lands_once()
     {
         await using var cluster = await PostgresCluster.StartAsync(database, "gc-" + Guid.NewGuid().ToString("N")[..8], cache.Path);
-        var storage = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[0].SiloAddress)
-            .GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
+        var storage = cluster.GrainStorage;
         Assert.IsType<PostgresGrainStorage>(storage);
         const int writes = 400;
         var states = Enumerable.Range(0, writes)

@@ -91,8 +91,7 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
     public async Task Storage_round_trips_every_state_a_large_result_and_refuses_a_stale_etag(PostgresStorageProvider provider)
     {
         await using var cluster = await PostgresCluster.StartAsync(database, "pg-" + Guid.NewGuid().ToString("N")[..8], cache.Path, provider);
-        var silo = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[0].SiloAddress);
-        var storage = silo.GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
+        var storage = cluster.GrainStorage;
         var grainId = GrainId.Create("cucos-test", Guid.NewGuid().ToString("N"));
 
         // A result of several megabytes, with a NUL escape that jsonb itself cannot hold.
@@ -153,8 +152,7 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
     public async Task A_result_of_an_older_attempt_never_replaces_a_newer_one(PostgresStorageProvider provider)
     {
         await using var cluster = await PostgresCluster.StartAsync(database, "pg-" + Guid.NewGuid().ToString("N")[..8], cache.Path, provider);
-        var silo = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[0].SiloAddress);
-        var storage = silo.GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
+        var storage = cluster.GrainStorage;
         // Ours compares attempts in the statement; the ADO.NET provider is read, compared and written with its ETag.
         Assert.Equal(provider == PostgresStorageProvider.GroupCommit, storage is IOrderedGrainStorage);
         var analysisId = Guid.NewGuid().ToString("N");

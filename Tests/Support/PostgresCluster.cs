@@ -5,6 +5,7 @@ using Cucos.Orleans.Tests.TestTasks;
 using Cucos.Orleans.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Cucos.Orleans.Tests.Support;
@@ -19,6 +20,10 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public InProcessTestCluster Cluster { get; }
     public ICucosClient Client => Cluster.Client.ServiceProvider.GetRequiredService<ICucosClient>();
+
+    /// <summary>The silo's grain storage, as its grains and workers use it.</summary>
+    public IGrainStorage GrainStorage => Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress)
+        .GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
 
     public static async Task<PostgresCluster> StartAsync(
         string connectionString, string clusterId, string cacheRoot, PostgresStorageProvider storage = PostgresStorageProvider.GroupCommit)
