@@ -129,7 +129,7 @@ public sealed class KubernetesModeTests
             ["Cucos__ShutdownTimeout"] = "00:00:20",
         });
 
-        await WaitForHttpAsync(silo); // the web host opens once the silo has started
+        await HttpWait.ReadyAsync(silo, TimeSpan.FromSeconds(60)); // the silo has started and joined
 
         // Within the shutdown timeout plus the slack of a loaded machine, well below a pod's grace period.
         var exitCode = await silo.TerminateAsync(TimeSpan.FromSeconds(50));
@@ -150,25 +150,6 @@ public sealed class KubernetesModeTests
 
         Assert.True(exitCode == 0, $"the silo exited with {exitCode} on SIGTERM while starting:\n{silo.Output}");
         Assert.DoesNotContain("Unhandled exception", silo.Output);
-    }
-
-    private static async Task WaitForHttpAsync(SiloProcess silo)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline && !silo.HasExited)
-        {
-            try
-            {
-                using var socket = new System.Net.Sockets.TcpClient();
-                await socket.ConnectAsync("127.0.0.1", silo.HttpPort);
-                return;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(200);
-            }
-        }
-        Assert.Fail("the silo's web host did not open within 60 s:\n" + silo.Output);
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>

@@ -110,32 +110,17 @@ public sealed class SiloObservabilityTests
     /// <summary>Runs <paramref name="count"/> analyses (init, the tasks, finalize) on the silo through a client host.</summary>
     private static async Task<AnalysisSnapshot[]> RunAnalysesAsync(SiloProcess silo, string clusterId, string packagePath, int count, params string[] tasks)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseCucosClient(client =>
+        await using var remote = await RemoteClient.ConnectAsync(clusterId, silo.GatewayPort);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
         {
-            client.Gateways = [$"127.0.0.1:{silo.GatewayPort}"];
-            client.ClusterId = clusterId;
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
-        try
-        {
-            var client = host.Services.GetRequiredService<ICucosClient>();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-            return await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+            var request = new AnalysisRequest
             {
-                var request = new AnalysisRequest
-                {
-                    Ecosystem = "test", Name = $"observed-{i}", Version = "1.0.0", SourcePath = packagePath, Tasks = tasks,
-                };
-                var ticket = await client.StartAnalysisAsync(request);
-                return await client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
-            }));
-        }
-        finally
-        {
-            await host.StopAsync();
-        }
+                Ecosystem = "test", Name = $"observed-{i}", Version = "1.0.0", SourcePath = packagePath, Tasks = tasks,
+            };
+            var ticket = await remote.Client.StartAnalysisAsync(request);
+            return await remote.Client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+        }));
     }
 
     /// <summary>The sum of the samples of <paramref name="metric"/> (exact name) whose labels include every one given.</summary>
