@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Cli;
+namespace Cucos.Cli;
 
 /// <summary>A mistake in how the command was called: printed with a hint, exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Cli.Commands;
+using Cucos.Cli.Commands;
 
-namespace Cucos.Orleans.Cli;
+namespace Cucos.Cli;
 
 /// <summary>The command line, callable in-process so tests run it exactly as a user does.</summary>
 public static class CucosCli

@@ -1,4 +1,4 @@
-using Cucos.Orleans.Cli;
+using Cucos.Cli;
 
 using var interrupted = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Cucos.Orleans.Grains;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Grains;
+using Cucos.Messages;
+using Cucos.State;
 
-namespace Cucos.Orleans.Client;
+namespace Cucos.Client;
 
 /// <summary>The client over any Orleans grain factory: a cluster client, or the silo's own inside an embedded cluster.</summary>
 public sealed class CucosClient(IGrainFactory grains) : ICucosClient
@@ -24,8 +24,11 @@ public sealed class CucosClient(IGrainFactory grains) : ICucosClient
         return grains.GetGrain<IPackageAnalysisGrain>(key).StartAsync(request).WaitAsync(cancellationToken);
     }
 
+    public Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default) =>
+        WaitForCompletionAsync(analysisId, progress: null, cancellationToken);
+
     public async Task<AnalysisSnapshot> WaitForCompletionAsync(
-        string analysisId, CancellationToken cancellationToken = default, IProgress<AnalysisSnapshot>? progress = null)
+        string analysisId, IProgress<AnalysisSnapshot>? progress, CancellationToken cancellationToken = default)
     {
         var analysis = Analysis(analysisId);
         var revision = -1L;

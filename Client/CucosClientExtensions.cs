@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 
-namespace Cucos.Orleans.Client;
+namespace Cucos.Client;
 
 public static class CucosClientExtensions
 {

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Client;
+namespace Cucos.Client;
 
 /// <summary>Where a remote client finds the cluster, bound from the configuration section <c>Cucos:Client</c>.</summary>
 public sealed class CucosClientOptions

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Messages;
+using Cucos.State;
 
-namespace Cucos.Orleans.Client;
+namespace Cucos.Client;
 
 /// <summary>Starts analyses and reads their state and results, against an embedded or a remote cluster.</summary>
 public interface ICucosClient
@@ -15,7 +15,11 @@ public interface ICucosClient
 
     /// <summary>Waits until the analysis finished and returns it; <paramref name="progress"/> sees every change on the way.</summary>
     /// <exception cref="AnalysisNotFoundException">No analysis has this id.</exception>
-    Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default, IProgress<AnalysisSnapshot>? progress = null);
+    Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, IProgress<AnalysisSnapshot>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits until the analysis finished and returns it.</summary>
+    /// <exception cref="AnalysisNotFoundException">No analysis has this id.</exception>
+    Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default);
 
     /// <summary>The analysis with per-task status, timestamps, attempts and errors; null when no analysis has this id.</summary>
     Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans;
+namespace Cucos;
 
 /// <summary>Defaults shared by silos and clients, so a client finds a silo started with no settings.</summary>
 public static class ClusterDefaults

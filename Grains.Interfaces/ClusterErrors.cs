@@ -1,4 +1,4 @@
-namespace Cucos.Orleans;
+namespace Cucos;
 
 /// <summary>Failures of the cluster rather than of the work: a silo died, or is overloaded, or a call timed out.</summary>
 public static class ClusterErrors
@@ -7,7 +7,7 @@ public static class ClusterErrors
         or SiloUnavailableException
         or OrleansMessageRejectionException
         or GatewayTooBusyException
-        or global::Orleans.Runtime.Messaging.ConnectionFailedException;
+        or Orleans.Runtime.Messaging.ConnectionFailedException;
 
     /// <inheritdoc cref="RetryTransientAsync{T}"/>
     public static Task RetryTransientAsync(

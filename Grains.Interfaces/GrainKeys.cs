@@ -1,4 +1,4 @@
-namespace Cucos.Orleans;
+namespace Cucos;
 
 /// <summary>How grain keys are formed, in one place so every caller agrees.</summary>
 public static class GrainKeys

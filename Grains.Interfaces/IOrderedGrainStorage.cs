@@ -1,4 +1,4 @@
-namespace Cucos.Orleans;
+namespace Cucos;
 
 /// <summary>
 /// Grain storage that can store a state unless the stored one carries a higher order (for results, the attempt

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans;
+namespace Cucos;
 
 /// <summary>
 /// Grain storage names. Storage rows are keyed by state name, not grain type, so each grain type has its own.

@@ -1,4 +1,4 @@
-using Cucos.Orleans.Persistence.Storage;
+using Cucos.Persistence.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,7 +7,7 @@ using Orleans.Hosting;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 
-namespace Cucos.Orleans.Persistence;
+namespace Cucos.Persistence;
 
 /// <summary>The PostgreSQL profile: clustering, grain storage and reminders through the Orleans ADO.NET providers, on our schema.</summary>
 public static class CucosPostgresExtensions

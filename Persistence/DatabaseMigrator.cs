@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace Cucos.Orleans.Persistence;
+namespace Cucos.Persistence;
 
 /// <summary>What <see cref="DatabaseMigrator.MigrateAsync"/> did.</summary>
 public sealed record MigrationReport(IReadOnlyList<Migration> Applied, int SchemaVersion);
@@ -83,7 +83,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
             }
             await transaction.CommitAsync(cancellationToken);
             applied.Add(migration);
-            log.LogInformation("Applied migration {Version} {Name}.", migration.Version, migration.Name);
+            log.MigrationApplied(migration.Version, migration.Name);
         }
     }
 

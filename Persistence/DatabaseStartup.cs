@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Persistence;
+namespace Cucos.Persistence;
 
 /// <summary>What a silo does about its database before it starts.</summary>
 public static class DatabaseStartup

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Persistence;
+namespace Cucos.Persistence;
 
 /// <summary>One versioned schema change, from an embedded <c>Migrations/NNNN_name.sql</c> file.</summary>
 public sealed record Migration(int Version, string Name, string Sql)

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cucos.Orleans.Messages;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>
 /// A unit of analysis. A worker author writes <see cref="ExecuteAsync"/> and, where needed, overrides the
@@ -50,7 +50,7 @@ public abstract class BaseTask
     /// The lifecycle: execute, wrap the result with audit data, persist it; capture every failure as a report.
     /// Never throws, except for cancellation requested by the caller.
     /// </summary>
-    public async Task<TaskAttempt> RunAsync(TaskContext context, CancellationToken cancellationToken)
+    public async Task<FinishedAttempt> RunAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var startedAt = context.Clock.GetUtcNow();
         using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -62,14 +62,14 @@ public abstract class BaseTask
             var endedAt = context.Clock.GetUtcNow();
             var document = BuildDocument(context, result, startedAt, endedAt);
             await OnAfterExecuteAsync(context, document, attemptTimeout.Token).ConfigureAwait(false);
-            return new TaskAttempt(Report(context, TaskOutcome.Succeeded, startedAt, endedAt) with
+            return new FinishedAttempt(Report(context, AttemptOutcome.Succeeded, startedAt, endedAt) with
             {
                 Summary = result.Summary is null ? null : TaskJson.ToElement(result.Summary),
             }, document);
         }
         catch (RetryTaskException retry)
         {
-            return Failure(context, startedAt, retry, fatal: false, TaskOutcome.RetryRequested, retry.RetryAfter);
+            return Failure(context, startedAt, retry, fatal: false, AttemptOutcome.RetryRequested, retry.RetryAfter);
         }
         catch (FatalTaskException fatal)
         {
@@ -108,7 +108,7 @@ public abstract class BaseTask
         return TaskJson.ToElement(document);
     }
 
-    private static TaskReport Report(TaskContext context, TaskOutcome outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) => new()
+    private static AttemptReport Report(TaskContext context, AttemptOutcome outcome, DateTimeOffset startedAt, DateTimeOffset endedAt) => new()
     {
         TaskName = context.TaskName,
         Attempt = context.Attempt,
@@ -117,9 +117,9 @@ public abstract class BaseTask
         EndedAt = endedAt,
     };
 
-    private static TaskAttempt Failure(
+    private static FinishedAttempt Failure(
         TaskContext context, DateTimeOffset startedAt, Exception exception, bool fatal,
-        TaskOutcome outcome = TaskOutcome.Failed, TimeSpan? retryAfter = null)
+        AttemptOutcome outcome = AttemptOutcome.Failed, TimeSpan? retryAfter = null)
     {
         var endedAt = context.Clock.GetUtcNow();
         var report = Report(context, outcome, startedAt, endedAt) with
@@ -127,6 +127,6 @@ public abstract class BaseTask
             Error = TaskError.From(exception, fatal, context.Attempt, endedAt),
             RetryAfter = retryAfter,
         };
-        return new TaskAttempt(report, null);
+        return new FinishedAttempt(report, null);
     }
 }

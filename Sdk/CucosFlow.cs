@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>The fixed points of every analysis flow.</summary>
 public static class CucosFlow

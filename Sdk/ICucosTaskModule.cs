@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>
 /// Registers the tasks of a plug-in assembly (loaded by the silo from <c>Cucos:TaskAssemblies</c>).

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>Where an analysis' result documents live, keyed by task name.</summary>
 public interface ITaskResultStore

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>How often and how soon a failed task runs again.</summary>
 /// <param name="MaxAttempts">Attempts in all, the first included; 1 means never retried.</param>

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>Loads task plug-ins: assemblies holding <see cref="BaseTask"/> classes, named by path.</summary>
 public static class TaskAssemblies

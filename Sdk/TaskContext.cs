@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Messages;
+using Cucos.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>Everything a task sees of its analysis while it runs.</summary>
 public sealed class TaskContext
@@ -31,7 +31,7 @@ public sealed class TaskContext
     public required ITaskResultStore Results { get; init; }
 
     /// <summary>For callbacks: every task of the analysis, as it stood when the callback became due.</summary>
-    public IReadOnlyDictionary<string, TaskRun>? AnalysisTasks { get; init; }
+    public IReadOnlyDictionary<string, AnalysisTask>? AnalysisTasks { get; init; }
 
     public IServiceProvider Services { get; init; } = EmptyServiceProvider.Instance;
     public ILogger Logger { get; init; } = NullLogger.Instance;

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>What the flow needs to know of a registered task, read once when the registry is built.</summary>
 public sealed record TaskDescriptor(

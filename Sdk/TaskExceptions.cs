@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>A failure no retry can cure (bad input, a package that does not exist): the task fails at once.</summary>
 public class FatalTaskException(string message, Exception? inner = null) : Exception(message, inner);

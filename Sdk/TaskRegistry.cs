@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>A task type registered under a name (its own <see cref="BaseTask.Name"/> unless given).</summary>
 public sealed record TaskRegistration(Type TaskType, string? Name = null);

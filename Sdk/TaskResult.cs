@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 /// <summary>What <see cref="BaseTask.ExecuteAsync"/> returns: the result document's status, summary and details.</summary>
 public sealed record TaskResult(string Status, JsonNode? Summary, JsonNode? Details)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Cucos.Orleans.Sdk;
+namespace Cucos.Sdk;
 
 public static class TaskServiceCollectionExtensions
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Cucos.Orleans.Silo;
+namespace Cucos.Silo;
 
 /// <summary>
 /// Orleans listens with address reuse, which on Linux lets a second silo bind the same port and silently share

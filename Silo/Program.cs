@@ -1,13 +1,13 @@
 using System.Net.Sockets;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Silo;
-using Cucos.Orleans.Silo.Api;
-using Cucos.Orleans.Silo.Health;
-using Cucos.Orleans.Silo.Kubernetes;
-using Cucos.Orleans.Silo.Observability;
-using Cucos.Orleans.Workers;
+using Cucos.Grains.Hosting;
+using Cucos.Persistence;
+using Cucos.Sdk;
+using Cucos.Silo;
+using Cucos.Silo.Api;
+using Cucos.Silo.Health;
+using Cucos.Silo.Kubernetes;
+using Cucos.Silo.Observability;
+using Cucos.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
 

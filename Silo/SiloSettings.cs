@@ -1,9 +1,9 @@
 using System.Net;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Silo.Kubernetes;
+using Cucos.Persistence;
+using Cucos.Silo.Kubernetes;
 using Microsoft.Extensions.Configuration;
 
-namespace Cucos.Orleans.Silo;
+namespace Cucos.Silo;
 
 /// <summary>
 /// The silo's own settings from configuration (appsettings.json, then environment variables such as

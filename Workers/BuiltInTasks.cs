@@ -1,19 +1,19 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.BinaryData;
-using Cucos.Orleans.Workers.Crypto;
-using Cucos.Orleans.Workers.Dependencies;
-using Cucos.Orleans.Workers.Digests;
-using Cucos.Orleans.Workers.Finalize;
-using Cucos.Orleans.Workers.Init;
-using Cucos.Orleans.Workers.Languages;
-using Cucos.Orleans.Workers.Licenses;
-using Cucos.Orleans.Workers.Metadata;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Sdk;
+using Cucos.Workers.BinaryData;
+using Cucos.Workers.Crypto;
+using Cucos.Workers.Dependencies;
+using Cucos.Workers.Digests;
+using Cucos.Workers.Finalize;
+using Cucos.Workers.Init;
+using Cucos.Workers.Languages;
+using Cucos.Workers.Licenses;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace Cucos.Orleans.Workers;
+namespace Cucos.Workers;
 
 public static class BuiltInTasks
 {

@@ -1,19 +1,19 @@
-using Cucos.Orleans.Cli.Output;
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Workers;
-using Cucos.Orleans.Workers.Init;
+using Cucos.Cli.Output;
+using Cucos.Client;
+using Cucos.Grains.Hosting;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.Sdk;
+using Cucos.State;
+using Cucos.Workers;
+using Cucos.Workers.Init;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
-namespace Cucos.Orleans.Cli.Commands;
+namespace Cucos.Cli.Commands;
 
 /// <summary><c>cucos analyze PATH</c>: a whole analysis on an embedded single-silo cluster.</summary>
 public static class AnalyzeCommand
@@ -134,7 +134,7 @@ public static class AnalyzeCommand
         var printer = new AnalysisPrinter(stderr, stdout, TimeProvider.System);
         var ticket = await client.StartAnalysisAsync(request, cancellationToken);
         var progress = line.Has("--quiet") ? null : new SynchronousProgress<AnalysisSnapshot>(printer.Progress);
-        var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, cancellationToken, progress);
+        var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, progress, cancellationToken);
 
         if (!line.Has("--quiet"))
             stderr.WriteLine();
@@ -200,7 +200,7 @@ public static class AnalyzeCommand
                 stderr.WriteLine($"error: the analysis failed: {CucosFlow.RootTask}: {root.Error?.Message ?? "no reason recorded"}");
                 return 1;
             default:
-                var bad = analysis.Tasks.Values.Where(t => t.Status is TaskRunStatus.Failed or TaskRunStatus.Skipped).Select(t => t.Name);
+                var bad = analysis.Tasks.Values.Where(t => t.Status is AnalysisTaskStatus.Failed or AnalysisTaskStatus.Skipped).Select(t => t.Name);
                 stderr.WriteLine($"warning: the analysis finished, but these tasks failed or were skipped: {string.Join(", ", bad)}.");
                 return 3;
         }

@@ -1,12 +1,12 @@
 using System.Net.Sockets;
-using Cucos.Orleans.Cli.Output;
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Client.Http;
-using Cucos.Orleans.Messages;
+using Cucos.Cli.Output;
+using Cucos.Client;
+using Cucos.Client.Http;
+using Cucos.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Cucos.Orleans.Cli.Commands;
+namespace Cucos.Cli.Commands;
 
 /// <summary>
 /// <c>cucos analyze --cluster</c>: the analysis runs on a cluster that is already running, reached through a silo's

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Persistence;
+using Cucos.Persistence;
 
-namespace Cucos.Orleans.Cli.Commands;
+namespace Cucos.Cli.Commands;
 
 /// <summary><c>cucos migrate --postgres CONNECTION</c>: brings a PostgreSQL database to this version's schema.</summary>
 public static class MigrateCommand

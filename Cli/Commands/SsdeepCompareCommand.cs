@@ -1,6 +1,6 @@
-using Cucos.Orleans.Workers.Digests;
+using Cucos.Workers.Digests;
 
-namespace Cucos.Orleans.Cli.Commands;
+namespace Cucos.Cli.Commands;
 
 /// <summary><c>cucos ssdeep-compare</c>: the 0-100 similarity of two ssdeep signatures, as <c>ssdeep -a</c> scores them.</summary>
 public static class SsdeepCompareCommand

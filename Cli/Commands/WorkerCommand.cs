@@ -1,13 +1,13 @@
 using System.Text.Json;
-using Cucos.Orleans.Cli.Output;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers;
+using Cucos.Cli.Output;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Cucos.Orleans.Cli.Commands;
+namespace Cucos.Cli.Commands;
 
 /// <summary><c>cucos worker TASK PATH</c>: one task's lifecycle on a folder, with no cluster, broker or database.</summary>
 public static class WorkerCommand

@@ -1,8 +1,8 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers;
+using Cucos.Sdk;
+using Cucos.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Cli.Commands;
+namespace Cucos.Cli.Commands;
 
 /// <summary><c>cucos workers</c>: the registered tasks and where they sit in the flow.</summary>
 public static class WorkersCommand

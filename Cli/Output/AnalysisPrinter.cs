@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.State;
+using Cucos.State;
 
-namespace Cucos.Orleans.Cli.Output;
+namespace Cucos.Cli.Output;
 
 /// <summary>Prints an analysis for a person: a line per task change while it runs, then a table per worker.</summary>
 public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOut, TimeProvider clock)
 {
-    private readonly Dictionary<string, (TaskRunStatus Status, int Attempts)> seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (AnalysisTaskStatus Status, int Attempts)> seen = new(StringComparer.Ordinal);
     private readonly DateTimeOffset startedAt = clock.GetUtcNow();
 
     /// <summary>Prints what changed since the previous snapshot.</summary>
@@ -20,14 +20,14 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
             if (seen.TryGetValue(run.Name, out var before) && before == (run.Status, run.Attempts))
                 continue;
             seen[run.Name] = (run.Status, run.Attempts);
-            if (run.Status == TaskRunStatus.Pending && before == default)
+            if (run.Status == AnalysisTaskStatus.Pending && before == default)
                 continue;
             var detail = run.Status switch
             {
-                TaskRunStatus.Running => $"attempt {run.Attempts}",
-                TaskRunStatus.RetryScheduled => $"retry at {run.NextAttemptAt:HH:mm:ss}: {run.Error?.Message}",
-                TaskRunStatus.Failed => run.Error?.Message ?? "",
-                TaskRunStatus.Skipped => run.SkipReason ?? "",
+                AnalysisTaskStatus.Running => $"attempt {run.Attempts}",
+                AnalysisTaskStatus.RetryScheduled => $"retry at {run.NextAttemptAt:HH:mm:ss}: {run.Error?.Message}",
+                AnalysisTaskStatus.Failed => run.Error?.Message ?? "",
+                AnalysisTaskStatus.Skipped => run.SkipReason ?? "",
                 _ => "",
             };
             progressOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed,6:0.00}s] {run.Name,-20} {Word(run.Status),-15} {detail}").TrimEnd());
@@ -45,9 +45,9 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
         foreach (var run in Ordered(snapshot))
         {
             var time = run.StartedAt is { } s && run.EndedAt is { } e ? string.Create(CultureInfo.InvariantCulture, $"{(e - s).TotalSeconds:0.00} s") : "-";
-            var summary = run.Status == TaskRunStatus.Skipped ? run.SkipReason ?? "" : Flatten(run.Summary);
+            var summary = run.Status == AnalysisTaskStatus.Skipped ? run.SkipReason ?? "" : Flatten(run.Summary);
             summaryOut.WriteLine($"  {run.Name,-20} {Word(run.Status),-15} {run.Attempts,5} {time,9}  {summary}".TrimEnd());
-            if (run.Status == TaskRunStatus.Failed && run.Error is { } error)
+            if (run.Status == AnalysisTaskStatus.Failed && run.Error is { } error)
                 summaryOut.WriteLine($"  {"",-20} error: {ShortType(error.Type)}: {error.Message}");
         }
     }
@@ -55,8 +55,8 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
     private static string Describe(AnalysisSnapshot snapshot) =>
         snapshot.Request.Ecosystem == Messages.AnalysisRequest.LocalEcosystem ? snapshot.Request.Name : snapshot.Request.Release;
 
-    private static IEnumerable<TaskRun> Ordered(AnalysisSnapshot snapshot) => snapshot.Tasks.Values
-        .OrderBy(r => r.Kind == TaskRunKind.Callback ? 2 : r.SpawnedBy is null ? 0 : 1)
+    private static IEnumerable<AnalysisTask> Ordered(AnalysisSnapshot snapshot) => snapshot.Tasks.Values
+        .OrderBy(r => r.Kind == AnalysisTaskKind.Callback ? 2 : r.SpawnedBy is null ? 0 : 1)
         .ThenBy(r => r.Name, StringComparer.Ordinal);
 
     public static string Word<T>(T value) where T : Enum

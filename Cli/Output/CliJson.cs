@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Cucos.Orleans.Cli.Output;
+namespace Cucos.Cli.Output;
 
 /// <summary>How the CLI writes JSON: indented, snake_case, enums as words.</summary>
 public static class CliJson

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using Cucos.Orleans.State;
+using Cucos.State;
 
-namespace Cucos.Orleans.Client.Http;
+namespace Cucos.Client.Http;
 
 /// <summary>
 /// The body of <c>POST /api/v1/analyses</c>: a package as <see cref="Package"/> (<c>npm:@types/node@20.1.0</c>)

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Cucos.Orleans.Client.Http;
+namespace Cucos.Client.Http;
 
 /// <summary>The HTTP API answered with an error other than "bad request" or "not found"; the message is the API's own <c>detail</c>.</summary>
 public sealed class CucosApiException(HttpStatusCode status, string message) : Exception(message)

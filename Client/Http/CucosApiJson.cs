@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Cucos.Orleans.Client.Http;
+namespace Cucos.Client.Http;
 
 /// <summary>
 /// The JSON of the silo's HTTP API: snake_case names and enums as snake_case words, the shape the CLI writes with

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Messages;
+using Cucos.State;
 
-namespace Cucos.Orleans.Client.Http;
+namespace Cucos.Client.Http;
 
 /// <summary>
 /// <see cref="ICucosClient"/> over a silo's HTTP API (<c>/api/v1</c>), for callers that reach the cluster's web port
@@ -57,8 +57,11 @@ public sealed class CucosHttpClient(HttpClient http) : ICucosClient
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<AnalysisSnapshot>(response, cancellationToken).ConfigureAwait(false);
     }
 
+    public Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default) =>
+        WaitForCompletionAsync(analysisId, progress: null, cancellationToken);
+
     public async Task<AnalysisSnapshot> WaitForCompletionAsync(
-        string analysisId, CancellationToken cancellationToken = default, IProgress<AnalysisSnapshot>? progress = null)
+        string analysisId, IProgress<AnalysisSnapshot>? progress, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);
         var revision = -1L;

@@ -1,8 +1,8 @@
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Messages;
+using Cucos.State;
 using Orleans.Concurrency;
 
-namespace Cucos.Orleans.Grains;
+namespace Cucos.Grains;
 
 /// <summary>One analysis, keyed by its id: runs init, fans out the workers, collects their reports, calls the callback.</summary>
 [Alias("cucos.IAnalysisGrain")]
@@ -17,7 +17,7 @@ public interface IAnalysisGrain : IGrainWithStringKey
     /// changes nothing.
     /// </summary>
     [Alias("Report")]
-    Task ReportAsync(TaskReport[] reports);
+    Task ReportAsync(AttemptReport[] reports);
 
     /// <summary>The analysis as it stands, or null when no analysis has this id.</summary>
     [Alias("Get")]

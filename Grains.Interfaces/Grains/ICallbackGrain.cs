@@ -1,6 +1,6 @@
-using Cucos.Orleans.Messages;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.Grains;
+namespace Cucos.Grains;
 
 /// <summary>Runs a callback task once for an analysis, keyed by <c>analysisId/callbackName</c>.</summary>
 [Alias("cucos.ICallbackGrain")]
@@ -11,7 +11,7 @@ public interface ICallbackGrain : IGrainWithStringKey
     /// the outcome comes back as a report.
     /// </summary>
     [Alias("Invoke")]
-    Task<string> InvokeAsync(TaskInvocation invocation);
+    Task<string> InvokeAsync(TaskAttempt invocation);
 
     /// <summary>How many times the callback body was started: 1 after a normal analysis.</summary>
     [Alias("Invocations")]

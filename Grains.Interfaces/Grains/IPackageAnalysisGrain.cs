@@ -1,6 +1,6 @@
-using Cucos.Orleans.Messages;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.Grains;
+namespace Cucos.Grains;
 
 /// <summary>
 /// One per package version, keyed by <c>ecosystem:name:version</c>. Its single activation makes concurrent

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cucos.Orleans.Grains;
+namespace Cucos.Grains;
 
 /// <summary>The stored result document of one task in one analysis, keyed by <c>analysisId/taskName</c>.</summary>
 [Alias("cucos.ITaskResultGrain")]

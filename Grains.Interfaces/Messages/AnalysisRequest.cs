@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Messages;
+namespace Cucos.Messages;
 
 /// <summary>What to analyse: a package version, optionally backed by a local directory or archive.</summary>
 [GenerateSerializer, Alias("cucos.AnalysisRequest")]

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Messages;
+namespace Cucos.Messages;
 
 /// <summary>The answer to a start request: which analysis serves it, and whether this request created it.</summary>
 [GenerateSerializer, Alias("cucos.AnalysisTicket")]

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Messages;
+namespace Cucos.Messages;
 
 /// <summary>Why a task attempt failed: the exception's type, message and full stack.</summary>
 [GenerateSerializer, Alias("cucos.TaskError")]

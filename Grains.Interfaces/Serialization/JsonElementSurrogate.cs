@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Orleans.Serialization.Cloning;
 
-namespace Cucos.Orleans.Serialization;
+namespace Cucos.Serialization;
 
 /// <summary>Carries a <see cref="JsonElement"/> across grain calls as its JSON text.</summary>
 [GenerateSerializer, Alias("cucos.JsonElementSurrogate")]
 public struct JsonElementSurrogate
 {
-    [Id(0)] public string Json;
+    [Id(0)] public string Json { get; set; }
 }
 
 [RegisterConverter]

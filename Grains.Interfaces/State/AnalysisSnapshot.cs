@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.State;
+namespace Cucos.State;
 
 /// <summary>An analysis as stored by its grain and as shown to clients.</summary>
 [GenerateSerializer, Alias("cucos.AnalysisSnapshot")]
@@ -14,7 +14,7 @@ public sealed record AnalysisSnapshot
     [Id(4)] public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>Where init puts the artifact and the extracted tree for the workers.</summary>
     [Id(5)] public required string CachePath { get; init; }
-    [Id(6)] public Dictionary<string, TaskRun> Tasks { get; init; } = [];
+    [Id(6)] public Dictionary<string, AnalysisTask> Tasks { get; init; } = [];
     /// <summary>Grows with every change, so a waiting client knows when there is news.</summary>
     [Id(7)] public long Revision { get; set; }
     /// <summary>Written by the callback once every task is final.</summary>

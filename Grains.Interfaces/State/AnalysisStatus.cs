@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.State;
+namespace Cucos.State;
 
 [GenerateSerializer, Alias("cucos.AnalysisStatus")]
 public enum AnalysisStatus

@@ -1,15 +1,15 @@
-using Cucos.Orleans.Grains.Flow;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Grains.Telemetry;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
+using Cucos.Grains.Flow;
+using Cucos.Grains.Hosting;
+using Cucos.Grains.Telemetry;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.State;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Hosting;
 
-namespace Cucos.Orleans.Grains.Analysis;
+namespace Cucos.Grains.Analysis;
 
 [GenerateSerializer, Alias("cucos.AnalysisGrainState")]
 public sealed record AnalysisGrainState
@@ -74,7 +74,7 @@ public sealed class AnalysisGrain(
             if (Analysis is not null)
                 return false;
             state.State.Analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
-            Log.LogInformation("Analysis {AnalysisId} of {Release} started.", AnalysisId, request.Release);
+            Log.AnalysisStarted(AnalysisId, request.Release);
             created = true;
             return true;
         });
@@ -84,17 +84,17 @@ public sealed class AnalysisGrain(
         return Analysis!;
     }
 
-    public Task ReportAsync(TaskReport[] reports) => ChangeAsync(now =>
+    public Task ReportAsync(AttemptReport[] reports) => ChangeAsync(now =>
     {
         var changedState = false;
         foreach (var report in reports)
         {
             if (Analysis is not { } analysis)
-                Log.LogWarning("Report of {Task} for unknown analysis {AnalysisId} ignored.", report.TaskName, AnalysisId);
+                Log.ReportForUnknownAnalysis(report.TaskName, AnalysisId);
             else if (flow.ApplyReport(analysis, report, now))
                 changedState = true;
             else
-                Log.LogDebug("Duplicate or stale report of {Task} attempt {Attempt} ignored.", report.TaskName, report.Attempt);
+                Log.StaleReportIgnored(report.TaskName, report.Attempt);
         }
         return changedState;
     });
@@ -204,7 +204,7 @@ public sealed class AnalysisGrain(
     private async Task StepAsync(AnalysisSnapshot analysis, DateTimeOffset now, bool changedAlready)
     {
         stepping = true;
-        List<TaskRun> ready;
+        List<AnalysisTask> ready;
         bool finished;
         try
         {
@@ -240,7 +240,7 @@ public sealed class AnalysisGrain(
         if (undelivered.Count > 0)
         {
             var failedAt = DateTimeOffset.UtcNow;
-            var changedRuns = undelivered.Count(u => flow.DispatchFailed(analysis, u.Run.Name, u.Run.Attempts, u.Error, failedAt));
+            var changedRuns = undelivered.Count(u => AnalysisFlow.DispatchFailed(analysis, u.Run.Name, u.Run.Attempts, u.Error, failedAt));
             if (changedRuns > 0)
             {
                 stepping = true;
@@ -271,7 +271,7 @@ public sealed class AnalysisGrain(
         }
         catch (Exception exception)
         {
-            Log.LogWarning(exception, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.", AnalysisId);
+            Log.StateNotStored(exception, AnalysisId);
             broken = true;
             DeactivateOnIdle();
             throw;
@@ -282,20 +282,20 @@ public sealed class AnalysisGrain(
     /// Hands the ready attempts over: the workers' in one message to this silo's stateless worker, each callback to
     /// its own grain. Returns the attempts that could not be handed over, with the reason.
     /// </summary>
-    private async Task<List<(TaskRun Run, Exception Error)>> DispatchAsync(AnalysisSnapshot analysis, List<TaskRun> ready)
+    private async Task<List<(AnalysisTask Run, Exception Error)>> DispatchAsync(AnalysisSnapshot analysis, List<AnalysisTask> ready)
     {
-        var workers = ready.Where(run => run.Kind != TaskRunKind.Callback).ToArray();
-        var handOvers = ready.Where(run => run.Kind == TaskRunKind.Callback)
+        var workers = ready.Where(run => run.Kind != AnalysisTaskKind.Callback).ToArray();
+        var handOvers = ready.Where(run => run.Kind == AnalysisTaskKind.Callback)
             .Select(run => HandOverAsync([run], () => GrainFactory.GetGrain<ICallbackGrain>(GrainKeys.Callback(AnalysisId, run.Name))
                 .InvokeAsync(Invocation(analysis, run))))
             .ToList();
         if (workers.Length > 0)
-            handOvers.Add(HandOverAsync(workers, () => GrainFactory.GetGrain<ITaskWorkerGrain>(0)
+            handOvers.Add(HandOverAsync(workers, () => GrainFactory.GetGrain<IExecutorGrain>(0)
                 .StartAsync([.. workers.Select(run => Invocation(analysis, run))])));
         return [.. (await Task.WhenAll(handOvers)).SelectMany(failed => failed)];
     }
 
-    private async Task<IEnumerable<(TaskRun Run, Exception Error)>> HandOverAsync(TaskRun[] runs, Func<Task<string>> handOver)
+    private async Task<IEnumerable<(AnalysisTask Run, Exception Error)>> HandOverAsync(AnalysisTask[] runs, Func<Task<string>> handOver)
     {
         try
         {
@@ -307,24 +307,24 @@ public sealed class AnalysisGrain(
         catch (Exception exception)
         {
             foreach (var run in runs)
-                Log.LogWarning("Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.", run.Name, run.Attempts, exception.Message);
+                Log.DispatchFailed(run.Name, run.Attempts, exception.Message);
             return runs.Select(run => (run, exception));
         }
     }
 
-    private TaskInvocation Invocation(AnalysisSnapshot analysis, TaskRun run) => new()
+    private TaskAttempt Invocation(AnalysisSnapshot analysis, AnalysisTask run) => new()
     {
         AnalysisId = AnalysisId,
         TaskName = run.Name,
         Attempt = run.Attempts,
         Request = analysis.Request,
         CachePath = analysis.CachePath,
-        AnalysisTasks = run.Kind == TaskRunKind.Callback ? analysis.Tasks : null,
+        AnalysisTasks = run.Kind == AnalysisTaskKind.Callback ? analysis.Tasks : null,
     };
 
     private async Task FinishAsync(AnalysisSnapshot analysis)
     {
-        Log.LogInformation("Analysis {AnalysisId} finished: {Status}.", AnalysisId, analysis.Status);
+        Log.AnalysisFinished(AnalysisId, analysis.Status.ToString());
         await StopReminderAsync();
         retryTimer?.Dispose();
         retryTimer = null;
@@ -339,7 +339,7 @@ public sealed class AnalysisGrain(
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    Log.LogWarning(exception, "Could not remove the cache folder {CachePath}.", cachePath);
+                    Log.CacheNotRemoved(exception, cachePath);
                 }
             });
         }
@@ -362,7 +362,7 @@ public sealed class AnalysisGrain(
             reminderNextTick = firstTick;
         }
 
-        var retryDue = analysis.Tasks.Values.Where(r => r.Status == TaskRunStatus.RetryScheduled).Min(r => r.NextAttemptAt);
+        var retryDue = analysis.Tasks.Values.Where(r => r.Status == AnalysisTaskStatus.RetryScheduled).Min(r => r.NextAttemptAt);
         if (retryDue is { } due && due < reminderNextTick && (retryTimerDue is null || due < retryTimerDue || retryTimerDue < now))
         {
             retryTimer?.Dispose();

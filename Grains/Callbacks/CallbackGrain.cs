@@ -1,8 +1,8 @@
-using Cucos.Orleans.Grains.Execution;
-using Cucos.Orleans.Messages;
+using Cucos.Grains.Execution;
+using Cucos.Messages;
 using Orleans.Placement;
 
-namespace Cucos.Orleans.Grains.Callbacks;
+namespace Cucos.Grains.Callbacks;
 
 /// <summary>
 /// Runs a callback task once per attempt, however often it is asked. The analysis stores each callback attempt
@@ -15,7 +15,7 @@ public sealed class CallbackGrain(TaskExecutor executor, ILocalSiloDetails silo)
     private int startedAttempt;
     private int invocations;
 
-    public Task<string> InvokeAsync(TaskInvocation invocation)
+    public Task<string> InvokeAsync(TaskAttempt invocation)
     {
         if (invocation.Attempt > startedAttempt)
         {

@@ -1,16 +1,16 @@
 using System.Diagnostics;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Grains.Results;
-using Cucos.Orleans.Grains.Telemetry;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
+using Cucos.Grains.Hosting;
+using Cucos.Grains.Results;
+using Cucos.Grains.Telemetry;
+using Cucos.Messages;
+using Cucos.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
 
-namespace Cucos.Orleans.Grains.Execution;
+namespace Cucos.Grains.Execution;
 
 /// <summary>
 /// Runs task attempts on the thread pool, off the grain scheduler, at most <see cref="CucosSiloOptions.MaxConcurrentTasks"/>
@@ -31,7 +31,7 @@ public sealed class TaskExecutor : IDisposable
     private readonly CancellationTokenSource stopping = new();
     private readonly CancellationTokenRegistration stoppingRegistration;
     // Per analysis with a report on its way: the reports that came meanwhile, to go in the next message.
-    private readonly Dictionary<string, List<TaskReport>> outgoing = [];
+    private readonly Dictionary<string, List<AttemptReport>> outgoing = [];
 
     public TaskExecutor(
         IServiceProvider services, TaskRegistry registry, IGrainFactory grains, ILoggerFactory loggerFactory,
@@ -50,17 +50,17 @@ public sealed class TaskExecutor : IDisposable
     }
 
     /// <summary>Accepts an attempt and returns at once.</summary>
-    public void Start(TaskInvocation invocation)
+    public void Start(TaskAttempt invocation)
     {
         telemetry.TaskQueued();
         _ = Task.Run(() => RunAsync(invocation));
     }
 
-    private async Task RunAsync(TaskInvocation invocation)
+    private async Task RunAsync(TaskAttempt invocation)
     {
         // Every log line of the attempt, the task's own included, carries AnalysisId, TaskName and Attempt.
         using var scope = logger.BeginScope(LogScope.ForTask(invocation.AnalysisId, invocation.TaskName, invocation.Attempt));
-        TaskReport report;
+        AttemptReport report;
         try
         {
             try
@@ -88,18 +88,18 @@ public sealed class TaskExecutor : IDisposable
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            logger.LogInformation("Silo stopping: attempt {Attempt} of {Task} left to the watchdog.", invocation.Attempt, invocation.TaskName);
+            logger.AttemptLeftToWatchdog(invocation.Attempt, invocation.TaskName);
             return;
         }
         catch (Exception exception)
         {
             // Only the set-up can get here (an unknown task, a constructor that throws); the lifecycle catches the rest.
             var now = DateTimeOffset.UtcNow;
-            report = new TaskReport
+            report = new AttemptReport
             {
                 TaskName = invocation.TaskName,
                 Attempt = invocation.Attempt,
-                Outcome = TaskOutcome.Failed,
+                Outcome = AttemptOutcome.Failed,
                 StartedAt = now,
                 EndedAt = now,
                 Error = TaskError.From(exception, fatal: exception is KeyNotFoundException or FatalTaskException, invocation.Attempt, now),
@@ -108,7 +108,7 @@ public sealed class TaskExecutor : IDisposable
         await DeliverAsync(invocation.AnalysisId, report).ConfigureAwait(false);
     }
 
-    private async Task<TaskReport> ExecuteAsync(TaskInvocation invocation)
+    private async Task<AttemptReport> ExecuteAsync(TaskAttempt invocation)
     {
         var task = registry.Create(invocation.TaskName, services);
         var (packagePath, artifactDirectory) = TaskContext.CacheLayout(invocation.CachePath);
@@ -128,7 +128,7 @@ public sealed class TaskExecutor : IDisposable
         };
         var attempt = await task.RunAsync(context, stopping.Token).ConfigureAwait(false);
         if (attempt.Report.Error is { } error)
-            logger.LogWarning("Task {Task} attempt {Attempt} failed: {ErrorType}: {Message}", invocation.TaskName, invocation.Attempt, error.Type, error.Message);
+            logger.AttemptFailed(invocation.TaskName, invocation.Attempt, error.Type, error.Message);
         return attempt.Report;
     }
 
@@ -136,7 +136,7 @@ public sealed class TaskExecutor : IDisposable
     /// Sends a report to its analysis. Reports for an analysis that come while one is on its way wait and go
     /// together in the next message: attempts that end at about the same time cost the analysis one call.
     /// </summary>
-    private async Task DeliverAsync(string analysisId, TaskReport report)
+    private async Task DeliverAsync(string analysisId, AttemptReport report)
     {
         lock (outgoing)
         {
@@ -147,7 +147,7 @@ public sealed class TaskExecutor : IDisposable
             }
             outgoing[analysisId] = [];
         }
-        TaskReport[] batch = [report];
+        AttemptReport[] batch = [report];
         while (true)
         {
             await SendAsync(analysisId, batch).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed class TaskExecutor : IDisposable
         }
     }
 
-    private async Task SendAsync(string analysisId, TaskReport[] reports)
+    private async Task SendAsync(string analysisId, AttemptReport[] reports)
     {
         var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
         try
@@ -176,8 +176,7 @@ public sealed class TaskExecutor : IDisposable
         }
         catch (Exception exception)
         {
-            logger.LogError(exception, "Report of {Tasks} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.",
-                string.Join(", ", reports.Select(r => r.TaskName)), analysisId);
+            logger.ReportNotDelivered(exception, string.Join(", ", reports.Select(r => r.TaskName)), analysisId);
         }
     }
 

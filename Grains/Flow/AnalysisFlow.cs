@@ -1,8 +1,8 @@
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.State;
 
-namespace Cucos.Orleans.Grains.Flow;
+namespace Cucos.Grains.Flow;
 
 /// <summary>
 /// The rules of one analysis as a pure state machine over <see cref="AnalysisSnapshot"/>: which tasks exist,
@@ -38,17 +38,17 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     }
 
     /// <summary>Applies a worker's report; false when it is a duplicate or stale and changes nothing.</summary>
-    public bool ApplyReport(AnalysisSnapshot snapshot, TaskReport report, DateTimeOffset now)
+    public bool ApplyReport(AnalysisSnapshot snapshot, AttemptReport report, DateTimeOffset now)
     {
         if (!snapshot.Tasks.TryGetValue(report.TaskName, out var run)
-            || run.Status != TaskRunStatus.Running
+            || run.Status != AnalysisTaskStatus.Running
             || run.Attempts != report.Attempt)
             return false;
 
         run.LeaseExpiresAt = null;
-        if (report.Outcome == TaskOutcome.Succeeded)
+        if (report.Outcome == AttemptOutcome.Succeeded)
         {
-            run.Status = TaskRunStatus.Succeeded;
+            run.Status = AnalysisTaskStatus.Succeeded;
             run.EndedAt = report.EndedAt;
             run.Summary = report.Summary;
             foreach (var child in ChildrenOf(snapshot, run))
@@ -71,7 +71,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     public bool ExpireLeases(AnalysisSnapshot snapshot, DateTimeOffset now, Func<string, bool>? siloIsDead = null)
     {
         var changed = false;
-        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == TaskRunStatus.Running))
+        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == AnalysisTaskStatus.Running))
         {
             var siloDied = run.RunningOn is { } silo && siloIsDead?.Invoke(silo) == true;
             if (!siloDied && !(run.LeaseExpiresAt < now))
@@ -98,15 +98,15 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     /// An attempt that never reached its worker or callback grain (its silo is dying, say) is tried again soon,
     /// under a new attempt number, without using up the task's retry policy.
     /// </summary>
-    public bool DispatchFailed(AnalysisSnapshot analysis, string taskName, int attempt, Exception exception, DateTimeOffset now)
+    public static bool DispatchFailed(AnalysisSnapshot analysis, string taskName, int attempt, Exception exception, DateTimeOffset now)
     {
-        if (!analysis.Tasks.TryGetValue(taskName, out var run) || run.Status != TaskRunStatus.Running || run.Attempts != attempt)
+        if (!analysis.Tasks.TryGetValue(taskName, out var run) || run.Status != AnalysisTaskStatus.Running || run.Attempts != attempt)
             return false;
         if (run.Error is not null)
             run.PastErrors.Add(run.Error);
         run.Error = TaskError.From(exception, fatal: false, attempt, now) with { Type = "Cucos.DispatchFailed" };
         run.UndeliveredAttempts++;
-        run.Status = TaskRunStatus.RetryScheduled;
+        run.Status = AnalysisTaskStatus.RetryScheduled;
         run.LeaseExpiresAt = null;
         run.NextAttemptAt = now + RedispatchDelay;
         return true;
@@ -116,25 +116,25 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     /// Skips what can no longer run, then marks as running (and returns) every task that may start now:
     /// pending tasks whose prerequisites succeeded, callbacks whose subtree is final, retries that are due.
     /// </summary>
-    public List<TaskRun> Advance(AnalysisSnapshot snapshot, DateTimeOffset now)
+    public List<AnalysisTask> Advance(AnalysisSnapshot snapshot, DateTimeOffset now)
     {
         if (snapshot.IsFinished)
             return [];
         while (SkipUnreachable(snapshot, now)) { }
 
-        var ready = new List<TaskRun>();
+        var ready = new List<AnalysisTask>();
         foreach (var run in snapshot.Tasks.Values)
         {
             var due = run.Status switch
             {
-                TaskRunStatus.RetryScheduled => run.NextAttemptAt <= now,
-                TaskRunStatus.Pending when run.Kind == TaskRunKind.Callback => SubtreeIsFinal(snapshot, run),
-                TaskRunStatus.Pending => Prerequisites(run).All(p => snapshot.Tasks[p].Status == TaskRunStatus.Succeeded),
+                AnalysisTaskStatus.RetryScheduled => run.NextAttemptAt <= now,
+                AnalysisTaskStatus.Pending when run.Kind == AnalysisTaskKind.Callback => SubtreeIsFinal(snapshot, run),
+                AnalysisTaskStatus.Pending => Prerequisites(run).All(p => snapshot.Tasks[p].Status == AnalysisTaskStatus.Succeeded),
                 _ => false,
             };
             if (!due)
                 continue;
-            run.Status = TaskRunStatus.Running;
+            run.Status = AnalysisTaskStatus.Running;
             run.Attempts++;
             run.StartedAt ??= now;
             run.NextAttemptAt = null;
@@ -153,8 +153,8 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         if (!snapshot.Tasks.Values.All(r => r.Status.IsFinal()))
             return false;
         var root = snapshot.Tasks[CucosFlow.RootTask];
-        snapshot.Status = root.Status != TaskRunStatus.Succeeded ? AnalysisStatus.Failed
-            : snapshot.Tasks.Values.All(r => r.Status == TaskRunStatus.Succeeded) ? AnalysisStatus.Succeeded
+        snapshot.Status = root.Status != AnalysisTaskStatus.Succeeded ? AnalysisStatus.Failed
+            : snapshot.Tasks.Values.All(r => r.Status == AnalysisTaskStatus.Succeeded) ? AnalysisStatus.Succeeded
             : AnalysisStatus.CompletedWithFailures;
         snapshot.FinishedAt = now;
         if (registry.Find(CucosFlow.RootTask)?.CallbackTask is { } rootCallback
@@ -167,14 +167,14 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     public static DateTimeOffset? NextDeadline(AnalysisSnapshot snapshot) => snapshot.Tasks.Values
         .Select(r => r.Status switch
         {
-            TaskRunStatus.RetryScheduled => r.NextAttemptAt,
-            TaskRunStatus.Running => r.LeaseExpiresAt,
+            AnalysisTaskStatus.RetryScheduled => r.NextAttemptAt,
+            AnalysisTaskStatus.Running => r.LeaseExpiresAt,
             _ => null,
         })
         .Where(d => d is not null)
         .Min();
 
-    private void Fail(TaskRun run, TaskError error, TimeSpan? retryAfter, DateTimeOffset now)
+    private void Fail(AnalysisTask run, TaskError error, TimeSpan? retryAfter, DateTimeOffset now)
     {
         if (run.Error is not null)
             run.PastErrors.Add(run.Error);
@@ -182,17 +182,17 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         var policy = registry.Get(run.Name).RetryPolicy;
         if (!error.Fatal && run.Attempts - run.UndeliveredAttempts < run.MaxAttempts)
         {
-            run.Status = TaskRunStatus.RetryScheduled;
+            run.Status = AnalysisTaskStatus.RetryScheduled;
             run.NextAttemptAt = now + (retryAfter ?? policy.DelayBefore(run.Attempts + 1));
         }
         else
         {
-            run.Status = TaskRunStatus.Failed;
+            run.Status = AnalysisTaskStatus.Failed;
             run.EndedAt = now;
         }
     }
 
-    private IEnumerable<string> ChildrenOf(AnalysisSnapshot snapshot, TaskRun run)
+    private IEnumerable<string> ChildrenOf(AnalysisSnapshot snapshot, AnalysisTask run)
     {
         var declared = registry.Get(run.Name).ChildTasks;
         return run.Name == CucosFlow.RootTask
@@ -205,10 +205,10 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         if (snapshot.Tasks.ContainsKey(name))
             return;
         var descriptor = registry.Get(name);
-        snapshot.Tasks[name] = new TaskRun
+        snapshot.Tasks[name] = new AnalysisTask
         {
             Name = name,
-            Kind = TaskRunKind.Task,
+            Kind = AnalysisTaskKind.Task,
             SpawnedBy = spawnedBy,
             DependsOn = [.. descriptor.DependsOn],
             MaxAttempts = descriptor.RetryPolicy.MaxAttempts,
@@ -217,39 +217,39 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         foreach (var dependency in descriptor.DependsOn)
             AddTask(snapshot, dependency, spawnedBy);
         if (descriptor.CallbackTask is { } callback && !snapshot.Tasks.ContainsKey(callback))
-            snapshot.Tasks[callback] = new TaskRun
+            snapshot.Tasks[callback] = new AnalysisTask
             {
                 Name = callback,
-                Kind = TaskRunKind.Callback,
+                Kind = AnalysisTaskKind.Callback,
                 SpawnedBy = name,
                 CallbackFor = name,
                 MaxAttempts = registry.Get(callback).RetryPolicy.MaxAttempts,
             };
     }
 
-    private static IEnumerable<string> Prerequisites(TaskRun run) =>
+    private static IEnumerable<string> Prerequisites(AnalysisTask run) =>
         run.SpawnedBy is { } parent ? run.DependsOn.Prepend(parent) : run.DependsOn;
 
     private static bool SkipUnreachable(AnalysisSnapshot snapshot, DateTimeOffset now)
     {
         var changed = false;
-        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == TaskRunStatus.Pending && r.Kind == TaskRunKind.Task))
+        foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == AnalysisTaskStatus.Pending && r.Kind == AnalysisTaskKind.Task))
         {
             var blocker = Prerequisites(run)
                 .Select(p => snapshot.Tasks[p])
-                .FirstOrDefault(p => p.Status is TaskRunStatus.Failed or TaskRunStatus.Skipped);
+                .FirstOrDefault(p => p.Status is AnalysisTaskStatus.Failed or AnalysisTaskStatus.Skipped);
             if (blocker is null)
                 continue;
-            run.Status = TaskRunStatus.Skipped;
+            run.Status = AnalysisTaskStatus.Skipped;
             run.EndedAt = now;
-            run.SkipReason = $"'{blocker.Name}' {(blocker.Status == TaskRunStatus.Failed ? "failed" : "was skipped")}, and this task needs it.";
+            run.SkipReason = $"'{blocker.Name}' {(blocker.Status == AnalysisTaskStatus.Failed ? "failed" : "was skipped")}, and this task needs it.";
             changed = true;
         }
         return changed;
     }
 
     /// <summary>A callback may run once its target and everything spawned below the target is final.</summary>
-    private static bool SubtreeIsFinal(AnalysisSnapshot snapshot, TaskRun callback)
+    private static bool SubtreeIsFinal(AnalysisSnapshot snapshot, AnalysisTask callback)
     {
         var target = snapshot.Tasks[callback.CallbackFor!];
         if (!target.Status.IsFinal())
@@ -259,7 +259,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             .All(r => r.Status.IsFinal());
     }
 
-    private static bool IsBelow(AnalysisSnapshot snapshot, TaskRun run, string ancestor)
+    private static bool IsBelow(AnalysisSnapshot snapshot, AnalysisTask run, string ancestor)
     {
         for (var parent = run.SpawnedBy; parent is not null; parent = snapshot.Tasks[parent].SpawnedBy)
             if (parent == ancestor)

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Orleans.Hosting;
 
-namespace Cucos.Orleans.Grains.Hosting;
+namespace Cucos.Grains.Hosting;
 
 public static class CucosEmbeddedCluster
 {

@@ -1,15 +1,15 @@
 using System.Text.Json.Serialization;
-using Cucos.Orleans.Grains.Execution;
-using Cucos.Orleans.Grains.Flow;
-using Cucos.Orleans.Grains.Telemetry;
-using Cucos.Orleans.Sdk;
+using Cucos.Grains.Execution;
+using Cucos.Grains.Flow;
+using Cucos.Grains.Telemetry;
+using Cucos.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Serialization;
 
-namespace Cucos.Orleans.Grains.Hosting;
+namespace Cucos.Grains.Hosting;
 
 public static class CucosSiloBuilderExtensions
 {

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Grains.Hosting;
+namespace Cucos.Grains.Hosting;
 
 /// <summary>The silo's Cucos settings, bound from the configuration section <c>Cucos</c>.</summary>
 public sealed class CucosSiloOptions

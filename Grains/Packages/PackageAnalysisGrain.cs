@@ -1,7 +1,7 @@
-using Cucos.Orleans.Grains.Flow;
-using Cucos.Orleans.Messages;
+using Cucos.Grains.Flow;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.Grains.Packages;
+namespace Cucos.Grains.Packages;
 
 [GenerateSerializer, Alias("cucos.PackageAnalysisState")]
 public sealed record PackageAnalysisState

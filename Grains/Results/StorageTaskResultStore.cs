@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 using Orleans.Storage;
 
-namespace Cucos.Orleans.Grains.Results;
+namespace Cucos.Grains.Results;
 
 /// <summary>
 /// An analysis' results, written by the worker straight into grain storage, in the row of the task's

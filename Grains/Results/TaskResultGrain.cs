@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cucos.Orleans.Grains.Results;
+namespace Cucos.Grains.Results;
 
 [GenerateSerializer, Alias("cucos.TaskResultState")]
 public sealed record TaskResultState

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Messages;
+using Cucos.State;
 
-namespace Cucos.Orleans.Grains.Telemetry;
+namespace Cucos.Grains.Telemetry;
 
 /// <summary>
 /// Our own metrics and spans, both under the name <c>Cucos.Orleans</c>. One instance per silo (a DI singleton
@@ -69,7 +69,7 @@ public sealed class CucosTelemetry
     }
 
     /// <summary>Counts the retries among attempts whose start was just stored.</summary>
-    public void AttemptsStarted(List<TaskRun> runs)
+    public void AttemptsStarted(List<AnalysisTask> runs)
     {
         if (!taskRetries.Enabled)
             return;
@@ -87,7 +87,7 @@ public sealed class CucosTelemetry
     public void TaskNotRunning() => tasksRunning.Add(-1);
 
     /// <summary>An attempt ended with a report: its duration since <paramref name="startTimestamp"/> is recorded.</summary>
-    public void TaskAttemptEnded(string taskName, TaskOutcome outcome, long startTimestamp)
+    public void TaskAttemptEnded(string taskName, AttemptOutcome outcome, long startTimestamp)
     {
         if (!taskDuration.Enabled)
             return;
@@ -109,7 +109,7 @@ public sealed class CucosTelemetry
     }
 
     /// <summary>A span for one task attempt; null when nobody listens.</summary>
-    public static Activity? StartTask(TaskInvocation invocation)
+    public static Activity? StartTask(TaskAttempt invocation)
     {
         var activity = ActivitySource.StartActivity(TaskActivity);
         if (activity is { IsAllDataRequested: true })
@@ -123,7 +123,7 @@ public sealed class CucosTelemetry
     }
 
     /// <summary>Marks a task span with the attempt's outcome, and its error when it failed.</summary>
-    public static void TaskSpanEnded(Activity? activity, TaskReport report)
+    public static void TaskSpanEnded(Activity? activity, AttemptReport report)
     {
         if (activity is not { IsAllDataRequested: true })
             return;
@@ -135,10 +135,10 @@ public sealed class CucosTelemetry
         }
     }
 
-    private static string OutcomeName(TaskOutcome outcome) => outcome switch
+    private static string OutcomeName(AttemptOutcome outcome) => outcome switch
     {
-        TaskOutcome.Succeeded => "succeeded",
-        TaskOutcome.RetryRequested => "retry_requested",
+        AttemptOutcome.Succeeded => "succeeded",
+        AttemptOutcome.RetryRequested => "retry_requested",
         _ => "failed",
     };
 

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Cucos.Orleans.Grains.Telemetry;
+namespace Cucos.Grains.Telemetry;
 
 /// <summary>
 /// The state of a logging scope: <c>AnalysisId</c>, and <c>TaskName</c> and <c>Attempt</c> around a task attempt.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace Cucos.Orleans.Grains.Telemetry;
+namespace Cucos.Grains.Telemetry;
 
 /// <summary>
 /// Writes each line of <paramref name="inner"/> inside <paramref name="scope"/>, pushed only for a line that is

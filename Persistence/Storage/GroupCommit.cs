@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Cucos.Orleans.Persistence.Storage;
+namespace Cucos.Persistence.Storage;
 
 /// <summary>
 /// Group commit: statements queued by many grains at once run together, as one batch in one round trip and one
@@ -60,7 +60,7 @@ public sealed class GroupCommit : IAsyncDisposable
             catch (PostgresException error) when (batch.Count > 1)
             {
                 // One statement's error aborts the whole transaction: run them one by one so only its own caller fails.
-                logger.LogDebug(error, "A batch of {Count} statements failed; running them one by one.", batch.Count);
+                logger.BatchFailed(error, batch.Count);
                 foreach (var pending in batch)
                 {
                     try

@@ -4,7 +4,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
 
-namespace Cucos.Orleans.Persistence.Storage;
+namespace Cucos.Persistence.Storage;
 
 /// <summary>
 /// Grain storage in <c>cucos_grain_state</c> (our schema) through Npgsql, with group commit: reads and writes that

@@ -2,7 +2,7 @@ using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Cucos.Orleans.Persistence.Storage;
+namespace Cucos.Persistence.Storage;
 
 /// <summary>
 /// The reminder table in <c>cucos_reminder</c> (our schema), with registrations and removals going through the

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Client.Http;
-using Cucos.Orleans.Grains;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
+using Cucos.Client;
+using Cucos.Client.Http;
+using Cucos.Grains;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.State;
 
-namespace Cucos.Orleans.Silo.Api;
+namespace Cucos.Silo.Api;
 
 /// <summary>
 /// The handlers of <c>/api/v1/analyses</c>. Package names may hold '/', '@' and ':' (npm scopes, Maven group:artifact,
@@ -110,8 +110,8 @@ public static partial class AnalysisEndpoints
         if (document is null)
             return ApiProblems.NotFound("No result yet", run.Status switch
             {
-                TaskRunStatus.Failed => $"task '{taskName}' of analysis {analysisId} failed and stored no result; its error is in GET /api/v1/analyses/{analysisId}.",
-                TaskRunStatus.Skipped => $"task '{taskName}' of analysis {analysisId} was skipped ({run.SkipReason}) and stored no result.",
+                AnalysisTaskStatus.Failed => $"task '{taskName}' of analysis {analysisId} failed and stored no result; its error is in GET /api/v1/analyses/{analysisId}.",
+                AnalysisTaskStatus.Skipped => $"task '{taskName}' of analysis {analysisId} was skipped ({run.SkipReason}) and stored no result.",
                 _ => $"task '{taskName}' of analysis {analysisId} is {Word(run.Status)} and has stored no result yet. Try again once it succeeded.",
             });
         return Results.Json(document.Value, CucosApiJson.Options);
@@ -182,9 +182,9 @@ public static partial class AnalysisEndpoints
 
     private static bool IsAnalysisId(string text) => AnalysisIdPattern().IsMatch(text);
 
-    private static string Word(TaskRunStatus status) => status switch
+    private static string Word(AnalysisTaskStatus status) => status switch
     {
-        TaskRunStatus.RetryScheduled => "waiting for a retry",
+        AnalysisTaskStatus.RetryScheduled => "waiting for a retry",
         _ => status.ToString().ToLowerInvariant(),
     };
 

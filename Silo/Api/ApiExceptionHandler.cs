@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace Cucos.Orleans.Silo.Api;
+namespace Cucos.Silo.Api;
 
 /// <summary>
 /// Whatever escapes a handler becomes a problem document without a stack trace: a cluster that cannot answer just now
@@ -8,15 +8,15 @@ namespace Cucos.Orleans.Silo.Api;
 /// </summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is BadHttpRequestException badRequest)
         {
             // Kestrel's own refusals: a body over the size limit, a connection cut mid-body.
-            context.Response.StatusCode = badRequest.StatusCode;
+            httpContext.Response.StatusCode = badRequest.StatusCode;
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
-                HttpContext = context,
+                HttpContext = httpContext,
                 ProblemDetails =
                 {
                     Status = badRequest.StatusCode,
@@ -28,14 +28,14 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
             });
         }
         var transient = IsTransient(exception);
-        logger.LogError(exception, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
-        context.Response.StatusCode = transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        ApiLog.RequestFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        httpContext.Response.StatusCode = transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = context,
+            HttpContext = httpContext,
             ProblemDetails =
             {
-                Status = context.Response.StatusCode,
+                Status = httpContext.Response.StatusCode,
                 Title = transient ? "The cluster cannot answer just now" : "The silo failed to answer",
                 Detail = transient
                     ? $"the cluster could not serve this request ({exception.GetType().Name}): a silo may have died or storage may be away for a moment. Try again in a few seconds."
@@ -52,4 +52,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 return true;
         return false;
     }
+}
+
+/// <summary>The API's log lines, source-generated.</summary>
+internal static partial class ApiLog
+{
+    [LoggerMessage(3001, LogLevel.Error, "{Method} {Path} failed")]
+    public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
 }

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Silo.Api;
+namespace Cucos.Silo.Api;
 
 /// <summary>The API's RFC 7807 answers: a title per kind of mistake and a detail that says what was wrong and what to do.</summary>
 public static class ApiProblems

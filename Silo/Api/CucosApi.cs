@@ -1,11 +1,11 @@
-using Cucos.Orleans.Client;
+using Cucos.Client;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
-using Cucos.Orleans.Client.Http;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
+using Cucos.Client.Http;
+using Cucos.Messages;
+using Cucos.State;
 
-namespace Cucos.Orleans.Silo.Api;
+namespace Cucos.Silo.Api;
 
 /// <summary>The HTTP API of a silo under <c>/api/v1</c>, and its OpenAPI description at <c>/openapi/v1.json</c>.</summary>
 public static class CucosApi

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Orleans.Silo.Api;
+namespace Cucos.Silo.Api;
 
 /// <summary>The ecosystems this silo's init can fetch from: one per registered registry source.</summary>
 public sealed class KnownEcosystems(IEnumerable<IPackageArtifactSource> sources)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Cucos.Orleans.Silo.Health;
+namespace Cucos.Silo.Health;
 
 /// <summary>
 /// <c>/health/live</c>: the process answers (no check runs), always 200 while it runs. <c>/health/ready</c>: 200 only when

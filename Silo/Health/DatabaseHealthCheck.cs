@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Cucos.Orleans.Silo.Health;
+namespace Cucos.Silo.Health;
 
 /// <summary>
 /// In the PostgreSQL profile: ready only when the database answers <c>SELECT 1</c> within <see cref="Timeout"/>, on a

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Silo.Health;
+namespace Cucos.Silo.Health;
 
 /// <summary>
 /// The web host's health endpoints the pod's probes call, on the container port named <see cref="PortName"/>.

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Cucos.Orleans.Silo.Health;
+namespace Cucos.Silo.Health;
 
 /// <summary>Ready only while the cluster's membership lists this silo as active: joined, and not yet shutting down.</summary>
 public sealed class SiloActiveHealthCheck(IClusterMembershipService membership, ILocalSiloDetails silo) : IHealthCheck

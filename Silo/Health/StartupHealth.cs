@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Cucos.Orleans.Silo.Health;
+namespace Cucos.Silo.Health;
 
 /// <summary>
 /// While the silo waits for its database at start-up (Orleans cannot start without it), a small web host of its own

@@ -1,6 +1,6 @@
 using Orleans.Hosting;
 
-namespace Cucos.Orleans.Silo.Kubernetes;
+namespace Cucos.Silo.Kubernetes;
 
 public static class KubernetesHosting
 {

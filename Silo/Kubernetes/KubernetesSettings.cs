@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Configuration;
 using Orleans.Hosting.Kubernetes;
 
-namespace Cucos.Orleans.Silo.Kubernetes;
+namespace Cucos.Silo.Kubernetes;
 
 /// <summary>
 /// Kubernetes mode (<c>Cucos:Kubernetes:Enabled=true</c>): the pod this silo runs in, from the downward API

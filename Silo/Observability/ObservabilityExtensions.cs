@@ -1,4 +1,4 @@
-using Cucos.Orleans.Grains.Telemetry;
+using Cucos.Grains.Telemetry;
 using Orleans.Dashboard;
 using Orleans.Hosting;
 using OpenTelemetry;
@@ -7,7 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace Cucos.Orleans.Silo.Observability;
+namespace Cucos.Silo.Observability;
 
 /// <summary>
 /// The silo's metrics, traces and dashboard: OpenTelemetry over our meter and activity source

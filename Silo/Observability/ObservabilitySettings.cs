@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Cucos.Orleans.Silo.Observability;
+namespace Cucos.Silo.Observability;
 
 /// <summary>
 /// What the silo exports besides its logs: the Orleans dashboard (<c>Cucos:Dashboard:Enabled</c>, off unless set) and

@@ -1,10 +1,10 @@
 using System.Formats.Tar;
 using System.Text;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Init;
+using Cucos.Tests.Support;
+using Cucos.Workers.Init;
 using Microsoft.Extensions.Configuration;
 
-namespace Cucos.Orleans.Tests.Archives;
+namespace Cucos.Tests.Archives;
 
 /// <summary>Every archive format init reads, generated here, and the refusals added with them: nesting and impossible names.</summary>
 public sealed class ArchiveFormatTests : IDisposable

@@ -1,9 +1,9 @@
 using System.Formats.Tar;
 using System.Text;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Init;
+using Cucos.Tests.Support;
+using Cucos.Workers.Init;
 
-namespace Cucos.Orleans.Tests.Archives;
+namespace Cucos.Tests.Archives;
 
 /// <summary>Archives are untrusted: every hostile shape is refused and nothing lands outside the target.</summary>
 public sealed class SafeArchiveExtractorTests : IDisposable

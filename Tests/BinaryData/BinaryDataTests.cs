@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.BinaryData;
+using Cucos.Cli;
+using Cucos.Tests.Support;
+using Cucos.Workers.BinaryData;
 
-namespace Cucos.Orleans.Tests.BinaryData;
+namespace Cucos.Tests.BinaryData;
 
 /// <summary>The binary_data worker on files built here with payloads at known offsets, and near-misses at others.</summary>
 public sealed class BinaryDataTests : IDisposable

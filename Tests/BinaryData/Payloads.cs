@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace Cucos.Orleans.Tests.BinaryData;
+namespace Cucos.Tests.BinaryData;
 
 /// <summary>
 /// Embeddable content for the signature scan, each built by its format's rules (or by .NET's own writers), and

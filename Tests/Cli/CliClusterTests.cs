@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Tests.HttpApi;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Cli;
+using Cucos.Grains.Hosting;
+using Cucos.Tests.HttpApi;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cli;
+namespace Cucos.Tests.Cli;
 
 /// <summary><c>cucos analyze --cluster</c> against a running silo process, over its HTTP API and over its Orleans gateway.</summary>
 public sealed class CliClusterTests(HttpSiloFixture fixture) : IClassFixture<HttpSiloFixture>, IDisposable

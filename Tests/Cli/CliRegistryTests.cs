@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Tests.Support;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using Cucos.Cli;
+using Cucos.Tests.Support;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Cli;
+namespace Cucos.Tests.Cli;
 
 /// <summary><c>cucos analyze ECOSYSTEM:NAME@VERSION</c> in-process, against a loopback PyPI given with --registry.</summary>
 public sealed class CliRegistryTests : IDisposable

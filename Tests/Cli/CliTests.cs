@@ -2,10 +2,10 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Cli;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cli;
+namespace Cucos.Tests.Cli;
 
 /// <summary>The command line, run in-process exactly as a user calls it, on generated fixtures.</summary>
 public sealed class CliTests : IDisposable

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Tests.Licenses;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Cli;
+using Cucos.Tests.Licenses;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cli;
+namespace Cucos.Tests.Cli;
 
 /// <summary>source_licenses and crypto_algorithms in the default flow, the closing table, and the worker command.</summary>
 public sealed class ContentWorkersCliTests : IDisposable

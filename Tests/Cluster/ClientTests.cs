@@ -1,9 +1,9 @@
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Client;
+using Cucos.Messages;
+using Cucos.State;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>The client library: its errors, and a host wired with UseCucosClient against a running silo.</summary>
 [Collection(ClusterCollection.Name)]
@@ -41,11 +41,11 @@ public sealed class ClientTests(ClusterFixture fixture)
     {
         var ticket = await fixture.Client.StartAnalysisAsync(fixture.Request("flaky"));
         var seen = new List<AnalysisSnapshot>();
-        var analysis = await fixture.Client.WaitForCompletionAsync(ticket.AnalysisId, CancellationToken.None, new SyncProgress(seen.Add));
+        var analysis = await fixture.Client.WaitForCompletionAsync(ticket.AnalysisId, new SyncProgress(seen.Add), CancellationToken.None);
         Assert.True(seen.Count >= 3, $"saw only {seen.Count} snapshots");
         Assert.Equal(seen.Select(s => s.Revision).Order(), seen.Select(s => s.Revision));
         Assert.Same(seen[^1], analysis);
-        Assert.Contains(seen, s => s.Tasks.TryGetValue("flaky", out var t) && t.Status == TaskRunStatus.RetryScheduled);
+        Assert.Contains(seen, s => s.Tasks.TryGetValue("flaky", out var t) && t.Status == AnalysisTaskStatus.RetryScheduled);
 
         var slow = await fixture.Client.StartAnalysisAsync(fixture.Request("waits-an-hour"));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Tests.Support;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>One analysis per package version, however many ask at once.</summary>
 [Collection(ClusterCollection.Name)]

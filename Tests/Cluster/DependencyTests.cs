@@ -1,7 +1,7 @@
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.State;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>Data dependencies between tasks defined in this test assembly.</summary>
 [Collection(ClusterCollection.Name)]
@@ -14,7 +14,7 @@ public sealed class DependencyTests(ClusterFixture fixture)
 
         var producer = analysis.Tasks["producer"];
         var consumer = analysis.Tasks["consumer"];
-        Assert.Equal(TaskRunStatus.Succeeded, consumer.Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, consumer.Status);
         Assert.True(consumer.StartedAt >= producer.EndedAt, "the consumer started before the producer ended");
         var result = (await fixture.Client.GetResultAsync(analysis.AnalysisId, "consumer"))!.Value;
         Assert.Equal("produced-for-" + analysis.AnalysisId, result.GetProperty("summary").GetProperty("seen_token").GetString());
@@ -25,8 +25,8 @@ public sealed class DependencyTests(ClusterFixture fixture)
     {
         var analysis = await fixture.RunAsync(fixture.Request("consumer"));
 
-        Assert.Equal(TaskRunStatus.Succeeded, analysis.Tasks["producer"].Status);
-        Assert.Equal(TaskRunStatus.Succeeded, analysis.Tasks["consumer"].Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, analysis.Tasks["producer"].Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, analysis.Tasks["consumer"].Status);
         Assert.Equal(["init", "producer"], analysis.Tasks["consumer"].DependsOn.Prepend(analysis.Tasks["consumer"].SpawnedBy!));
     }
 
@@ -36,7 +36,7 @@ public sealed class DependencyTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("needs-fatal"));
 
         var skipped = analysis.Tasks["needs-fatal"];
-        Assert.Equal(TaskRunStatus.Skipped, skipped.Status);
+        Assert.Equal(AnalysisTaskStatus.Skipped, skipped.Status);
         Assert.Equal(0, skipped.Attempts);
         Assert.Equal("'fatal' failed, and this task needs it.", skipped.SkipReason);
         Assert.Null(await fixture.Client.GetResultAsync(analysis.AnalysisId, "needs-fatal"));

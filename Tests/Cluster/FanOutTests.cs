@@ -1,11 +1,11 @@
-using Cucos.Orleans.Grains;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Grains;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Cucos.Tests.TestTasks;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>Fan-out and fan-in: the callback runs exactly once, after every child is final.</summary>
 [Collection(ClusterCollection.Name)]
@@ -24,7 +24,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var finalize = analysis.Tasks[CucosFlow.FinalizeTask];
         Assert.Equal(1, finalize.Attempts);
         // The callback started only after the last child ended.
-        var lastChildEnd = analysis.Tasks.Values.Where(t => t.Kind == TaskRunKind.Task).Max(t => t.EndedAt);
+        var lastChildEnd = analysis.Tasks.Values.Where(t => t.Kind == AnalysisTaskKind.Task).Max(t => t.EndedAt);
         Assert.True(finalize.StartedAt >= lastChildEnd, $"finalize started {finalize.StartedAt:O}, before the last child ended {lastChildEnd:O}");
         Assert.NotNull(analysis.FinishedAt);
         Assert.Equal(4, analysis.Summary!.Value.GetProperty("succeeded").GetInt32());
@@ -50,19 +50,19 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var grain = fixture.Grains.GetGrain<IAnalysisGrain>(analysis.AnalysisId);
         var producer = analysis.Tasks["producer"];
 
-        var duplicate = new TaskReport
+        var duplicate = new AttemptReport
         {
-            TaskName = "producer", Attempt = 1, Outcome = TaskOutcome.Failed,
+            TaskName = "producer", Attempt = 1, Outcome = AttemptOutcome.Failed,
             Error = new TaskError { Type = "Test", Message = "late duplicate", At = DateTimeOffset.UtcNow },
         };
         await grain.ReportAsync([duplicate]);
-        await grain.ReportAsync([duplicate with { Outcome = TaskOutcome.Succeeded, Error = null }]);
+        await grain.ReportAsync([duplicate with { Outcome = AttemptOutcome.Succeeded, Error = null }]);
         await grain.ReportAsync([duplicate with { TaskName = CucosFlow.FinalizeTask }]);
         await grain.ReportAsync([duplicate with { TaskName = "no-such-task" }]);
 
         var after = (await grain.GetAsync())!;
         Assert.Equal(analysis.Revision, after.Revision);
-        Assert.Equal(TaskRunStatus.Succeeded, after.Tasks["producer"].Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, after.Tasks["producer"].Status);
         Assert.Null(after.Tasks["producer"].Error);
         Assert.Equal(producer.EndedAt, after.Tasks["producer"].EndedAt);
         Assert.Equal(analysis.FinishedAt, after.FinishedAt);
@@ -75,7 +75,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("producer"));
         var callback = fixture.Grains.GetGrain<ICallbackGrain>(GrainKeys.Callback(analysis.AnalysisId, CucosFlow.FinalizeTask));
 
-        _ = await callback.InvokeAsync(new TaskInvocation
+        _ = await callback.InvokeAsync(new TaskAttempt
         {
             AnalysisId = analysis.AnalysisId, TaskName = CucosFlow.FinalizeTask, Attempt = 1,
             Request = analysis.Request, CachePath = analysis.CachePath, AnalysisTasks = analysis.Tasks,
@@ -90,9 +90,9 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("fan-out"));
 
         Assert.Equal(AnalysisStatus.Succeeded, analysis.Status);
-        var children = analysis.Tasks.Values.Where(t => t.SpawnedBy == "fan-out" && t.Kind == TaskRunKind.Task).ToArray();
+        var children = analysis.Tasks.Values.Where(t => t.SpawnedBy == "fan-out" && t.Kind == AnalysisTaskKind.Task).ToArray();
         Assert.Equal(200, children.Length);
-        Assert.All(children, c => Assert.Equal(TaskRunStatus.Succeeded, c.Status));
+        Assert.All(children, c => Assert.Equal(AnalysisTaskStatus.Succeeded, c.Status));
         Assert.Equal(1, TestTaskLog.CallbackRuns[analysis.AnalysisId]);
         var callback = (await fixture.Client.GetResultAsync(analysis.AnalysisId, "count-callback"))!.Value;
         Assert.Equal(0, callback.GetProperty("summary").GetProperty("children_not_final").GetInt32());

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Tests.TestTasks;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Cucos.Tests.TestTasks;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>The BaseTask lifecycle as it runs inside the cluster: persistence, audit, failures and retries.</summary>
 [Collection(ClusterCollection.Name)]
@@ -39,7 +39,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("boom"));
 
         var boom = analysis.Tasks["boom"];
-        Assert.Equal(TaskRunStatus.Failed, boom.Status);
+        Assert.Equal(AnalysisTaskStatus.Failed, boom.Status);
         Assert.Equal(2, boom.Attempts); // its policy allows two attempts
         Assert.NotNull(boom.Error);
         Assert.Equal(typeof(InvalidOperationException).FullName, boom.Error!.Type);
@@ -56,7 +56,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("fatal"));
 
         var fatal = analysis.Tasks["fatal"];
-        Assert.Equal(TaskRunStatus.Failed, fatal.Status);
+        Assert.Equal(AnalysisTaskStatus.Failed, fatal.Status);
         Assert.Equal(1, fatal.Attempts);
         Assert.Equal(3, fatal.MaxAttempts);
         Assert.True(fatal.Error!.Fatal);
@@ -69,7 +69,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("flaky"));
 
         var flaky = analysis.Tasks["flaky"];
-        Assert.Equal(TaskRunStatus.Succeeded, flaky.Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, flaky.Status);
         Assert.Equal(2, flaky.Attempts);
         Assert.Empty(flaky.PastErrors);
         var firstFailure = flaky.Error!;
@@ -87,7 +87,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("rate-limited"));
 
         var task = analysis.Tasks["rate-limited"];
-        Assert.Equal(TaskRunStatus.Succeeded, task.Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, task.Status);
         Assert.Equal(2, task.Attempts);
         var document = (await fixture.Client.GetResultAsync(analysis.AnalysisId, "rate-limited"))!.Value;
         var secondStart = document.GetProperty("_audit").GetProperty("started_at").GetDateTimeOffset();
@@ -103,7 +103,7 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("always-fails"));
 
         var task = analysis.Tasks["always-fails"];
-        Assert.Equal(TaskRunStatus.Failed, task.Status);
+        Assert.Equal(AnalysisTaskStatus.Failed, task.Status);
         Assert.Equal(3, task.Attempts);
         Assert.Equal(["failure 1", "failure 2"], task.PastErrors.Select(e => e.Message));
         Assert.Equal("failure 3", task.Error!.Message);
@@ -142,11 +142,11 @@ public sealed class LifecycleTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(request);
 
         Assert.Equal(AnalysisStatus.Failed, analysis.Status);
-        Assert.Equal(TaskRunStatus.Failed, analysis.Tasks["init"].Status);
+        Assert.Equal(AnalysisTaskStatus.Failed, analysis.Tasks["init"].Status);
         Assert.Contains("does not exist", analysis.Tasks["init"].Error!.Message);
         Assert.Equal(1, analysis.Tasks["init"].Attempts);
         Assert.False(analysis.Tasks.ContainsKey("producer"), "children are spawned only when init succeeds");
-        Assert.Equal(TaskRunStatus.Succeeded, analysis.Tasks["finalize"].Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, analysis.Tasks["finalize"].Status);
         Assert.Equal(1, analysis.Summary!.Value.GetProperty("failed").GetInt32());
     }
 }

@@ -1,7 +1,7 @@
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.State;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>The shipped silo executable in its own process, and a service host that embeds the client.</summary>
 public sealed class RemoteSiloTests

@@ -1,10 +1,10 @@
-using Cucos.Orleans.Grains;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Grains;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Cucos.Tests.TestTasks;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Tests.Cluster;
+namespace Cucos.Tests.Cluster;
 
 /// <summary>Reminders: the durable wake-up that fires retries and resumes lost work.</summary>
 [Collection(ClusterCollection.Name)]
@@ -24,7 +24,7 @@ public sealed class WatchdogTests(ClusterFixture fixture)
         var analysis = await fixture.RunAsync(fixture.Request("lost-once"));
 
         var task = analysis.Tasks["lost-once"];
-        Assert.Equal(TaskRunStatus.Succeeded, task.Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, task.Status);
         Assert.Equal(2, task.Attempts);
         Assert.Equal("Cucos.WorkerLost", task.Error!.Type);
 
@@ -42,13 +42,13 @@ public sealed class WatchdogTests(ClusterFixture fixture)
     {
         var ticket = await fixture.Client.StartAnalysisAsync(fixture.Request("waits-an-hour"));
         AnalysisSnapshot? analysis = null;
-        for (var i = 0; i < 100 && analysis?.Tasks.GetValueOrDefault("waits-an-hour")?.Status != TaskRunStatus.RetryScheduled; i++)
+        for (var i = 0; i < 100 && analysis?.Tasks.GetValueOrDefault("waits-an-hour")?.Status != AnalysisTaskStatus.RetryScheduled; i++)
         {
             await Task.Delay(100);
             analysis = await fixture.Client.GetAnalysisAsync(ticket.AnalysisId);
         }
         var waiting = analysis!.Tasks["waits-an-hour"];
-        Assert.Equal(TaskRunStatus.RetryScheduled, waiting.Status);
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, waiting.Status);
         Assert.InRange(waiting.NextAttemptAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
         Assert.Equal(1, await ReminderCount(ticket.AnalysisId));
 

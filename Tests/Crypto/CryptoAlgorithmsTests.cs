@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Crypto;
+using Cucos.Tests.Support;
+using Cucos.Workers.Crypto;
 
-namespace Cucos.Orleans.Tests.Crypto;
+namespace Cucos.Tests.Crypto;
 
 /// <summary>The crypto_algorithms worker on generated sources in several languages, near-misses and binaries.</summary>
 public sealed class CryptoAlgorithmsTests : IDisposable

@@ -1,15 +1,15 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Tests.Metadata;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Dependencies;
-using Cucos.Orleans.Workers.Metadata;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.Tests.Metadata;
+using Cucos.Tests.Support;
+using Cucos.Workers.Dependencies;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Tests.Dependencies;
+namespace Cucos.Tests.Dependencies;
 
 /// <summary>metadata then dependency_snapshot, run through their lifecycles with a registry listing fixed versions.</summary>
 public sealed class DependencySnapshotTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Orleans.Tests.Dependencies;
+namespace Cucos.Tests.Dependencies;
 
 /// <summary>
 /// A registry that lists fixed versions, for testing resolution without a network (the HTTP registries are tested

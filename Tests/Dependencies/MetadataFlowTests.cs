@@ -1,17 +1,17 @@
 using System.Text;
-using Cucos.Orleans.Grains;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Dependencies;
-using Cucos.Orleans.Workers.Metadata;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Grains;
+using Cucos.Grains.Hosting;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Cucos.Workers.Dependencies;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
-namespace Cucos.Orleans.Tests.Dependencies;
+namespace Cucos.Tests.Dependencies;
 
 /// <summary>Reads metadata's result: a task that depends on metadata, as the GitHub and licence workers do.</summary>
 public sealed class RepositoryReaderTask : BaseTask

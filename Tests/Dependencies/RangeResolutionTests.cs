@@ -1,6 +1,6 @@
-using Cucos.Orleans.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Dependencies.Resolvers;
 
-namespace Cucos.Orleans.Tests.Dependencies;
+namespace Cucos.Tests.Dependencies;
 
 /// <summary>
 /// Tables of known answers, written from each ecosystem's documented rules (the rule a row exercises is named next

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Tests.Deploy;
+namespace Cucos.Tests.Deploy;
 
 /// <summary>The instructions of deploy/Dockerfile, read statically (there is no container engine to build it here).</summary>
 public sealed class Dockerfile

@@ -1,10 +1,10 @@
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Silo;
-using Cucos.Orleans.Silo.Kubernetes;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Grains.Hosting;
+using Cucos.Silo;
+using Cucos.Silo.Kubernetes;
+using Cucos.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
-namespace Cucos.Orleans.Tests.Deploy;
+namespace Cucos.Tests.Deploy;
 
 /// <summary>Cucos:Kubernetes:Enabled: what the silo needs from its pod, and what it says when it is not there.</summary>
 public sealed class KubernetesModeTests
@@ -59,7 +59,7 @@ public sealed class KubernetesModeTests
     {
         // The hosting logs an example Role when the API server refuses it; that Role, from the assembly itself, is
         // what our Role must grant (so an Orleans upgrade that needs more shows up here).
-        var assembly = File.ReadAllBytes(typeof(global::Orleans.Hosting.Kubernetes.KubernetesHostingOptions).Assembly.Location);
+        var assembly = File.ReadAllBytes(typeof(Orleans.Hosting.Kubernetes.KubernetesHostingOptions).Assembly.Location);
         var text = System.Text.Encoding.Unicode.GetString(assembly) + System.Text.Encoding.Unicode.GetString(assembly, 1, assembly.Length - 1);
         var rule = System.Text.RegularExpressions.Regex.Match(text, @"resources: \[""pods""\]\s+verbs: \[([^\]]*)\]");
         Assert.True(rule.Success, "the Orleans Kubernetes hosting assembly no longer holds its example Role");

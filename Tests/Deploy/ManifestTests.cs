@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
-using Cucos.Orleans.Silo;
-using Cucos.Orleans.Silo.Health;
-using Cucos.Orleans.Silo.Kubernetes;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Silo;
+using Cucos.Silo.Health;
+using Cucos.Silo.Kubernetes;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Deploy;
+namespace Cucos.Tests.Deploy;
 
 /// <summary>
 /// deploy/: the base and every overlay, rendered by <c>kubectl kustomize</c>, checked against what the silo reads
@@ -37,7 +37,7 @@ public sealed partial class ManifestTests
     public void Silo_pods_set_every_variable_Kubernetes_mode_requires_from_the_pod_itself(string kustomization)
     {
         var manifests = Manifests.Render(kustomization);
-        var deployment = manifests.Single("Deployment", SiloDeployment);
+        var deployment = manifests.OnlyOne("Deployment", SiloDeployment);
         var environment = Manifests.Environment(Manifests.Container(deployment, SiloContainer));
 
         var missing = KubernetesSettings.RequiredEnvironment.Where(name => !environment.ContainsKey(name)).ToList();
@@ -68,7 +68,7 @@ public sealed partial class ManifestTests
     [Theory, MemberData(nameof(Kustomizations))]
     public void Silo_literal_settings_are_valid_for_the_silo(string kustomization)
     {
-        var deployment = Manifests.Render(kustomization).Single("Deployment", SiloDeployment);
+        var deployment = Manifests.Render(kustomization).OnlyOne("Deployment", SiloDeployment);
         var literal = Manifests.Environment(Manifests.Container(deployment, SiloContainer))
             .Where(e => e.Value["value"] is not null)
             .ToDictionary(e => e.Key.Replace("__", ":"), e => (string?)e.Value["value"]);
@@ -88,7 +88,7 @@ public sealed partial class ManifestTests
     [Theory, MemberData(nameof(Kustomizations))]
     public void Probes_call_the_silos_health_endpoints_on_its_declared_http_port(string kustomization)
     {
-        var deployment = Manifests.Render(kustomization).Single("Deployment", SiloDeployment);
+        var deployment = Manifests.Render(kustomization).OnlyOne("Deployment", SiloDeployment);
         var container = Manifests.Container(deployment, SiloContainer);
         var ports = ContainerPorts(container);
 
@@ -118,18 +118,18 @@ public sealed partial class ManifestTests
     public void The_silos_role_grants_exactly_what_the_Orleans_Kubernetes_hosting_uses(string kustomization)
     {
         var manifests = Manifests.Render(kustomization);
-        var pod = manifests.Single("Deployment", SiloDeployment)["spec"]!["template"]!["spec"]!;
+        var pod = manifests.OnlyOne("Deployment", SiloDeployment)["spec"]!["template"]!["spec"]!;
         var account = (string?)pod["serviceAccountName"];
         Assert.False(string.IsNullOrEmpty(account), $"{kustomization}: the silos run as the default service account");
         Assert.NotEqual(false, (bool?)pod["automountServiceAccountToken"]);
-        manifests.Single("ServiceAccount", account!);
+        manifests.OnlyOne("ServiceAccount", account!);
         Assert.Empty(manifests.OfKind("ClusterRole"));
         Assert.Empty(manifests.OfKind("ClusterRoleBinding"));
 
         var binding = Assert.Single(manifests.OfKind("RoleBinding"), b => b["subjects"]!.AsArray()
             .Any(s => (string?)s!["kind"] == "ServiceAccount" && (string?)s["name"] == account));
         Assert.Equal("Role", (string?)binding["roleRef"]!["kind"]);
-        var role = manifests.Single("Role", (string)binding["roleRef"]!["name"]!);
+        var role = manifests.OnlyOne("Role", (string)binding["roleRef"]!["name"]!);
 
         var rule = Assert.Single(role["rules"]!.AsArray())!;
         Assert.Equal([""], Strings(rule["apiGroups"]));
@@ -141,7 +141,7 @@ public sealed partial class ManifestTests
     [Theory, MemberData(nameof(Kustomizations))]
     public void Kubernetes_waits_longer_than_the_silo_takes_to_shut_down(string kustomization)
     {
-        var deployment = Manifests.Render(kustomization).Single("Deployment", SiloDeployment);
+        var deployment = Manifests.Render(kustomization).OnlyOne("Deployment", SiloDeployment);
         var environment = Manifests.Environment(Manifests.Container(deployment, SiloContainer));
         var shutdown = environment.TryGetValue("Cucos__" + SiloSettings.ShutdownTimeoutKey["Cucos:".Length..], out var variable)
             ? TimeSpan.Parse((string)variable["value"]!, CultureInfo.InvariantCulture)
@@ -162,7 +162,7 @@ public sealed partial class ManifestTests
     {
         var dockerfile = Dockerfile.Load();
         var manifests = Manifests.Render(kustomization);
-        var container = Manifests.Container(manifests.Single("Deployment", SiloDeployment), SiloContainer);
+        var container = Manifests.Container(manifests.OnlyOne("Deployment", SiloDeployment), SiloContainer);
         var ports = ContainerPorts(container);
         var environment = Manifests.Environment(container);
 
@@ -203,7 +203,7 @@ public sealed partial class ManifestTests
     public void Three_silos_and_a_disruption_budget_that_lets_one_go_at_a_time(string kustomization)
     {
         var manifests = Manifests.Render(kustomization);
-        var deployment = manifests.Single("Deployment", SiloDeployment);
+        var deployment = manifests.OnlyOne("Deployment", SiloDeployment);
         Assert.Equal(3, (long?)deployment["spec"]!["replicas"]);
         var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
 
@@ -222,7 +222,7 @@ public sealed partial class ManifestTests
     public void Services_select_the_silos_and_target_their_named_ports(string kustomization)
     {
         var manifests = Manifests.Render(kustomization);
-        var deployment = manifests.Single("Deployment", SiloDeployment);
+        var deployment = manifests.OnlyOne("Deployment", SiloDeployment);
         var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
         var ports = ContainerPorts(Manifests.Container(deployment, SiloContainer));
 
@@ -236,8 +236,8 @@ public sealed partial class ManifestTests
     public void The_migration_job_runs_migrate_from_the_silo_image_on_the_silos_database(string kustomization)
     {
         var manifests = Manifests.Render(kustomization);
-        var silo = Manifests.Container(manifests.Single("Deployment", SiloDeployment), SiloContainer);
-        var job = manifests.Single("Job", MigrateJob);
+        var silo = Manifests.Container(manifests.OnlyOne("Deployment", SiloDeployment), SiloContainer);
+        var job = manifests.OnlyOne("Job", MigrateJob);
         var migrate = Manifests.Container(job, MigrateContainer);
 
         Assert.Equal((string?)silo["image"], (string?)migrate["image"]);
@@ -253,7 +253,7 @@ public sealed partial class ManifestTests
     public void The_base_reads_the_connection_from_the_documented_secret()
     {
         var manifests = Manifests.Render("base");
-        var silo = Manifests.Environment(Manifests.Container(manifests.Single("Deployment", SiloDeployment), SiloContainer));
+        var silo = Manifests.Environment(Manifests.Container(manifests.OnlyOne("Deployment", SiloDeployment), SiloContainer));
         Assert.Equal(("cucos-postgres", "connection-string"), SecretRef(silo[ConnectionVariable]));
         Assert.Empty(manifests.OfKind("Secret")); // credentials belong to overlays (or the cluster), never to the base
     }
@@ -262,8 +262,8 @@ public sealed partial class ManifestTests
     public void Overlays_ship_the_secret_the_silos_and_the_job_read(string overlay)
     {
         var manifests = Manifests.Render(overlay);
-        var (name, key) = SecretRef(Manifests.Environment(Manifests.Container(manifests.Single("Deployment", SiloDeployment), SiloContainer))[ConnectionVariable]);
-        var secret = manifests.Single("Secret", name);
+        var (name, key) = SecretRef(Manifests.Environment(Manifests.Container(manifests.OnlyOne("Deployment", SiloDeployment), SiloContainer))[ConnectionVariable]);
+        var secret = manifests.OnlyOne("Secret", name);
         Assert.True(secret["data"]?[key] is not null || secret["stringData"]?[key] is not null, $"{overlay}: Secret {name} has no key {key}");
         var namespaces = manifests.Objects.Where(o => (string?)o["kind"] is not ("Namespace")).Select(o => (string?)o["metadata"]!["namespace"]).Distinct().ToList();
         Assert.True(namespaces is [{ Length: > 0 }], $"{overlay}: objects are not all in one namespace: {string.Join(", ", namespaces)}");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
-namespace Cucos.Orleans.Tests.Deploy;
+namespace Cucos.Tests.Deploy;
 
 /// <summary>The Kubernetes objects a kustomization under deploy/ renders to, as <c>kubectl kustomize</c> prints them.</summary>
 public sealed class Manifests
@@ -61,7 +61,7 @@ public sealed class Manifests
     public IReadOnlyList<JsonObject> OfKind(string kind) =>
         Objects.Where(o => (string?)o["kind"] == kind).ToList();
 
-    public JsonObject Single(string kind, string name)
+    public JsonObject OnlyOne(string kind, string name)
     {
         var matches = OfKind(kind).Where(o => (string?)o["metadata"]!["name"] == name).ToList();
         Assert.True(matches.Count == 1, $"{Directory} renders {matches.Count} {kind} named {name}, expected one");

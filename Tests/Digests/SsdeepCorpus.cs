@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cucos.Orleans.Tests.Digests;
+namespace Cucos.Tests.Digests;
 
 /// <summary>Generated inputs for ssdeep: sizes around every block-size boundary, several kinds of content.</summary>
 public static class SsdeepCorpus

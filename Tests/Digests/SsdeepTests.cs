@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Digests;
+using Cucos.Tests.Support;
+using Cucos.Workers.Digests;
 
-namespace Cucos.Orleans.Tests.Digests;
+namespace Cucos.Tests.Digests;
 
 /// <summary>ssdeep signatures and scores against the real <c>ssdeep</c> tool (Debian package ssdeep), run live.</summary>
 public sealed partial class SsdeepTests : IDisposable
@@ -170,7 +170,7 @@ public sealed partial class SsdeepTests : IDisposable
     private static async Task<(int Exit, string Out, string Err)> RunCli(params string[] args)
     {
         var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var exit = await Cucos.Orleans.Cli.CucosCli.RunAsync(args, stdout, stderr);
+        var exit = await Cucos.Cli.CucosCli.RunAsync(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 

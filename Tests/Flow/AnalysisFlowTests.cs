@@ -1,10 +1,10 @@
-using Cucos.Orleans.Grains.Flow;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
+using Cucos.Grains.Flow;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.State;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Tests.Flow;
+namespace Cucos.Tests.Flow;
 
 /// <summary>The flow's rules, step by step, on the pure state machine.</summary>
 public sealed class AnalysisFlowTests
@@ -43,15 +43,15 @@ public sealed class AnalysisFlowTests
         Ecosystem = "test", Name = "n", Version = "1", Tasks = tasks,
     }, "/cache/a", T0);
 
-    private static TaskReport Ok(string task, int attempt = 1) => new() { TaskName = task, Attempt = attempt, Outcome = TaskOutcome.Succeeded, EndedAt = T0 };
+    private static AttemptReport Ok(string task, int attempt = 1) => new() { TaskName = task, Attempt = attempt, Outcome = AttemptOutcome.Succeeded, EndedAt = T0 };
 
-    private static TaskReport Failed(string task, int attempt = 1, bool fatal = false) => new()
+    private static AttemptReport Failed(string task, int attempt = 1, bool fatal = false) => new()
     {
-        TaskName = task, Attempt = attempt, Outcome = TaskOutcome.Failed,
+        TaskName = task, Attempt = attempt, Outcome = AttemptOutcome.Failed,
         Error = new TaskError { Type = "E", Message = "m", Fatal = fatal, Attempt = attempt, At = T0 },
     };
 
-    private static string[] Names(IEnumerable<TaskRun> runs) => [.. runs.Select(r => r.Name).Order()];
+    private static string[] Names(IEnumerable<AnalysisTask> runs) => [.. runs.Select(r => r.Name).Order()];
 
     [Fact]
     public void Root_runs_first_then_its_children_then_the_callback_after_the_whole_subtree()
@@ -83,7 +83,7 @@ public sealed class AnalysisFlowTests
         Assert.False(flow.ApplyReport(analysis, Ok("init"), T0)); // duplicate
         Assert.False(flow.ApplyReport(analysis, Failed("init"), T0)); // late contradiction
         Assert.False(flow.ApplyReport(analysis, Ok("child"), T0)); // not running yet
-        Assert.Equal(TaskRunStatus.Succeeded, analysis.Tasks["init"].Status);
+        Assert.Equal(AnalysisTaskStatus.Succeeded, analysis.Tasks["init"].Status);
     }
 
     [Fact]
@@ -95,16 +95,16 @@ public sealed class AnalysisFlowTests
         flow.Advance(analysis, T0);
 
         Assert.True(flow.ApplyReport(analysis, Failed("child"), T0));
-        Assert.Equal(TaskRunStatus.RetryScheduled, analysis.Tasks["child"].Status);
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, analysis.Tasks["child"].Status);
         Assert.Equal(T0.AddSeconds(10), analysis.Tasks["child"].NextAttemptAt);
         Assert.Equal(T0.AddSeconds(10), AnalysisFlow.NextDeadline(analysis));
         Assert.Empty(flow.Advance(analysis, T0.AddSeconds(9)));
         Assert.Equal(["child"], Names(flow.Advance(analysis, T0.AddSeconds(10))));
 
         Assert.True(flow.ApplyReport(analysis, Failed("child", attempt: 2), T0));
-        Assert.Equal(TaskRunStatus.Failed, analysis.Tasks["child"].Status);
+        Assert.Equal(AnalysisTaskStatus.Failed, analysis.Tasks["child"].Status);
         Assert.Equal(["finalize"], Names(flow.Advance(analysis, T0)));
-        Assert.Equal(TaskRunStatus.Skipped, analysis.Tasks["dependent"].Status);
+        Assert.Equal(AnalysisTaskStatus.Skipped, analysis.Tasks["dependent"].Status);
         Assert.Equal("'child' failed, and this task needs it.", analysis.Tasks["dependent"].SkipReason);
     }
 
@@ -130,7 +130,7 @@ public sealed class AnalysisFlowTests
         Assert.Equal(T0 + TimeSpan.FromMinutes(1) + Grace, lease);
         Assert.False(flow.ExpireLeases(analysis, lease));
         Assert.True(flow.ExpireLeases(analysis, lease.AddTicks(1)));
-        Assert.Equal(TaskRunStatus.RetryScheduled, analysis.Tasks["init"].Status);
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, analysis.Tasks["init"].Status);
         Assert.Equal("Cucos.WorkerLost", analysis.Tasks["init"].Error!.Type);
     }
 

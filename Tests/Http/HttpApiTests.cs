@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Client.Http;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Client.Http;
+using Cucos.Messages;
+using Cucos.State;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.HttpApi;
+namespace Cucos.Tests.HttpApi;
 
 /// <summary>The silo's HTTP API end to end on a real silo process, its packages on a loopback registry.</summary>
 public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSiloFixture>, IDisposable
@@ -90,7 +90,7 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
 
         var ticket = await cucos.StartAnalysisAsync(AnalysisRequest.ParsePackage("maven:org.example:lib@1.0", force: true, tasks: ["digests"]));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        var analysis = await cucos.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token, new Progress<AnalysisSnapshot>(s => seen.Add(s.Status)));
+        var analysis = await cucos.WaitForCompletionAsync(ticket.AnalysisId, new Progress<AnalysisSnapshot>(s => seen.Add(s.Status)), timeout.Token);
 
         Assert.True(analysis.Status == AnalysisStatus.Succeeded, string.Join("\n", analysis.Tasks.Values.Select(t => $"{t.Name} {t.Status} {t.Error?.Message}")));
         Assert.Equal("org.example:lib", analysis.Request.Name);

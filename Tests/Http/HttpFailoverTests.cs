@@ -1,12 +1,12 @@
-using Cucos.Orleans.Client.Http;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Client.Http;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Cucos.Tests.TestTasks;
 using Xunit.Abstractions;
 
-namespace Cucos.Orleans.Tests.HttpApi;
+namespace Cucos.Tests.HttpApi;
 
 /// <summary>
 /// Three silo processes on loopback sharing PostgreSQL; a batch of analyses started through one silo's HTTP API, another

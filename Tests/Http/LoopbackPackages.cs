@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using Cucos.Orleans.Tests.Support;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using Cucos.Tests.Support;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
 // The namespace is HttpApi, not Http, so it does not hide RegistryTestSupport.Http() in the registry tests.
-namespace Cucos.Orleans.Tests.HttpApi;
+namespace Cucos.Tests.HttpApi;
 
 /// <summary>
 /// Packages whose names hold '/', '@' and ':' on a loopback registry, and the environment that points a silo process

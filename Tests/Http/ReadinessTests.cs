@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Persistence;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.HttpApi;
+namespace Cucos.Tests.HttpApi;
 
 /// <summary>
 /// <c>/health/ready</c> follows the database of the PostgreSQL profile; <c>/health/live</c> only the process; the API answers

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Cucos.Orleans.Workers.Languages;
+using Cucos.Workers.Languages;
 
-namespace Cucos.Orleans.Tests.Languages;
+namespace Cucos.Tests.Languages;
 
 /// <summary>The naive Bayes classifier on a token table small enough to work out by hand.</summary>
 public sealed class ClassifierTests

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Languages;
+using Cucos.Tests.Support;
+using Cucos.Workers.Languages;
 
-namespace Cucos.Orleans.Tests.Languages;
+namespace Cucos.Tests.Languages;
 
 /// <summary>A generated tree with a file per strategy and per common heuristic family, scanned once.</summary>
 public sealed class DetectionTree : IAsyncLifetime

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Languages;
+using Cucos.Cli;
+using Cucos.Tests.Support;
+using Cucos.Workers.Languages;
 
-namespace Cucos.Orleans.Tests.Languages;
+namespace Cucos.Tests.Languages;
 
 /// <summary>The flags, line counts and breakdown of the languages worker, on trees the tests write.</summary>
 public sealed class LanguagesTaskTests : IDisposable

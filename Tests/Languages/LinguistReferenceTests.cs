@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Languages;
+using Cucos.Tests.Support;
+using Cucos.Workers.Languages;
 
-namespace Cucos.Orleans.Tests.Languages;
+namespace Cucos.Tests.Languages;
 
 /// <summary>
 /// The detection tree checked against the real GitHub Linguist (Debian ruby-github-linguist): its library reads the

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Workers.Languages;
+using Cucos.Workers.Languages;
 
-namespace Cucos.Orleans.Tests.Languages;
+namespace Cucos.Tests.Languages;
 
 /// <summary>Ruby's regular expression dialect, as Linguist's data uses it, on .NET.</summary>
 public sealed class RubyRegexTests

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Workers.Licenses;
+using Cucos.Workers.Licenses;
 
-namespace Cucos.Orleans.Tests.Licenses;
+namespace Cucos.Tests.Licenses;
 
 /// <summary>Full licence texts from the vendored SPDX list, reformatted and embedded in source files, are recognised.</summary>
 public sealed class FullTextMatchingTests

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Cucos.Orleans.Workers.Licenses;
+using Cucos.Workers.Licenses;
 
-namespace Cucos.Orleans.Tests.Licenses;
+namespace Cucos.Tests.Licenses;
 
 /// <summary>
 /// Licence texts assembled from the vendored SPDX data the way packages carry them: placeholders filled in,

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Licenses;
+using Cucos.Tests.Support;
+using Cucos.Workers.Licenses;
 
-namespace Cucos.Orleans.Tests.Licenses;
+namespace Cucos.Tests.Licenses;
 
 /// <summary>Tags, notices, copyrights, the overall expression and the declared-licence comparison of source_licenses.</summary>
 public sealed class SourceLicensesTaskTests : IDisposable

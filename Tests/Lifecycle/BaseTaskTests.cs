@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
+using Cucos.Messages;
+using Cucos.Sdk;
 
-namespace Cucos.Orleans.Tests.Lifecycle;
+namespace Cucos.Tests.Lifecycle;
 
 /// <summary>The lifecycle BaseTask implements once, run directly: no cluster involved.</summary>
 public sealed class BaseTaskTests
@@ -51,7 +51,7 @@ public sealed class BaseTaskTests
         var store = new InMemoryTaskResultStore();
         var attempt = await new Probe((_, _) => throw new FormatException("bad manifest")).RunAsync(Context(store), CancellationToken.None);
 
-        Assert.Equal(TaskOutcome.Failed, attempt.Report.Outcome);
+        Assert.Equal(AttemptOutcome.Failed, attempt.Report.Outcome);
         Assert.Equal("System.FormatException", attempt.Report.Error!.Type);
         Assert.False(attempt.Report.Error.Fatal);
         Assert.Contains(nameof(Exceptions_become_reports_with_the_full_stack), attempt.Report.Error.StackTrace);
@@ -66,8 +66,8 @@ public sealed class BaseTaskTests
         var retry = await new Probe((_, _) => throw new RetryTaskException(TimeSpan.FromMinutes(40), "rate limited")).RunAsync(Context(store), CancellationToken.None);
 
         Assert.True(fatal.Report.Error!.Fatal);
-        Assert.Equal(TaskOutcome.Failed, fatal.Report.Outcome);
-        Assert.Equal(TaskOutcome.RetryRequested, retry.Report.Outcome);
+        Assert.Equal(AttemptOutcome.Failed, fatal.Report.Outcome);
+        Assert.Equal(AttemptOutcome.RetryRequested, retry.Report.Outcome);
         Assert.Equal(TimeSpan.FromMinutes(40), retry.Report.RetryAfter);
         Assert.False(retry.Report.Error!.Fatal);
     }

@@ -1,8 +1,8 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers;
+using Cucos.Sdk;
+using Cucos.Workers;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Tests.Lifecycle;
+namespace Cucos.Tests.Lifecycle;
 
 public sealed class TaskRegistryTests
 {

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Cli;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Cli;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Metadata;
+namespace Cucos.Tests.Metadata;
 
 /// <summary>metadata and dependency_snapshot from the command line: in the default flow, and alone.</summary>
 public sealed class MetadataCliTests : IDisposable

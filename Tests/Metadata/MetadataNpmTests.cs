@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Metadata;
+using Cucos.Tests.Support;
+using Cucos.Workers.Metadata;
 
-namespace Cucos.Orleans.Tests.Metadata;
+namespace Cucos.Tests.Metadata;
 
 /// <summary>npm and Composer manifests (JSON), in the shapes found in published packages.</summary>
 public sealed class MetadataNpmTests : MetadataTestBase

@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Metadata;
+using Cucos.Tests.Support;
+using Cucos.Workers.Metadata;
 
-namespace Cucos.Orleans.Tests.Metadata;
+namespace Cucos.Tests.Metadata;
 
 /// <summary>Maven, NuGet, RubyGems, Cargo and Go manifests.</summary>
 public sealed class MetadataOtherEcosystemTests : MetadataTestBase

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Metadata;
+using Cucos.Tests.Support;
+using Cucos.Workers.Metadata;
 
-namespace Cucos.Orleans.Tests.Metadata;
+namespace Cucos.Tests.Metadata;
 
 /// <summary>Python manifests: core metadata, pyproject.toml (PEP 621 and Poetry), setup.cfg and setup.py.</summary>
 public sealed class MetadataPythonTests : MetadataTestBase

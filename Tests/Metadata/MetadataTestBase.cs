@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Metadata;
+using Cucos.Tests.Support;
+using Cucos.Workers.Metadata;
 
-namespace Cucos.Orleans.Tests.Metadata;
+namespace Cucos.Tests.Metadata;
 
 /// <summary>A package folder the test writes manifests into, and the metadata worker run on it.</summary>
 public abstract class MetadataTestBase : IDisposable

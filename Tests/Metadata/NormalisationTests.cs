@@ -1,6 +1,6 @@
-using Cucos.Orleans.Workers.Metadata;
+using Cucos.Workers.Metadata;
 
-namespace Cucos.Orleans.Tests.Metadata;
+namespace Cucos.Tests.Metadata;
 
 /// <summary>Repository URLs and licences as manifests write them, against what they mean.</summary>
 public sealed class NormalisationTests

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace Cucos.Orleans.Tests.Observability;
+namespace Cucos.Tests.Observability;
 
 /// <summary>Records every measurement of one meter's instruments, with its tags, for the test to add up.</summary>
 public sealed class MeasurementCapture : IDisposable

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Cucos.Orleans.Grains.Hosting;
+using Cucos.Grains.Hosting;
 
-namespace Cucos.Orleans.Tests.Observability;
+namespace Cucos.Tests.Observability;
 
 /// <summary>
 /// A small OTLP/HTTP collector on a free loopback port: it accepts protobuf exports on <c>/v1/metrics</c>,

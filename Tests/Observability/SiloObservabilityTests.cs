@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Net;
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Client;
+using Cucos.Messages;
+using Cucos.State;
+using Cucos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Cucos.Orleans.Tests.Observability;
+namespace Cucos.Tests.Observability;
 
 /// <summary>The silo executable's observability: Prometheus on /metrics, OTLP export, the dashboard switch.</summary>
 public sealed class SiloObservabilityTests

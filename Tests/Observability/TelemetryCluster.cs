@@ -1,10 +1,10 @@
-using Cucos.Orleans.Grains.Telemetry;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Grains.Telemetry;
+using Cucos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.TestingHost;
 
-namespace Cucos.Orleans.Tests.Observability;
+namespace Cucos.Tests.Observability;
 
 /// <summary>
 /// A one-silo test cluster of its own for the telemetry tests: no other test's analyses run on it, so what its

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Cucos.Orleans.Grains.Analysis;
-using Cucos.Orleans.Grains.Telemetry;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Grains.Analysis;
+using Cucos.Grains.Telemetry;
+using Cucos.State;
+using Cucos.Tests.TestTasks;
 
-namespace Cucos.Orleans.Tests.Observability;
+namespace Cucos.Tests.Observability;
 
 /// <summary>
 /// Our instruments, spans and log scopes, read in-process from a silo of a test cluster: each test listens to the

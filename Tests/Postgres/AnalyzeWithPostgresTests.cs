@@ -1,8 +1,8 @@
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Persistence;
+using Cucos.Tests.Support;
 using Npgsql;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary><c>cucos analyze --postgres</c>: the terminal's analysis, stored in PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
@@ -17,7 +17,7 @@ public sealed class AnalyzeWithPostgresTests(PostgresServer postgres)
         await new DatabaseMigrator(database).MigrateAsync();
 
         var stdout = new StringWriter();
-        var exit = await Cucos.Orleans.Cli.CucosCli.RunAsync(
+        var exit = await Cucos.Cli.CucosCli.RunAsync(
             ["analyze", work.Combine("pkg"), "--postgres", database, "--quiet", "--cache", work.Combine("cache")], stdout, TextWriter.Null);
 
         Assert.True(exit == 0, stdout.ToString());
@@ -36,7 +36,7 @@ public sealed class AnalyzeWithPostgresTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
 
         var stderr = new StringWriter();
-        var exit = await Cucos.Orleans.Cli.CucosCli.RunAsync(["analyze", work.Combine("pkg"), "--postgres", database], TextWriter.Null, stderr);
+        var exit = await Cucos.Cli.CucosCli.RunAsync(["analyze", work.Combine("pkg"), "--postgres", database], TextWriter.Null, stderr);
 
         Assert.Equal(1, exit);
         Assert.Contains("has schema version 0", stderr.ToString());

@@ -1,10 +1,10 @@
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.State;
+using Cucos.Tests.Support;
 using Npgsql;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>PostgreSQL goes away in the middle of a batch of analyses and comes back.</summary>
 [Collection(PostgresCollection.Name)]
@@ -37,7 +37,7 @@ public sealed class DatabaseOutageTests
         var analyses = await Task.WhenAll(tickets.Select(t => cluster.Client.WaitForCompletionAsync(t.AnalysisId, timeout.Token)));
 
         Assert.All(analyses, a => Assert.True(a.Status == AnalysisStatus.Succeeded,
-            $"{a.AnalysisId}: {a.Status}: {string.Join("; ", a.Tasks.Values.Where(t => t.Status != TaskRunStatus.Succeeded).Select(t => $"{t.Name} {t.Status} {t.Error?.Message}"))}"));
+            $"{a.AnalysisId}: {a.Status}: {string.Join("; ", a.Tasks.Values.Where(t => t.Status != AnalysisTaskStatus.Succeeded).Select(t => $"{t.Name} {t.Status} {t.Error?.Message}"))}"));
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var results = new NpgsqlCommand("""

@@ -1,11 +1,11 @@
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Tests.TestTasks;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Cucos.Tests.TestTasks;
 using Npgsql;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>Real silo processes sharing the PostgreSQL cluster tables; one dies by SIGKILL in the middle of a batch.</summary>
 [Collection(PostgresCollection.Name)]
@@ -63,7 +63,7 @@ public sealed class FailoverTests(PostgresServer postgres)
 
             var output = string.Join("\n---\n", silos.Select(s => s.Output));
             Assert.All(analyses, a => Assert.True(a.Status == AnalysisStatus.Succeeded, $"{a.AnalysisId}: {a.Status}\n{output[^Math.Min(output.Length, 4000)..]}"));
-            Assert.All(analyses, a => Assert.All(a.Tasks.Values, t => Assert.Equal(TaskRunStatus.Succeeded, t.Status)));
+            Assert.All(analyses, a => Assert.All(a.Tasks.Values, t => Assert.Equal(AnalysisTaskStatus.Succeeded, t.Status)));
 
             await using var connection = new NpgsqlConnection(database);
             await connection.OpenAsync();

@@ -1,12 +1,12 @@
-using Cucos.Orleans.Grains.Packages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Persistence.Storage;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Grains.Packages;
+using Cucos.Persistence;
+using Cucos.Persistence.Storage;
+using Cucos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>Our grain storage's group commit: concurrent writes share transactions, and one bad statement fails only itself.</summary>
 [Collection(PostgresCollection.Name)]

@@ -1,7 +1,7 @@
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Persistence;
+using Cucos.Tests.Support;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>The <c>cucos migrate</c> command against a real PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
@@ -13,8 +13,8 @@ public sealed class MigrateCommandTests(PostgresServer postgres)
         var database = await postgres.CreateDatabaseAsync();
         var (first, second) = (new StringWriter(), new StringWriter());
 
-        Assert.Equal(0, await Cucos.Orleans.Cli.CucosCli.RunAsync(["migrate", "--postgres", database], first, TextWriter.Null));
-        Assert.Equal(0, await Cucos.Orleans.Cli.CucosCli.RunAsync(["migrate", "--postgres", database], second, TextWriter.Null));
+        Assert.Equal(0, await Cucos.Cli.CucosCli.RunAsync(["migrate", "--postgres", database], first, TextWriter.Null));
+        Assert.Equal(0, await Cucos.Cli.CucosCli.RunAsync(["migrate", "--postgres", database], second, TextWriter.Null));
 
         Assert.Contains("applied 0001 orleans_query", first.ToString());
         Assert.DoesNotContain("applied", second.ToString());
@@ -25,13 +25,13 @@ public sealed class MigrateCommandTests(PostgresServer postgres)
     public async Task Migrate_without_a_connection_or_with_a_dead_server_says_what_to_do()
     {
         var error = new StringWriter();
-        Assert.Equal(1, await Cucos.Orleans.Cli.CucosCli.RunAsync(["migrate", "--postgres", "Host=127.0.0.1;Port=1;Username=x;Database=y;Timeout=2"], TextWriter.Null, error));
+        Assert.Equal(1, await Cucos.Cli.CucosCli.RunAsync(["migrate", "--postgres", "Host=127.0.0.1;Port=1;Username=x;Database=y;Timeout=2"], TextWriter.Null, error));
         Assert.Contains("error: cannot reach PostgreSQL at 127.0.0.1:1/y", error.ToString());
 
-        if (Environment.GetEnvironmentVariable(Cucos.Orleans.Cli.Commands.MigrateCommand.ConnectionVariable) is null)
+        if (Environment.GetEnvironmentVariable(Cucos.Cli.Commands.MigrateCommand.ConnectionVariable) is null)
         {
             var usage = new StringWriter();
-            Assert.Equal(2, await Cucos.Orleans.Cli.CucosCli.RunAsync(["migrate"], TextWriter.Null, usage));
+            Assert.Equal(2, await Cucos.Cli.CucosCli.RunAsync(["migrate"], TextWriter.Null, usage));
             Assert.Contains("no PostgreSQL connection: give --postgres", usage.ToString());
         }
     }

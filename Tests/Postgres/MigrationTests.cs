@@ -1,8 +1,8 @@
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Persistence;
+using Cucos.Tests.Support;
 using Npgsql;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>Schema migrations against a real PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>The SQL that docs/operations.md gives operators, kept here verbatim so the tests prove it runs.</summary>
 public static class OperatorQueries

@@ -1,17 +1,17 @@
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Grains.Analysis;
-using Cucos.Orleans.Grains.Packages;
-using Cucos.Orleans.Grains.Results;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.State;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Grains.Analysis;
+using Cucos.Grains.Packages;
+using Cucos.Grains.Results;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.State;
+using Cucos.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Orleans.Storage;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>The PostgreSQL profile end to end: our schema behind our group-commit grain storage and the Orleans ADO.NET providers.</summary>
 [Collection(PostgresCollection.Name)]
@@ -184,12 +184,12 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
         {
             analysisId = (await first.Client.StartAnalysisAsync(Request("rate-limited"))).AnalysisId;
             AnalysisSnapshot? snapshot = null;
-            for (var i = 0; i < 100 && snapshot?.Tasks.GetValueOrDefault("rate-limited")?.Status != TaskRunStatus.RetryScheduled; i++)
+            for (var i = 0; i < 100 && snapshot?.Tasks.GetValueOrDefault("rate-limited")?.Status != AnalysisTaskStatus.RetryScheduled; i++)
             {
                 await Task.Delay(50);
                 snapshot = await first.Client.GetAnalysisAsync(analysisId);
             }
-            Assert.Equal(TaskRunStatus.RetryScheduled, snapshot!.Tasks["rate-limited"].Status);
+            Assert.Equal(AnalysisTaskStatus.RetryScheduled, snapshot!.Tasks["rate-limited"].Status);
         }
         Assert.Single(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));
 
@@ -221,12 +221,12 @@ public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifeti
             await using var client = await RemoteClient.ConnectAsync(clusterId, gatewayPort);
             analysisId = (await client.Client.StartAnalysisAsync(request)).AnalysisId;
             AnalysisSnapshot? snapshot = null;
-            for (var i = 0; i < 200 && snapshot?.Tasks.GetValueOrDefault("rate-limited")?.Status != TaskRunStatus.RetryScheduled; i++)
+            for (var i = 0; i < 200 && snapshot?.Tasks.GetValueOrDefault("rate-limited")?.Status != AnalysisTaskStatus.RetryScheduled; i++)
             {
                 await Task.Delay(25);
                 snapshot = await client.Client.GetAnalysisAsync(analysisId);
             }
-            Assert.Equal(TaskRunStatus.RetryScheduled, snapshot!.Tasks["rate-limited"].Status);
+            Assert.Equal(AnalysisTaskStatus.RetryScheduled, snapshot!.Tasks["rate-limited"].Status);
             first.Kill(); // SIGKILL: nothing is flushed or unregistered on the way out
         }
         Assert.Single(await QueryAsync<string>("SELECT grain_id FROM cucos_reminder WHERE grain_id LIKE '%' || @id || '%'", ("id", analysisId)));

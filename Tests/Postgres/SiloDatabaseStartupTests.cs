@@ -1,8 +1,8 @@
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Tests.Support;
+using Cucos.Grains.Hosting;
+using Cucos.Tests.Support;
 using Npgsql;
 
-namespace Cucos.Orleans.Tests.Postgres;
+namespace Cucos.Tests.Postgres;
 
 /// <summary>The silo process facing a database that is not there, not migrated, or migrated by the silo itself.</summary>
 [Collection(PostgresCollection.Name)]

@@ -1,13 +1,13 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.Tests.Support;
+using Cucos.Workers;
+using Cucos.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>init through its real lifecycle, fetching from loopback registries: layout, digests, retries, fatal outcomes.</summary>
 public sealed class InitFromRegistryTests : IDisposable
@@ -39,7 +39,7 @@ public sealed class InitFromRegistryTests : IDisposable
             w.AddFile("fixture-1.0.0/" + path, content);
     });
 
-    private async Task<(TaskAttempt Attempt, TaskContext Context)> RunInit(AnalysisRequest request, int attempt = 1)
+    private async Task<(FinishedAttempt Attempt, TaskContext Context)> RunInit(AnalysisRequest request, int attempt = 1)
     {
         var cache = TaskContext.CachePathFor(CacheRoot, request, "analysis1");
         var (packagePath, artifactDirectory) = TaskContext.CacheLayout(cache);

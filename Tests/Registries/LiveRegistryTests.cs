@@ -1,9 +1,9 @@
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Init;
-using Cucos.Orleans.Workers.Registries;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using Cucos.Tests.Support;
+using Cucos.Workers.Init;
+using Cucos.Workers.Registries;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>Runs only when <see cref="Variable"/> is 1: these tests call the real registries of the user's own configuration.</summary>
 public sealed class LiveRegistryFactAttribute : FactAttribute

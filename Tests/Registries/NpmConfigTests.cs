@@ -1,8 +1,8 @@
 using System.Text;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Tests.Support;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>.npmrc files read the way npm reads them: which file wins, variables, and which credentials go to which URL.</summary>
 public sealed class NpmConfigTests : IDisposable

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Tests.Support;
+using Cucos.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>The npm protocol against a loopback registry: packument, tarball, integrity, scoped registries and tokens from .npmrc.</summary>
 public sealed class NpmRegistryTests : IDisposable
@@ -156,9 +156,9 @@ public sealed class NpmRegistryTests : IDisposable
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
             .AddSingleton<IPackageVersionSource>(registry).BuildServiceProvider();
 
-        var results = new Cucos.Orleans.Sdk.InMemoryTaskResultStore();
-        await WorkerRun.RunAsync(new Cucos.Orleans.Workers.Metadata.MetadataTask(), work.Combine("pkg"), results);
-        var snapshot = await WorkerRun.RunAsync(new Cucos.Orleans.Workers.Dependencies.DependencySnapshotTask(), work.Combine("pkg"), results, services);
+        var results = new Cucos.Sdk.InMemoryTaskResultStore();
+        await WorkerRun.RunAsync(new Cucos.Workers.Metadata.MetadataTask(), work.Combine("pkg"), results);
+        var snapshot = await WorkerRun.RunAsync(new Cucos.Workers.Dependencies.DependencySnapshotTask(), work.Combine("pkg"), results, services);
 
         var entries = snapshot.GetProperty("details").GetProperty("dependencies").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
         // npm's caret: the highest 1.x release; a prerelease is not picked for a range without one.

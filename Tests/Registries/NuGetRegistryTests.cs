@@ -1,9 +1,9 @@
 using System.Text;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Registries;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using Cucos.Tests.Support;
+using Cucos.Workers.Registries;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>NuGet v3 against loopback sources named in a NuGet.Config read by NuGet.Configuration, credentials included.</summary>
 public sealed class NuGetRegistryTests : IDisposable

@@ -1,9 +1,9 @@
 using System.Text;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Registries;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using Cucos.Tests.Support;
+using Cucos.Workers.Registries;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>Maven, RubyGems, the Rust crates registry and the Go module proxy, each in its own protocol against a loopback server.</summary>
 public sealed class OtherRegistryTests : IDisposable

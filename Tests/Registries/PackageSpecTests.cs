@@ -1,6 +1,6 @@
-using Cucos.Orleans.Messages;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>ECOSYSTEM:NAME@VERSION, the request shape the CLI and the client library share.</summary>
 public sealed class PackageSpecTests

@@ -1,8 +1,8 @@
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Registries;
-using static Cucos.Orleans.Tests.Registries.RegistryTestSupport;
+using Cucos.Tests.Support;
+using Cucos.Workers.Registries;
+using static Cucos.Tests.Registries.RegistryTestSupport;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>PyPI's JSON API against a loopback server: sdist before wheel, sha256 checked, base URL from Cucos configuration.</summary>
 public sealed class PyPiRegistryTests : IDisposable

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using Cucos.Orleans.Tests.Support;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Tests.Support;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Orleans.Tests.Registries;
+namespace Cucos.Tests.Registries;
 
 /// <summary>What every registry protocol test needs: a real HTTP client and digests computed by the test itself.</summary>
 public static class RegistryTestSupport

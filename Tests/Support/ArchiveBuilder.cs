@@ -3,7 +3,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>Builds tar, tar.gz, tar.bz2, tar.xz, zip and gem archives, hostile ones included, entry by entry.</summary>
 public static class ArchiveBuilder

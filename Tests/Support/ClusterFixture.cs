@@ -1,13 +1,13 @@
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Tests.TestTasks;
-using Cucos.Orleans.Workers;
+using Cucos.Client;
+using Cucos.Grains.Hosting;
+using Cucos.Messages;
+using Cucos.Tests.TestTasks;
+using Cucos.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>
 /// One in-process Orleans test cluster for the tests of the <c>cluster</c> collection: a real silo with the Cucos

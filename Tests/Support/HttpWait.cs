@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>Waiting on a silo's web host.</summary>
 public static class HttpWait

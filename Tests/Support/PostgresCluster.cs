@@ -1,14 +1,14 @@
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Tests.TestTasks;
-using Cucos.Orleans.Workers;
+using Cucos.Client;
+using Cucos.Grains.Hosting;
+using Cucos.Persistence;
+using Cucos.Tests.TestTasks;
+using Cucos.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>
 /// An in-process test cluster with grain state and reminders in the given PostgreSQL database. (The test host keeps

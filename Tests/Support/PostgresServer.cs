@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Cucos.Orleans.Grains.Hosting;
+using Cucos.Grains.Hosting;
 using Npgsql;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>
 /// A real PostgreSQL for the tests. With <c>CUCOS_TEST_POSTGRES</c> set to a connection string, that server is used;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>A reference program from a Debian package (listed in .ci/apt-packages), run live by a test.</summary>
 public static class ReferenceTool

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>One answer of the test registry.</summary>
 public sealed record Reply(int Status, byte[] Body, string ContentType = "application/octet-stream")

@@ -1,8 +1,8 @@
-using Cucos.Orleans.Client;
+using Cucos.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>A service host that embeds the client library (UseCucosClient), connected to silo processes' gateways.</summary>
 public sealed class RemoteClient : IAsyncDisposable

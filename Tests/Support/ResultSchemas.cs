@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Json.Schema;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>The published result schemas under <c>schemas/</c>, used to check real result documents.</summary>
 public static class ResultSchemas

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Cucos.Orleans.Grains.Hosting;
+using Cucos.Grains.Hosting;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>The real silo executable, started as its own process on free loopback ports.</summary>
 public sealed class SiloProcess : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>A fresh folder under the system temp folder, removed on dispose.</summary>
 public sealed class TempDirectory : IDisposable

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
+using Cucos.Messages;
+using Cucos.Sdk;
 
-namespace Cucos.Orleans.Tests.Support;
+namespace Cucos.Tests.Support;
 
 /// <summary>Runs a worker through its whole lifecycle on a folder, as <c>cucos worker</c> does, and checks its schema.</summary>
 public static class WorkerRun

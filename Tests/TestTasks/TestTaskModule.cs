@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Tests.TestTasks;
+namespace Cucos.Tests.TestTasks;
 
 /// <summary>Lets a real silo process load this assembly's tasks through Cucos:TaskAssemblies.</summary>
 public sealed class TestTaskModule : ICucosTaskModule

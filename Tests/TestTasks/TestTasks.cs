@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Cucos.Orleans.Tests.TestTasks;
+namespace Cucos.Tests.TestTasks;
 
 // Tasks defined in the test assembly: they prove a worker author's class runs inside a full analysis.
 // None is in the default flow; a test names the ones it wants in the request's task list.
@@ -149,7 +149,7 @@ public sealed class LostOnceTask : TestTask
             }
             finally
             {
-                _ = Task.Delay(500).ContinueWith(_ => TestTaskLog.Zombie(context.AnalysisId).TrySetResult());
+                _ = Task.Delay(500, CancellationToken.None).ContinueWith(_ => TestTaskLog.Zombie(context.AnalysisId).TrySetResult());
             }
         }
         return TaskResult.Success(new { attempt = context.Attempt });
@@ -184,7 +184,7 @@ public sealed class CountCallbackTask : TestTask
     public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         TestTaskLog.CallbackRuns.AddOrUpdate(context.AnalysisId, 1, (_, n) => n + 1);
-        var notFinal = context.AnalysisTasks!.Values.Count(t => t.Name != context.TaskName && t.SpawnedBy == "fan-out" && !State.TaskRunStatusExtensions.IsFinal(t.Status));
+        var notFinal = context.AnalysisTasks!.Values.Count(t => t.Name != context.TaskName && t.SpawnedBy == "fan-out" && !State.AnalysisTaskStatusExtensions.IsFinal(t.Status));
         return Task.FromResult(TaskResult.Success(new { children_not_final = notFinal }));
     }
 }

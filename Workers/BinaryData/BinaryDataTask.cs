@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Sdk;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.BinaryData;
+namespace Cucos.Workers.BinaryData;
 
 /// <summary>Embedded content by signature (archives, executables, images, keys, firmware...) and entropy, for every file.</summary>
 public sealed class BinaryDataTask : BaseTask

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.BinaryData;
+namespace Cucos.Workers.BinaryData;
 
 /// <summary>A stretch of a file whose blocks all have high Shannon entropy (compressed, encrypted or packed data).</summary>
 public sealed record EntropyRegion(long Offset, long Length, double Entropy);

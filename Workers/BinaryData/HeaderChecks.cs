@@ -4,7 +4,7 @@ using System.IO.Hashing;
 using System.Numerics;
 using System.Text;
 
-namespace Cucos.Orleans.Workers.BinaryData;
+namespace Cucos.Workers.BinaryData;
 
 /// <summary>
 /// Confirms a magic match by the structure around it and describes it, or returns null for a false hit.

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.BinaryData;
+namespace Cucos.Workers.BinaryData;
 
 /// <summary>Embedded content found in a file: where its structure starts, what it is, and what its header says.</summary>
 public sealed record BinaryHit(long Offset, string Type, string Category, string Description);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cucos.Orleans.Workers.BinaryData;
+namespace Cucos.Workers.BinaryData;
 
 /// <summary>One signature of <c>signatures.json</c>: magic bytes at an offset inside a structure, confirmed by a header check.</summary>
 public sealed record Signature(string Name, string Category, byte[] Magic, int MagicOffset, int HeaderLength, HeaderCheck Check, string Description);

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Content;
+namespace Cucos.Workers.Content;
 
 /// <summary>One regular file of the package tree.</summary>
 public sealed record PackageFile(string FullPath, string Path, long Size);

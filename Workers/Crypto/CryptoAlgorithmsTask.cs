@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Sdk;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.Crypto;
+namespace Cucos.Workers.Crypto;
 
 /// <summary>
 /// Which cryptographic algorithms, protocols and libraries a package uses, found by content, file name and known

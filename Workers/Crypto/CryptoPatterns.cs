@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Crypto;
+namespace Cucos.Workers.Crypto;
 
 /// <summary>One algorithm or library of <c>Data/crypto-patterns.json</c>.</summary>
 public sealed record CryptoAlgorithm(

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.Crypto;
+namespace Cucos.Workers.Crypto;
 
 /// <summary>How a match was made.</summary>
 public static class CryptoMatchType

@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using Cucos.Orleans.Grains;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Dependencies.Resolvers;
-using Cucos.Orleans.Workers.Metadata;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Grains;
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Workers.Dependencies;
+namespace Cucos.Workers.Dependencies;
 
 /// <summary>One declared runtime dependency and the version the ecosystem's rules pick for it today.</summary>
 public sealed record ResolvedDependency(string Name, string? Spec, string? Package, string? ResolvedVersion, DateTimeOffset ResolvedAt, string? Reason)

@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Sdk;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.Digests;
+namespace Cucos.Workers.Digests;
 
 /// <summary>md5, sha1, sha256 and ssdeep of every file of the package and of the original artifact.</summary>
 public sealed class DigestsTask : BaseTask

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace Cucos.Orleans.Workers.Digests;
+namespace Cucos.Workers.Digests;
 
 /// <summary>The digests of one file.</summary>
 public sealed record FileDigest(string Path, long Size, string Md5, string Sha1, string Sha256, string Ssdeep);

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Digests;
+namespace Cucos.Workers.Digests;
 
 /// <summary>The 0-100 similarity of two ssdeep signatures, as <c>ssdeep -d</c> and <c>-a</c> score them.</summary>
 public static class FuzzyHashComparer

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Cucos.Orleans.Workers.Digests;
+namespace Cucos.Workers.Digests;
 
 /// <summary>
 /// ssdeep's context-triggered piecewise hash ("3:abc:de"), computed in one pass over a stream of known length.

@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
+using Cucos.Sdk;
+using Cucos.State;
 
-namespace Cucos.Orleans.Workers.Finalize;
+namespace Cucos.Workers.Finalize;
 
 /// <summary>The callback of init: runs once every task is final and writes the analysis summary.</summary>
 public sealed class FinalizeTask : BaseTask
@@ -12,16 +12,16 @@ public sealed class FinalizeTask : BaseTask
 
     public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
-        var tasks = (context.AnalysisTasks ?? new Dictionary<string, TaskRun>())
+        var tasks = (context.AnalysisTasks ?? new Dictionary<string, AnalysisTask>())
             .Values.Where(t => t.Name != context.TaskName).OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
-        var failed = tasks.Where(t => t.Status == TaskRunStatus.Failed)
+        var failed = tasks.Where(t => t.Status == AnalysisTaskStatus.Failed)
             .Select(t => new { name = t.Name, attempts = t.Attempts, error_type = t.Error?.Type, error = t.Error?.Message }).ToArray();
-        var skipped = tasks.Where(t => t.Status == TaskRunStatus.Skipped)
+        var skipped = tasks.Where(t => t.Status == AnalysisTaskStatus.Skipped)
             .Select(t => new { name = t.Name, reason = t.SkipReason }).ToArray();
         var summary = new
         {
             tasks = tasks.Length,
-            succeeded = tasks.Count(t => t.Status == TaskRunStatus.Succeeded),
+            succeeded = tasks.Count(t => t.Status == AnalysisTaskStatus.Succeeded),
             failed = failed.Length,
             skipped = skipped.Length,
             finished_at = context.Clock.GetUtcNow(),

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Init;
+namespace Cucos.Workers.Init;
 
 public enum ArchiveFormat
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
-namespace Cucos.Orleans.Workers.Init;
+namespace Cucos.Workers.Init;
 
 /// <summary>Bounds on what an untrusted archive may unpack to; set in the configuration section <c>Cucos:Archives</c>.</summary>
 public sealed record ArchiveLimits

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 
-namespace Cucos.Orleans.Workers.Init;
+namespace Cucos.Workers.Init;
 
 /// <summary>An archive that is unsafe or unreadable: never retried.</summary>
 public sealed class ArchiveRefusedException(string archive, string reason, Exception? inner = null)

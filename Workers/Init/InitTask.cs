@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Sdk;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Orleans.Workers.Init;
+namespace Cucos.Workers.Init;
 
 /// <summary>
 /// The root task: lays the package out in the analysis' cache folder. A directory is copied (a snapshot the

@@ -7,7 +7,7 @@ using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
 using SharpCompressionMode = SharpCompress.Compressors.CompressionMode;
 
-namespace Cucos.Orleans.Workers.Init;
+namespace Cucos.Workers.Init;
 
 public sealed record SkippedEntry(string Path, string Reason);
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>
 /// The last strategy: a naive Bayes classifier over Linguist's published token counts (samples.json), choosing

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>The languages worker's finding for one file.</summary>
 public sealed record FileLanguage(

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>What the generated-file rules see of a file: its path, first and last lines, and line statistics.</summary>
 public sealed class FileSample(string path, IReadOnlyList<string> headLines, IReadOnlyList<string> tailLines, long lineCount, long lineCharacters)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>
 /// One disambiguation of Linguist's heuristics.yml: for files ending in one of <see cref="Extensions"/>, the first

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>A detected language and the strategy that decided it.</summary>
 public sealed record Detection(LanguageInfo Language, string Strategy);

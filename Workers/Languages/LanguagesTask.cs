@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Sdk;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>One language of the breakdown: its bytes, its share of the counted bytes in percent, its files.</summary>
 public sealed record LanguageShare(string Language, long Bytes, double Share, int Files);

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>
 /// Counts lines the way Linguist does, over a stream of chunks: "\r\n", "\r" and "\n" each end a line, a final

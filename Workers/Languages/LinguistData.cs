@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>One language of Linguist's table (languages.yml with the samples' extensions and interpreters merged in).</summary>
 public sealed record LanguageInfo(

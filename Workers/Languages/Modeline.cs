@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>Emacs and Vim modelines: the editor mode a file declares for itself in its first or last lines.</summary>
 public static partial class Modeline

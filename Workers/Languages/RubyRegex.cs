@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>
 /// Compiles the Ruby (Onigmo) regular expressions of Linguist's data files for .NET. The differences that the data

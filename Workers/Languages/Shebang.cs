@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>The interpreter a "#!" line names, the way Linguist reads it.</summary>
 public static partial class Shebang

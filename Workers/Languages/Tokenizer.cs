@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Languages;
+namespace Cucos.Workers.Languages;
 
 /// <summary>
 /// Splits source text into the kind of tokens Linguist's classifier counts: words (with a leading '.', '@', '#'

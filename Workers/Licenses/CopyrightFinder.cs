@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>A copyright statement and the holder it names.</summary>
 public sealed record CopyrightStatement(int Line, string Statement, string? Years, string? Holder);

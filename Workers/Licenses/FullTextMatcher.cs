@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>
 /// A licence text found in a document: which one, where (word positions) and how well it matched: coverage is the

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>One licence of the SPDX list as vendored in <c>Data/spdx-licenses.json</c>.</summary>
 public sealed record SpdxLicense(

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>How a licence was found in a file.</summary>
 public static class LicenseMethod

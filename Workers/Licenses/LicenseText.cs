@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>
 /// Licence text as normalised words with the line each came from: lower case, punctuation and comment markers

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Content;
+using Cucos.Sdk;
+using Cucos.Workers.Content;
 
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>
 /// Licences of the package's files as SPDX identifiers (tags, full texts, notices, references) with line ranges and

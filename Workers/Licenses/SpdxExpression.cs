@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Licenses;
+namespace Cucos.Workers.Licenses;
 
 /// <summary>
 /// An SPDX licence expression ("MIT OR Apache-2.0", "GPL-2.0-or-later WITH Classpath-exception-2.0"), parsed and
@@ -9,7 +9,7 @@ namespace Cucos.Orleans.Workers.Licenses;
 public abstract record SpdxExpression
 {
     public sealed record License(string Id, bool Known) : SpdxExpression;
-    public sealed record With(License Licence, string Exception) : SpdxExpression;
+    public sealed record WithAddition(License Licence, string Exception) : SpdxExpression;
     public sealed record Compound(string Operator, SpdxExpression Left, SpdxExpression Right) : SpdxExpression;
 
     /// <summary>Every licence identifier in the expression (exceptions excluded), in order, without repeats.</summary>
@@ -24,7 +24,7 @@ public abstract record SpdxExpression
             switch (e)
             {
                 case License l: ids.Add(l.Id); break;
-                case With w: ids.Add(w.Licence.Id); break;
+                case WithAddition w: ids.Add(w.Licence.Id); break;
                 case Compound c: Collect(c.Left); Collect(c.Right); break;
             }
         }
@@ -34,7 +34,7 @@ public abstract record SpdxExpression
     public bool AllKnown => this switch
     {
         License l => l.Known,
-        With w => w.Licence.Known,
+        WithAddition w => w.Licence.Known,
         Compound c => c.Left.AllKnown && c.Right.AllKnown,
         _ => false,
     };
@@ -42,7 +42,7 @@ public abstract record SpdxExpression
     public sealed override string ToString() => this switch
     {
         License l => l.Id,
-        With w => $"{w.Licence.Id} WITH {w.Exception}",
+        WithAddition w => $"{w.Licence.Id} WITH {w.Exception}",
         Compound c => $"{Operand(c.Left, c.Operator)} {c.Operator} {Operand(c.Right, c.Operator)}",
         _ => "",
     };
@@ -127,7 +127,7 @@ public abstract record SpdxExpression
             if (exception is null or "(" or ")")
                 return null;
             index++;
-            return new With(license, exception);
+            return new WithAddition(license, exception);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Metadata;
+namespace Cucos.Workers.Metadata;
 
 /// <summary>A manifest to parse and the parser that reads it.</summary>
 public sealed record FoundManifest(string RelativePath, int Depth, IManifestParser Parser);

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Cucos.Orleans.Workers.Metadata;
+namespace Cucos.Workers.Metadata;
 
 /// <summary>One manifest normalised into the common schema shared by every ecosystem.</summary>
 public sealed record PackageManifest

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Metadata;
+namespace Cucos.Workers.Metadata;
 
 /// <summary>A manifest file found in the package, with the tree it was found in (for parents and lock files).</summary>
 public sealed record ManifestFile(string FullPath, string RelativePath, ManifestTree Tree)

@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.Workers.Metadata.Parsers;
+using Cucos.Sdk;
+using Cucos.Workers.Metadata.Parsers;
 
-namespace Cucos.Orleans.Workers.Metadata;
+namespace Cucos.Workers.Metadata;
 
 /// <summary>
 /// The package's own manifests normalised into one schema (the original design's mercator). The outermost

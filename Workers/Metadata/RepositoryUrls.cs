@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Metadata;
+namespace Cucos.Workers.Metadata;
 
 /// <summary>
 /// Normalises the many ways manifests name a repository (npm shorthands, scp-like and <c>git+ssh://</c> forms,

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Metadata;
+namespace Cucos.Workers.Metadata;
 
 /// <summary>
 /// Maps declared licences to SPDX expressions: SPDX ids and expressions are kept (with the id's canonical case),

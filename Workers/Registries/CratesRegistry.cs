@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// The Rust crates registry's web API at the configured base URL (<c>Cucos:Registries:crates</c>): <c>api/v1/crates/NAME</c>

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// The Go module proxy protocol at the configured base URL (<c>Cucos:Registries:go</c>, a GOPROXY URL):

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>A registry init fetches packages from: it lists versions and downloads one version's artifacts.</summary>
 public interface IPackageArtifactSource : IPackageVersionSource

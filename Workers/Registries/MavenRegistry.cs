@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// A Maven repository at the configured base URL (<c>Cucos:Registries:maven</c>), in its standard layout: packages

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// Where npm's configuration is read from: the project's .npmrc (in the nearest folder above the working folder

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// npm: the packument (<c>REGISTRY/NAME</c>, a scoped name's '/' escaped) lists the versions and each version's

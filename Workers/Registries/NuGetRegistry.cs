@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using NuGet.Configuration;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>Which NuGet.Config files are read: NuGet's default chain from a folder, or one given file.</summary>
 public sealed record NuGetConfigSource(string Root, string? ConfigFile = null)

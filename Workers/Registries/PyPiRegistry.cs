@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Cucos.Orleans.Workers.Init;
+using Cucos.Workers.Init;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// PyPI's JSON API at the configured base URL (<c>Cucos:Registries:pypi</c>): <c>pypi/NAME/json</c> lists the

@@ -1,6 +1,6 @@
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>A registry answer no retry can fix: refused credentials, a checksum mismatch, a malformed document, no configuration.</summary>
 public sealed class RegistryException(string message, Exception? inner = null) : FatalTaskException(message, inner);

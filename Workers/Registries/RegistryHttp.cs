@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// The HTTP side every registry shares: status codes mapped to not-found, fatal and transient failures,

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// Base URLs of the registries that have no client configuration of their own (PyPI, Maven, RubyGems, the Rust crates registry,

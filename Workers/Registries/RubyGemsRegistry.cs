@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Registries;
+namespace Cucos.Workers.Registries;
 
 /// <summary>
 /// RubyGems at the configured base URL (<c>Cucos:Registries:rubygems</c>): <c>api/v1/versions/NAME.json</c> lists

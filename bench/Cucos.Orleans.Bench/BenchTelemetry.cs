@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Cucos.Orleans.Grains.Telemetry;
+using Cucos.Grains.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -7,7 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orleans.Hosting;
 
-namespace Cucos.Orleans.Bench;
+namespace Cucos.Bench;
 
 /// <summary>
 /// <c>--telemetry</c>: what the silo pays with OpenTelemetry listening as it does with an OTLP endpoint: metrics of

@@ -1,7 +1,7 @@
-using Cucos.Orleans.Sdk;
+using Cucos.Sdk;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Cucos.Orleans.Bench;
+namespace Cucos.Bench;
 
 /// <summary>A task that does nothing but return a small result, so the benchmark measures the flow's own cost.</summary>
 public class NoopTask : BaseTask

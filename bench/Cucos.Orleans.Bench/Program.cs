@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Cucos.Orleans.Bench;
-using Cucos.Orleans.Client;
-using Cucos.Orleans.Grains.Hosting;
-using Cucos.Orleans.Messages;
-using Cucos.Orleans.Persistence;
-using Cucos.Orleans.Sdk;
-using Cucos.Orleans.State;
+using Cucos.Bench;
+using Cucos.Client;
+using Cucos.Grains.Hosting;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.Sdk;
+using Cucos.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -64,7 +64,7 @@ async Task<TimeSpan> InProcessAnalysis(int i)
     var started = Stopwatch.GetTimestamp();
     var store = new InMemoryTaskResultStore();
     var request = new AnalysisRequest { Ecosystem = "bench", Name = $"pkg-{i}", Version = "1.0.0" };
-    Task<TaskAttempt> Run(string name) => registry.Create(name, host.Services).RunAsync(new TaskContext
+    Task<FinishedAttempt> Run(string name) => registry.Create(name, host.Services).RunAsync(new TaskContext
     {
         AnalysisId = i.ToString(CultureInfo.InvariantCulture), TaskName = name, Request = request, CachePath = workspace.Path, Results = store,
     }, CancellationToken.None);

@@ -7,8 +7,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Cucos.Orleans.Workers.Init;
-using Cucos.Orleans.Workers.Registries;
+using Cucos.Workers.Init;
+using Cucos.Workers.Registries;
 
 // Fetch-and-extract throughput: init's npm fetch (packument, tarball streamed to disk with four digests, sha512
 // integrity check) plus the safe extraction, against a loopback registry serving a large generated .tgz, next to

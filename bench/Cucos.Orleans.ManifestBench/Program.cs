@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
-using Cucos.Orleans.ManifestBench;
-using Cucos.Orleans.Workers.Metadata;
+using Cucos.ManifestBench;
+using Cucos.Workers.Metadata;
 using Tomlyn;
 using Tomlyn.Model;
 

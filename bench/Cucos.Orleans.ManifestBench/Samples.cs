@@ -1,5 +1,5 @@
 
-namespace Cucos.Orleans.ManifestBench;
+namespace Cucos.ManifestBench;
 
 /// <summary>One manifest of each format, of a realistic size (a few dozen dependencies), written to a folder.</summary>
 public static class Samples

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Dependencies.Resolvers;
 
 /// <summary>The version an ecosystem's rules pick for a specification, or why none can be picked.</summary>
 public sealed record Resolution(string? Version, string? Reason)

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Cucos.Orleans.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Dependencies.Resolvers;
 
 /// <summary>
 /// A Maven version ordered by the POM reference's "Version Order Specification": tokens split at '.', '-' and

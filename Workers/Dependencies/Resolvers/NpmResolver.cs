@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Dependencies.Resolvers;
 
 /// <summary>
 /// npm's ranges as node-semver documents them: <c>||</c> unions, space-separated intersections, hyphen ranges,
@@ -49,7 +49,7 @@ public sealed partial class NpmResolver : IVersionResolver
             var set = new List<Comparator>();
             if (HyphenRange().Match(text) is { Success: true } hyphen)
             {
-                if (SemVerRange.Partial.Parse(hyphen.Groups["from"].Value) is not { } from || SemVerRange.Partial.Parse(hyphen.Groups["to"].Value) is not { } to)
+                if (SemVerRange.PartialVersion.Parse(hyphen.Groups["from"].Value) is not { } from || SemVerRange.PartialVersion.Parse(hyphen.Groups["to"].Value) is not { } to)
                     return null;
                 if (from.Major is not null)
                     set.Add(new(">=", from.Floor));
@@ -64,7 +64,7 @@ public sealed partial class NpmResolver : IVersionResolver
                 foreach (var token in OperatorSpace().Replace(text, "$1").Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var match = Primitive().Match(token);
-                    if (!match.Success || SemVerRange.Partial.Parse(match.Groups["version"].Value) is not { } partial)
+                    if (!match.Success || SemVerRange.PartialVersion.Parse(match.Groups["version"].Value) is not { } partial)
                         return null;
                     var op = match.Groups["op"].Value == "~>" ? "~" : match.Groups["op"].Value;
                     set.AddRange(SemVerRange.Desugar(op, partial));
@@ -123,7 +123,7 @@ public sealed partial class CargoResolver : IVersionResolver
         foreach (var part in spec.Split(',', StringSplitOptions.TrimEntries))
         {
             var match = Requirement().Match(part);
-            if (!match.Success || SemVerRange.Partial.Parse(match.Groups["version"].Value) is not { } partial)
+            if (!match.Success || SemVerRange.PartialVersion.Parse(match.Groups["version"].Value) is not { } partial)
                 return null;
             var op = match.Groups["op"].Value;
             // A bare version is a caret requirement; a wildcard is the x-range it spells.

@@ -1,6 +1,6 @@
 using NuGet.Versioning;
 
-namespace Cucos.Orleans.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Dependencies.Resolvers;
 
 /// <summary>
 /// NuGet ranges through NuGet's own NuGet.Versioning: the lowest applicable version (NuGet's dependency rule),

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Dependencies.Resolvers;
 
 /// <summary>A PEP 440 version: epoch, release, pre-, post- and dev-release, local label, with PEP 440's ordering.</summary>
 public sealed partial record Pep440Version(int Epoch, BigInteger[] Release, (int Rank, BigInteger Number)? Pre, BigInteger? Post, BigInteger? Dev, string? Local, string Text)

@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Dependencies.Resolvers;
 
 /// <summary>A Semantic Versioning 2.0.0 version with its precedence rules (build metadata does not count).</summary>
 public sealed partial record SemVersion(BigInteger Major, BigInteger Minor, BigInteger Patch, IReadOnlyList<string> Prerelease, string Text)
@@ -96,9 +96,9 @@ public sealed partial class SemVerRange(IReadOnlyList<IReadOnlyList<Comparator>>
         .Select(SemVersion.Parse).OfType<SemVersion>().Where(Matches).Max()?.Text;
 
     /// <summary>A partial version as written in ranges: <c>1</c>, <c>1.2</c>, <c>1.x</c>, <c>1.2.*</c>, <c>1.2.3-beta</c>.</summary>
-    public sealed record Partial(BigInteger? Major, BigInteger? Minor, BigInteger? Patch, string[] Prerelease)
+    public sealed record PartialVersion(BigInteger? Major, BigInteger? Minor, BigInteger? Patch, string[] Prerelease)
     {
-        public static Partial? Parse(string text)
+        public static PartialVersion? Parse(string text)
         {
             var match = PartialPattern().Match(text);
             if (!match.Success)
@@ -107,7 +107,7 @@ public sealed partial class SemVerRange(IReadOnlyList<IReadOnlyList<Comparator>>
             var major = Part("major");
             var minor = major is null ? null : Part("minor");
             var patch = minor is null ? null : Part("patch");
-            return new Partial(major, minor, patch, patch is not null && match.Groups["pre"].Success ? match.Groups["pre"].Value.Split('.') : []);
+            return new PartialVersion(major, minor, patch, patch is not null && match.Groups["pre"].Success ? match.Groups["pre"].Value.Split('.') : []);
         }
 
         public SemVersion Floor => new(Major ?? 0, Minor ?? 0, Patch ?? 0, Prerelease);
@@ -120,7 +120,7 @@ public sealed partial class SemVerRange(IReadOnlyList<IReadOnlyList<Comparator>>
     }
 
     /// <summary>The comparators of one operator and partial version (the rules npm documents and Cargo shares).</summary>
-    public static IEnumerable<Comparator> Desugar(string op, Partial p)
+    public static IEnumerable<Comparator> Desugar(string op, PartialVersion p)
     {
         switch (op)
         {

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// Rust's <c>Cargo.toml</c>. A field inherited from the workspace (<c>version.workspace = true</c>) is read from
@@ -95,7 +95,7 @@ public sealed class CargoParser : IManifestParser
         return runtime;
     }
 
-    private static JsonNode Merge(JsonNode shared, JsonObject local)
+    private static JsonObject Merge(JsonNode shared, JsonObject local)
     {
         var merged = shared is JsonObject table ? (JsonObject)table.DeepClone() : new JsonObject { ["version"] = Json.Str(shared) };
         foreach (var (key, value) in local)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>PHP's <c>composer.json</c>; <c>php</c>, <c>ext-*</c> and <c>lib-*</c> requirements are platform requirements, not packages.</summary>
 public sealed class ComposerParser : IManifestParser

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// Go's <c>go.mod</c>: the module path, the <c>go</c> and <c>toolchain</c> lines, and the <c>require</c> lines

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// Maven's <c>pom.xml</c>, with inheritance and interpolation as Maven applies them within the package: the parent
@@ -144,7 +144,7 @@ public sealed partial class MavenPomParser : IManifestParser
         path.StartsWith(Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>Replaces <c>${name}</c> with known properties, repeatedly (properties may refer to properties); unknown ones stay.</summary>
-    private static string Interpolate(string text, IReadOnlyDictionary<string, string> properties)
+    private static string Interpolate(string text, Dictionary<string, string> properties)
     {
         for (var round = 0; round < 10 && text.Contains("${", StringComparison.Ordinal); round++)
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>npm's <c>package.json</c>, with the locked tree of an <c>npm-shrinkwrap.json</c> or <c>package-lock.json</c> beside it.</summary>
 public sealed class NpmParser : IManifestParser
@@ -133,7 +133,7 @@ public sealed class NpmParser : IManifestParser
     }
 
     // npm splits a keywords string at commas.
-    private static IReadOnlyList<string> SplitKeywords(string? text) =>
+    private static string[] SplitKeywords(string? text) =>
         text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>A lock file's packages: v2/v3 list them flat by install path, v1 nests them under "dependencies".</summary>

@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>NuGet's <c>.nuspec</c>: dependencies of every target-framework group (the frameworks go to <c>engines</c>).</summary>
 public sealed class NuspecParser : IManifestParser

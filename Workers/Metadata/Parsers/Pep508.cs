@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>PEP 508 requirement strings: <c>name[extras] (specifiers) ; marker</c> or <c>name @ url</c>.</summary>
 public static partial class Pep508

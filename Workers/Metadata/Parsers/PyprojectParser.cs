@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// <c>pyproject.toml</c>: the PEP 621 <c>[project]</c> table, PEP 735 dependency groups, and Poetry's

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// Python core metadata: <c>PKG-INFO</c> (sdists, eggs) and <c>METADATA</c> (wheels' <c>*.dist-info</c>). Only the

@@ -1,4 +1,4 @@
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// setuptools' declarative <c>setup.cfg</c>: <c>[metadata]</c>, <c>[options]</c>, <c>[options.extras_require]</c> and

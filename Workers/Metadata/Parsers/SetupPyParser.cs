@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>
 /// A <c>setup.py</c>, read and never executed: the keyword arguments of its <c>setup(...)</c> call whose values are

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Tomlyn;
 using Tomlyn.Model;
 
-namespace Cucos.Orleans.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Metadata.Parsers;
 
 /// <summary>Reads TOML manifests into JSON nodes, so every format shares the same lenient readers.</summary>
 public static class TomlDocuments

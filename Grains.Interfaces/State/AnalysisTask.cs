@@ -1,29 +1,29 @@
 using System.Text.Json;
-using Cucos.Orleans.Messages;
+using Cucos.Messages;
 
-namespace Cucos.Orleans.State;
+namespace Cucos.State;
 
 /// <summary>Whether a node of the flow runs on a worker or is a callback run once by the callback grain.</summary>
-[GenerateSerializer, Alias("cucos.TaskRunKind")]
-public enum TaskRunKind
+[GenerateSerializer, Alias("cucos.AnalysisTaskKind")]
+public enum AnalysisTaskKind
 {
     Task = 0,
     Callback = 1,
 }
 
 /// <summary>One task of one analysis: its place in the flow and the story of its attempts.</summary>
-[GenerateSerializer, Alias("cucos.TaskRun")]
-public sealed record TaskRun
+[GenerateSerializer, Alias("cucos.AnalysisTask")]
+public sealed record AnalysisTask
 {
     [Id(0)] public required string Name { get; init; }
-    [Id(1)] public TaskRunKind Kind { get; init; }
+    [Id(1)] public AnalysisTaskKind Kind { get; init; }
     /// <summary>The task whose success spawned this one; null for the root.</summary>
     [Id(2)] public string? SpawnedBy { get; init; }
     /// <summary>Tasks whose results this one needs; it runs only after they succeeded.</summary>
     [Id(3)] public string[] DependsOn { get; init; } = [];
     /// <summary>For callbacks: the task whose whole subtree must be final first.</summary>
     [Id(4)] public string? CallbackFor { get; init; }
-    [Id(5)] public TaskRunStatus Status { get; set; }
+    [Id(5)] public AnalysisTaskStatus Status { get; set; }
     /// <summary>Attempts started so far.</summary>
     [Id(6)] public int Attempts { get; set; }
     [Id(7)] public int MaxAttempts { get; init; } = 1;

@@ -1,14 +1,14 @@
-using Cucos.Orleans.Grains.Execution;
-using Cucos.Orleans.Messages;
+using Cucos.Grains.Execution;
+using Cucos.Messages;
 using Orleans.Concurrency;
 
-namespace Cucos.Orleans.Grains.Workers;
+namespace Cucos.Grains.Execution;
 
 /// <summary>Hands attempts to the silo's <see cref="TaskExecutor"/>; stateless, activated on the caller's silo.</summary>
 [StatelessWorker]
-public sealed class TaskWorkerGrain(TaskExecutor executor, ILocalSiloDetails silo) : Grain, ITaskWorkerGrain
+public sealed class ExecutorGrain(TaskExecutor executor, ILocalSiloDetails silo) : Grain, IExecutorGrain
 {
-    public Task<string> StartAsync(TaskInvocation[] invocations)
+    public Task<string> StartAsync(TaskAttempt[] invocations)
     {
         foreach (var invocation in invocations)
             executor.Start(invocation);

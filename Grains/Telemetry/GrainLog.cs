@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cucos.Grains.Telemetry;
+
+/// <summary>The grains' and the executor's log lines, source-generated so a line below the level costs nothing.</summary>
+internal static partial class GrainLog
+{
+    [LoggerMessage(1001, LogLevel.Information, "Analysis {AnalysisId} of {Release} started.")]
+    public static partial void AnalysisStarted(this ILogger logger, string analysisId, string release);
+
+    [LoggerMessage(1002, LogLevel.Warning, "Report of {Task} for unknown analysis {AnalysisId} ignored.")]
+    public static partial void ReportForUnknownAnalysis(this ILogger logger, string task, string analysisId);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Duplicate or stale report of {Task} attempt {Attempt} ignored.")]
+    public static partial void StaleReportIgnored(this ILogger logger, string task, int attempt);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Analysis {AnalysisId}: state could not be stored; dropping this activation's changes.")]
+    public static partial void StateNotStored(this ILogger logger, Exception exception, string analysisId);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Dispatch of {Task} attempt {Attempt} failed ({Error}); it is tried again shortly.")]
+    public static partial void DispatchFailed(this ILogger logger, string task, int attempt, string error);
+
+    [LoggerMessage(1006, LogLevel.Information, "Analysis {AnalysisId} finished: {Status}.")]
+    public static partial void AnalysisFinished(this ILogger logger, string analysisId, string status);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Could not remove the cache folder {CachePath}.")]
+    public static partial void CacheNotRemoved(this ILogger logger, Exception exception, string cachePath);
+
+    [LoggerMessage(1101, LogLevel.Information, "Silo stopping: attempt {Attempt} of {Task} left to the watchdog.")]
+    public static partial void AttemptLeftToWatchdog(this ILogger logger, int attempt, string task);
+
+    [LoggerMessage(1102, LogLevel.Warning, "Task {Task} attempt {Attempt} failed: {ErrorType}: {Message}")]
+    public static partial void AttemptFailed(this ILogger logger, string task, int attempt, string errorType, string message);
+
+    [LoggerMessage(1103, LogLevel.Error, "Report of {Tasks} to analysis {AnalysisId} could not be delivered; the watchdog will run it again.")]
+    public static partial void ReportNotDelivered(this ILogger logger, Exception exception, string tasks, string analysisId);
+}
