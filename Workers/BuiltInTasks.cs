@@ -1,4 +1,5 @@
 using Cucos.Sdk;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Workers.BinaryData;
 using Cucos.Workers.Crypto;
 using Cucos.Workers.Dependencies;
@@ -22,6 +23,14 @@ public static class BuiltInTasks
     {
         services.TryAddSingleton(provider => ArchiveLimits.From(provider.GetService<IConfiguration>()));
         services.AddCucosRegistries();
+        services
+            .AddCucosEcosystem<Ecosystems.Npm.NpmEcosystem>()
+            .AddCucosEcosystem<Ecosystems.Nuget.NuGetEcosystem>()
+            .AddCucosEcosystem<Ecosystems.PyPi.PyPiEcosystem>()
+            .AddCucosEcosystem<Ecosystems.Maven.MavenEcosystem>()
+            .AddCucosEcosystem<Ecosystems.RubyGems.RubyGemsEcosystem>()
+            .AddCucosEcosystem<Ecosystems.Crates.CratesEcosystem>()
+            .AddCucosEcosystem<Ecosystems.Go.GoEcosystem>();
         return services
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()
