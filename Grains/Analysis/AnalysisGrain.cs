@@ -24,9 +24,9 @@ public sealed record AnalysisGrainState
 /// retries and re-runs attempts whose worker was lost. Every step is idempotent, so a duplicated tick or report is harmless.
 /// </summary>
 /// <remarks>
-/// The grain is reentrant, but only the step pump changes the state: every change (start, report, wake-up) is queued,
-/// and the pump applies all queued changes together, persists once, then dispatches. Reports that arrive while a
-/// step is being stored therefore share the next write instead of costing one each.
+/// The grain is I/O glue. <see cref="AnalysisFlow"/> holds the rules, <see cref="AnalysisStepPump"/> the order of a
+/// step (queued changes, one write, publish, dispatch), <see cref="WakeUpPlan"/> when to wake up and by what; the
+/// grain stores the state, registers the reminder and timer, hands attempts over and deletes the cache folder.
 /// </remarks>
 [Reentrant]
 public sealed class AnalysisGrain(
@@ -38,38 +38,30 @@ public sealed class AnalysisGrain(
     ILocalSiloDetails localSilo,
     ILogger<AnalysisGrain> logger,
     CucosTelemetry telemetry)
-    : Grain, IAnalysisGrain, IRemindable
+    : Grain, IAnalysisGrain, IRemindable, IAnalysisStepEffects
 {
     private const string WakeReminder = "cucos-wake";
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
-    private readonly List<PendingChange> pending = [];
-    private bool pumping;
-    // Set when a write failed: this activation's memory is ahead of storage, so it takes no more changes.
-    private bool broken;
-    private TaskCompletionSource changed = NewSignal();
-    // True while a step has changed the state in memory but not yet persisted and published it.
-    private bool stepping;
+    private AnalysisStepPump? pump;
+    private WakeUpPlan? wakeUpPlan;
     private IGrainReminder? reminder;
-    private DateTimeOffset? reminderNextTick;
     private IGrainTimer? retryTimer;
-    private DateTimeOffset? retryTimerDue;
     private ILogger? scopedLog;
 
     private AnalysisSnapshot? Analysis => state.State.Analysis;
     private string AnalysisId => this.GetPrimaryKeyString();
+    private AnalysisStepPump Pump => pump ??= new(AnalysisId, localSilo.SiloAddress.ToParsableString(), flow, this, TimeProvider.System, telemetry);
+    private WakeUpPlan Plan => wakeUpPlan ??= new(WakeUpPlan.WatchdogPeriodFor(options.Value.WatchdogInterval, reminderOptions.Value.MinimumReminderPeriod));
     // Every line this grain writes carries the AnalysisId in its scope.
     private ILogger Log => scopedLog ??= new ScopedLogger(logger, LogScope.ForAnalysis(AnalysisId));
 
-    private TimeSpan WatchdogPeriod =>
-        options.Value.WatchdogInterval > reminderOptions.Value.MinimumReminderPeriod
-            ? options.Value.WatchdogInterval
-            : reminderOptions.Value.MinimumReminderPeriod;
+    AnalysisSnapshot? IAnalysisStepEffects.Analysis => Analysis;
 
     public async Task<AnalysisSnapshot> StartAsync(AnalysisRequest request)
     {
         var created = false;
-        await ChangeAsync(now =>
+        await Pump.ChangeAsync(now =>
         {
             if (Analysis is not null)
                 return false;
@@ -84,7 +76,7 @@ public sealed class AnalysisGrain(
         return Analysis!;
     }
 
-    public Task ReportAsync(AttemptReport[] reports) => ChangeAsync(now =>
+    public Task ReportAsync(AttemptReport[] reports) => Pump.ChangeAsync(now =>
     {
         var changedState = false;
         foreach (var report in reports)
@@ -102,15 +94,15 @@ public sealed class AnalysisGrain(
     public async Task<AnalysisSnapshot?> GetAsync()
     {
         // Never hand out a step's state before it is persisted.
-        while (stepping)
-            await changed.Task;
+        while (Pump.IsStepping)
+            await Pump.Published;
         return Analysis;
     }
 
     public async Task<AnalysisSnapshot?> WaitForChangeAsync(long knownRevision, TimeSpan maxWait)
     {
         var deadline = DateTime.UtcNow + (maxWait > MaxWait ? MaxWait : maxWait);
-        while (Analysis is { } analysis && (stepping || (analysis.Revision <= knownRevision && !analysis.IsFinished)))
+        while (Analysis is { } analysis && (Pump.IsStepping || (analysis.Revision <= knownRevision && !analysis.IsFinished)))
         {
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
@@ -118,7 +110,7 @@ public sealed class AnalysisGrain(
             try
             {
                 // WaitAsync drops its timer as soon as the signal wins; a bare Task.Delay would keep it for the whole wait.
-                await changed.Task.WaitAsync(remaining);
+                await Pump.Published.WaitAsync(remaining);
             }
             catch (TimeoutException)
             {
@@ -126,8 +118,8 @@ public sealed class AnalysisGrain(
             }
         }
         // A step in flight at the deadline is short: finish waiting for it rather than hand out its unstored state.
-        while (stepping)
-            await changed.Task;
+        while (Pump.IsStepping)
+            await Pump.Published;
         return Analysis;
     }
 
@@ -135,8 +127,9 @@ public sealed class AnalysisGrain(
     {
         if (Analysis is not { IsFinished: false })
         {
-            if (!pumping)
-                await StopReminderAsync();
+            // A finishing step stops the reminder itself; otherwise this is a tick that outlived its analysis.
+            if (!Pump.IsPumping)
+                await ApplyWakeUpsAsync(Plan.Next(Analysis, DateTimeOffset.UtcNow));
             return;
         }
         await WakeAsync();
@@ -146,143 +139,45 @@ public sealed class AnalysisGrain(
         membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead;
 
     /// <summary>The watchdog's look: leases of lost attempts expire, due retries start.</summary>
-    private Task WakeAsync() => ChangeAsync(now => Analysis is { IsFinished: false } analysis && flow.ExpireLeases(analysis, now, SiloIsDead), wake: true);
+    private Task WakeAsync() => Pump.ChangeAsync(now => Analysis is { IsFinished: false } analysis && flow.ExpireLeases(analysis, now, SiloIsDead), wake: true);
 
-    /// <summary>Queues a change for the pump and returns once the step that applied it is persisted.</summary>
-    private Task ChangeAsync(Func<DateTimeOffset, bool> apply, bool wake = false)
+    Task IAnalysisStepEffects.WriteStateAsync() => state.WriteStateAsync();
+
+    /// <summary>The in-memory changes go with the activation, so the caller's retry (a worker re-sending its
+    /// report) is applied again to the stored state, not ignored as a duplicate.</summary>
+    void IAnalysisStepEffects.WriteFailed(Exception exception)
     {
-        if (broken)
-            throw new InvalidOperationException($"analysis {AnalysisId}: this activation lost a write and is being replaced; try again.");
-        var change = new PendingChange(apply, wake);
-        pending.Add(change);
-        if (!pumping)
-            _ = PumpAsync();
-        return change.Done.Task;
+        Log.StateNotStored(exception, AnalysisId);
+        DeactivateOnIdle();
     }
 
-    /// <summary>Applies every queued change, persists once, publishes, dispatches; repeats while changes keep arriving.</summary>
-    private async Task PumpAsync()
+    Task IAnalysisStepEffects.ArmWakeUpsAsync(AnalysisSnapshot analysis, DateTimeOffset now) => ApplyWakeUpsAsync(Plan.Next(analysis, now));
+
+    async Task IAnalysisStepEffects.FinishAsync(AnalysisSnapshot analysis, DateTimeOffset now)
     {
-        pumping = true;
-        try
-        {
-            while (pending.Count > 0)
-            {
-                var batch = pending.ToArray();
-                pending.Clear();
-                using var activity = CucosTelemetry.StartStep(AnalysisId, batch.Length);
-                try
-                {
-                    if (broken)
-                        throw new InvalidOperationException($"analysis {AnalysisId}: this activation lost a write and is being replaced; try again.");
-                    var now = DateTimeOffset.UtcNow;
-                    var changedState = false;
-                    foreach (var change in batch)
-                        changedState |= change.Apply(now);
-                    if (Analysis is { } analysis && (changedState || batch.Any(c => c.Wake)))
-                        await StepAsync(analysis, now, changedState);
-                    foreach (var change in batch)
-                        change.Done.TrySetResult();
-                }
-                catch (Exception exception)
-                {
-                    foreach (var change in batch)
-                        change.Done.TrySetException(exception);
-                }
-            }
-        }
-        finally
-        {
-            pumping = false;
-        }
+        Log.AnalysisFinished(AnalysisId, analysis.Status.ToString());
+        await ApplyWakeUpsAsync(Plan.Next(analysis, now));
+        if (!analysis.Request.KeepCache)
+            await DeleteCacheAsync(analysis.CachePath);
     }
 
-    /// <summary>
-    /// Advances the flow and persists once. Waiting clients hear of the change only after it is persisted and,
-    /// for a finished analysis, after its reminder and cache folder are gone. Then it dispatches what became ready.
-    /// </summary>
-    private async Task StepAsync(AnalysisSnapshot analysis, DateTimeOffset now, bool changedAlready)
-    {
-        stepping = true;
-        List<AnalysisTask> ready;
-        bool finished;
-        try
-        {
-            ready = flow.Advance(analysis, now);
-            finished = flow.TryFinish(analysis, now);
-            if (!changedAlready && ready.Count == 0 && !finished)
-            {
-                await ArmWakeUpAsync(analysis, now);
-                return;
-            }
-            // Workers are stateless workers on this silo and callbacks prefer it too, so the attempt runs here:
-            // stored now, a successor activation can tell at once that this silo died with its attempts.
-            var here = localSilo.SiloAddress.ToParsableString();
-            foreach (var run in ready)
-                run.RunningOn = here;
-            analysis.Revision++;
-            await PersistAsync();
-            telemetry.AttemptsStarted(ready);
-            if (finished)
-            {
-                telemetry.AnalysisFinished(analysis.Status);
-                await FinishAsync(analysis);
-            }
-        }
-        finally
-        {
-            stepping = false;
-        }
-        Signal();
-        if (finished)
-            return;
-        var undelivered = await DispatchAsync(analysis, ready);
-        if (undelivered.Count > 0)
-        {
-            var failedAt = DateTimeOffset.UtcNow;
-            var changedRuns = undelivered.Count(u => AnalysisFlow.DispatchFailed(analysis, u.Run.Name, u.Run.Attempts, u.Error, failedAt));
-            if (changedRuns > 0)
-            {
-                stepping = true;
-                try
-                {
-                    analysis.Revision++;
-                    await PersistAsync();
-                }
-                finally
-                {
-                    stepping = false;
-                }
-                Signal();
-            }
-        }
-        await ArmWakeUpAsync(analysis, now);
-    }
-
-    /// <summary>
-    /// Writes the state. If the write fails, the in-memory changes are dropped with the activation, so the
-    /// caller's retry (a worker re-sending its report) is applied again to the stored state, not ignored as a duplicate.
-    /// </summary>
-    private async Task PersistAsync()
+    private Task DeleteCacheAsync(string cachePath) => Task.Run(() =>
     {
         try
         {
-            await state.WriteStateAsync();
+            TaskContext.DeleteCache(cachePath, options.Value.CacheRoot);
         }
-        catch (Exception exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            Log.StateNotStored(exception, AnalysisId);
-            broken = true;
-            DeactivateOnIdle();
-            throw;
+            Log.CacheNotRemoved(exception, cachePath);
         }
-    }
+    });
 
     /// <summary>
     /// Hands the ready attempts over: the workers' in one message to this silo's stateless worker, each callback to
-    /// its own grain. Returns the attempts that could not be handed over, with the reason.
+    /// its own grain.
     /// </summary>
-    private async Task<List<(AnalysisTask Run, Exception Error)>> DispatchAsync(AnalysisSnapshot analysis, List<AnalysisTask> ready)
+    async Task<IReadOnlyList<UndeliveredAttempt>> IAnalysisStepEffects.DispatchAsync(AnalysisSnapshot analysis, IReadOnlyList<AnalysisTask> ready)
     {
         var workers = ready.Where(run => run.Kind != AnalysisTaskKind.Callback).ToArray();
         var handOvers = ready.Where(run => run.Kind == AnalysisTaskKind.Callback)
@@ -295,7 +190,7 @@ public sealed class AnalysisGrain(
         return [.. (await Task.WhenAll(handOvers)).SelectMany(failed => failed)];
     }
 
-    private async Task<IEnumerable<(AnalysisTask Run, Exception Error)>> HandOverAsync(AnalysisTask[] runs, Func<Task<string>> handOver)
+    private async Task<IEnumerable<UndeliveredAttempt>> HandOverAsync(AnalysisTask[] runs, Func<Task<string>> handOver)
     {
         try
         {
@@ -308,7 +203,7 @@ public sealed class AnalysisGrain(
         {
             foreach (var run in runs)
                 Log.DispatchFailed(run.Name, run.Attempts, exception.Message);
-            return runs.Select(run => (run, exception));
+            return runs.Select(run => new UndeliveredAttempt(run, exception));
         }
     }
 
@@ -322,59 +217,29 @@ public sealed class AnalysisGrain(
         AnalysisTasks = run.Kind == AnalysisTaskKind.Callback ? analysis.Tasks : null,
     };
 
-    private async Task FinishAsync(AnalysisSnapshot analysis)
+    /// <summary>Does what the wake-up plan asks: the reminder first (a write that may throw), then the timer.</summary>
+    private async Task ApplyWakeUpsAsync(WakeUps next)
     {
-        Log.AnalysisFinished(AnalysisId, analysis.Status.ToString());
-        await StopReminderAsync();
-        retryTimer?.Dispose();
-        retryTimer = null;
-        if (!analysis.Request.KeepCache)
+        if (next.Stop)
         {
-            var cachePath = analysis.CachePath;
-            await Task.Run(() =>
-            {
-                try
-                {
-                    TaskContext.DeleteCache(cachePath, options.Value.CacheRoot);
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    Log.CacheNotRemoved(exception, cachePath);
-                }
-            });
+            await StopReminderAsync();
+            retryTimer?.Dispose();
+            retryTimer = null;
+            Plan.Stopped();
+            return;
         }
-    }
-
-    /// <summary>
-    /// The reminder is the durable wake-up: it survives a restart and, every watchdog period, checks leases and
-    /// retries. It is re-registered only when it must fire earlier. A one-shot timer adds precision for a retry
-    /// due before the reminder's next tick.
-    /// </summary>
-    private async Task ArmWakeUpAsync(AnalysisSnapshot analysis, DateTimeOffset now)
-    {
-        var deadline = AnalysisFlow.NextDeadline(analysis);
-        var firstTick = deadline is { } d && d - now < WatchdogPeriod ? d : now + WatchdogPeriod;
-        if (firstTick < now)
-            firstTick = now;
-        if (reminderNextTick is null || firstTick < reminderNextTick || reminderNextTick < now)
+        if (next.Reminder is { } wake)
         {
-            reminder = await this.RegisterOrUpdateReminder(WakeReminder, firstTick - now, WatchdogPeriod);
-            reminderNextTick = firstTick;
+            reminder = await this.RegisterOrUpdateReminder(WakeReminder, wake.DueIn, wake.Period);
+            Plan.ReminderRegistered(wake);
         }
-
-        var retryDue = analysis.Tasks.Values.Where(r => r.Status == AnalysisTaskStatus.RetryScheduled).Min(r => r.NextAttemptAt);
-        if (retryDue is { } due && due < reminderNextTick && (retryTimerDue is null || due < retryTimerDue || retryTimerDue < now))
+        if (next.Timer is { } timer)
         {
             retryTimer?.Dispose();
-            retryTimerDue = due;
-            var delay = due - now;
+            Plan.TimerArmed(timer);
             retryTimer = this.RegisterGrainTimer(
                 () => Analysis is { IsFinished: false } ? WakeAsync() : Task.CompletedTask,
-                new GrainTimerCreationOptions
-                {
-                    DueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay + TimeSpan.FromMilliseconds(5),
-                    Period = Timeout.InfiniteTimeSpan,
-                });
+                new GrainTimerCreationOptions { DueTime = timer.DueIn, Period = Timeout.InfiniteTimeSpan });
         }
     }
 
@@ -396,20 +261,5 @@ public sealed class AnalysisGrain(
             }
         }
         reminder = null;
-        reminderNextTick = null;
-    }
-
-    private void Signal()
-    {
-        var previous = changed;
-        changed = NewSignal();
-        previous.TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed record PendingChange(Func<DateTimeOffset, bool> Apply, bool Wake)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

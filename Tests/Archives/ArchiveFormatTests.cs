@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace Cucos.Tests.Archives;
 
 /// <summary>Every archive format init reads, generated here, and the refusals added with them: nesting and impossible names.</summary>
+[Trait("Category", "Unit")]
 public sealed class ArchiveFormatTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-formats");
@@ -29,21 +30,6 @@ public sealed class ArchiveFormatTests : IDisposable
 
     private string[] FilesOutside() => [.. Directory.EnumerateFiles(work.Path, "*", SearchOption.AllDirectories)
         .Where(f => !f.StartsWith(Target + Path.DirectorySeparatorChar, StringComparison.Ordinal) && Path.GetDirectoryName(f) != work.Path)];
-
-    [Theory]
-    [InlineData("bzip2")]
-    [InlineData("xz")]
-    public void Tar_compressed_by_the_real_tool_round_trips(string tool)
-    {
-        var tar = work.Combine("pkg.tar");
-        ArchiveBuilder.TarOfTree(tar, files);
-        var archive = ArchiveBuilder.CompressWith(tool, tar);
-
-        var report = Extract(archive);
-
-        Assert.Equal(files.Count, report.Files);
-        AssertTree(Path.Combine(Target, "package"));
-    }
 
     [Theory]
     [InlineData("pkg.tar.bz2", "not bzip2-compressed")]
@@ -218,6 +204,42 @@ public sealed class ArchiveFormatTests : IDisposable
         var bad = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Cucos:Archives:MaxEntries"] = "lots" }).Build();
         Assert.Contains("Cucos:Archives:MaxEntries is 'lots', which is not a number", Assert.Throws<InvalidOperationException>(() => (object)ArchiveLimits.From(bad)).Message);
+    }
+
+    public void Dispose() => work.Dispose();
+}
+
+/// <summary>tar archives compressed by the real bzip2 and xz programs (the tests above build theirs in memory).</summary>
+[Trait("Category", "Processes")]
+public sealed class ToolCompressedTarTests : IDisposable
+{
+    private readonly TempDirectory work = new("cucos-formats");
+    private readonly Dictionary<string, byte[]> files = Fixtures.SmallPackage(seed: 11);
+    private string Target => work.Combine("out", "package");
+
+    private ExtractionReport Extract(string archive) =>
+        new SafeArchiveExtractor(new ArchiveLimits())
+            .Extract(archive, ArchiveFormats.FromFileName(archive)!.Value, Target, CancellationToken.None, work.Combine("out", "metadata"));
+
+    private void AssertTree(string root)
+    {
+        foreach (var (path, content) in files)
+            Assert.Equal(content, File.ReadAllBytes(Path.Combine([root, .. path.Split('/')])));
+    }
+
+    [Theory]
+    [InlineData("bzip2")]
+    [InlineData("xz")]
+    public void Tar_compressed_by_the_real_tool_round_trips(string tool)
+    {
+        var tar = work.Combine("pkg.tar");
+        ArchiveBuilder.TarOfTree(tar, files);
+        var archive = ArchiveBuilder.CompressWith(tool, tar);
+
+        var report = Extract(archive);
+
+        Assert.Equal(files.Count, report.Files);
+        AssertTree(Path.Combine(Target, "package"));
     }
 
     public void Dispose() => work.Dispose();

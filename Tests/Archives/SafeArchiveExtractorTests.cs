@@ -6,6 +6,7 @@ using Cucos.Workers.Init;
 namespace Cucos.Tests.Archives;
 
 /// <summary>Archives are untrusted: every hostile shape is refused and nothing lands outside the target.</summary>
+[Trait("Category", "Unit")]
 public sealed class SafeArchiveExtractorTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-archives");

@@ -8,6 +8,7 @@ using Cucos.Workers.BinaryData;
 namespace Cucos.Tests.BinaryData;
 
 /// <summary>The binary_data worker on files built here with payloads at known offsets, and near-misses at others.</summary>
+[Trait("Category", "Unit")]
 public sealed class BinaryDataTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-binary");

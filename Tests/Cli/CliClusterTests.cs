@@ -7,6 +7,7 @@ using Cucos.Tests.Support;
 namespace Cucos.Tests.Cli;
 
 /// <summary><c>cucos analyze --cluster</c> against a running silo process, over its HTTP API and over its Orleans gateway.</summary>
+[Trait("Category", "Processes")]
 public sealed class CliClusterTests(HttpSiloFixture fixture) : IClassFixture<HttpSiloFixture>, IDisposable
 {
     private readonly TempDirectory work = new("cucos-cli-cluster");

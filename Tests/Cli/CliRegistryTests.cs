@@ -6,6 +6,7 @@ using static Cucos.Tests.Registries.RegistryTestSupport;
 namespace Cucos.Tests.Cli;
 
 /// <summary><c>cucos analyze ECOSYSTEM:NAME@VERSION</c> in-process, against a loopback PyPI given with --registry.</summary>
+[Trait("Category", "Cluster")]
 public sealed class CliRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-cli-registry");

@@ -8,6 +8,7 @@ using Cucos.Tests.Support;
 namespace Cucos.Tests.Cli;
 
 /// <summary>The command line, run in-process exactly as a user calls it, on generated fixtures.</summary>
+[Trait("Category", "Cluster")]
 public sealed class CliTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-cli");

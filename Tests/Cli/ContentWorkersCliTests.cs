@@ -7,6 +7,7 @@ using Cucos.Tests.Support;
 namespace Cucos.Tests.Cli;
 
 /// <summary>source_licenses and crypto_algorithms in the default flow, the closing table, and the worker command.</summary>
+[Trait("Category", "Cluster")]
 public sealed class ContentWorkersCliTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-cli-content");

@@ -7,6 +7,7 @@ namespace Cucos.Tests.Cluster;
 
 /// <summary>The client library: its errors, and a host wired with UseCucosClient against a running silo.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class ClientTests(ClusterFixture fixture)
 {
     [Fact]

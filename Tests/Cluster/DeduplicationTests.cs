@@ -4,6 +4,7 @@ namespace Cucos.Tests.Cluster;
 
 /// <summary>One analysis per package version, however many ask at once.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class DeduplicationTests(ClusterFixture fixture)
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Cucos.Tests.Cluster;
 
 /// <summary>Data dependencies between tasks defined in this test assembly.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class DependencyTests(ClusterFixture fixture)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Cucos.Tests.Cluster;
 
 /// <summary>Fan-out and fan-in: the callback runs exactly once, after every child is final.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class FanOutTests(ClusterFixture fixture)
 {
     private Task<int> FinalizeInvocations(string analysisId) =>

@@ -7,6 +7,7 @@ namespace Cucos.Tests.Cluster;
 
 /// <summary>The BaseTask lifecycle as it runs inside the cluster: persistence, audit, failures and retries.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class LifecycleTests(ClusterFixture fixture)
 {
     [Fact]

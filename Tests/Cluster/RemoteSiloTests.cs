@@ -4,6 +4,7 @@ using Cucos.Tests.Support;
 namespace Cucos.Tests.Cluster;
 
 /// <summary>The shipped silo executable in its own process, and a service host that embeds the client.</summary>
+[Trait("Category", "Processes")]
 public sealed class RemoteSiloTests
 {
     [Fact]

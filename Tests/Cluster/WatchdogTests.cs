@@ -8,6 +8,7 @@ namespace Cucos.Tests.Cluster;
 
 /// <summary>Reminders: the durable wake-up that fires retries and resumes lost work.</summary>
 [Collection(ClusterCollection.Name)]
+[Trait("Category", "Cluster")]
 public sealed class WatchdogTests(ClusterFixture fixture)
 {
     private async Task<int> ReminderCount(string analysisId)

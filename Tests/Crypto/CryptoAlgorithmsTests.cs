@@ -7,6 +7,7 @@ using Cucos.Workers.Crypto;
 namespace Cucos.Tests.Crypto;
 
 /// <summary>The crypto_algorithms worker on generated sources in several languages, near-misses and binaries.</summary>
+[Trait("Category", "Unit")]
 public sealed class CryptoAlgorithmsTests : IDisposable
 {
     private static readonly CryptoScanner Scanner = new(CryptoPatterns.Instance);

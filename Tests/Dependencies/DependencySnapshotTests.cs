@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cucos.Tests.Dependencies;
 
 /// <summary>metadata then dependency_snapshot, run through their lifecycles with a registry listing fixed versions.</summary>
+[Trait("Category", "Unit")]
 public sealed class DependencySnapshotTests : IDisposable
 {
     private readonly TempDirectory package = new("cucos-deps");

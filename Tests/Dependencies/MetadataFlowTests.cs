@@ -29,6 +29,7 @@ public sealed class RepositoryReaderTask : BaseTask
 }
 
 /// <summary>A full analysis on a one-silo cluster: init, metadata, then dependency_snapshot and a dependent task, in order.</summary>
+[Trait("Category", "Cluster")]
 public sealed class MetadataFlowTests : IAsyncLifetime
 {
     private static readonly FixedVersionSource Registry = new("npm", new Dictionary<string, string[]>

@@ -6,6 +6,7 @@ namespace Cucos.Tests.Dependencies;
 /// Tables of known answers, written from each ecosystem's documented rules (the rule a row exercises is named next
 /// to it): which version the ecosystem picks for a specification from a registry's list, or none.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class RangeResolutionTests
 {
     private static void AssertPick(IVersionResolver resolver, string[] versions, string spec, string? expected)

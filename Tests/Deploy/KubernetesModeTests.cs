@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 namespace Cucos.Tests.Deploy;
 
 /// <summary>Cucos:Kubernetes:Enabled: what the silo needs from its pod, and what it says when it is not there.</summary>
+[Trait("Category", "Processes")]
 public sealed class KubernetesModeTests
 {
     private static readonly Dictionary<string, string?> Pod = new()

@@ -13,6 +13,7 @@ namespace Cucos.Tests.Deploy;
 /// deploy/: the base and every overlay, rendered by <c>kubectl kustomize</c>, checked against what the silo reads
 /// (its settings and Kubernetes mode), what the Orleans Kubernetes hosting does, and what deploy/Dockerfile builds.
 /// </summary>
+[Trait("Category", "ReferenceTool")]
 public sealed partial class ManifestTests
 {
     private const string SiloDeployment = "cucos-silo";

@@ -6,6 +6,7 @@ using Cucos.Workers.Digests;
 namespace Cucos.Tests.Digests;
 
 /// <summary>ssdeep signatures and scores against the real <c>ssdeep</c> tool (Debian package ssdeep), run live.</summary>
+[Trait("Category", "ReferenceTool")]
 public sealed partial class SsdeepTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-ssdeep");

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cucos.Tests.Flow;
 
 /// <summary>The flow's rules, step by step, on the pure state machine.</summary>
+[Trait("Category", "Unit")]
 public sealed class AnalysisFlowTests
 {
     private abstract class Named(string name) : BaseTask

@@ -10,6 +10,7 @@ using Cucos.Tests.Support;
 namespace Cucos.Tests.HttpApi;
 
 /// <summary>The silo's HTTP API end to end on a real silo process, its packages on a loopback registry.</summary>
+[Trait("Category", "Processes")]
 public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSiloFixture>, IDisposable
 {
     private readonly HttpClient http = new() { BaseAddress = fixture.Silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };

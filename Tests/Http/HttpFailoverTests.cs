@@ -13,6 +13,8 @@ namespace Cucos.Tests.HttpApi;
 /// silo killed (SIGKILL) during the batch, and every analysis still finishes, as read through the same API.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Processes")]
 public sealed class HttpFailoverTests(PostgresServer postgres, ITestOutputHelper log)
 {
     private const int Analyses = 20;

@@ -9,6 +9,8 @@ namespace Cucos.Tests.HttpApi;
 /// <c>/health/ready</c> follows the database of the PostgreSQL profile; <c>/health/live</c> only the process; the API answers
 /// 503 problems while storage is away.
 /// </summary>
+[Trait("Category", "Postgres")]
+[Trait("Category", "Processes")]
 public sealed class ReadinessTests : IAsyncLifetime
 {
     // A server of its own: this test stops it, which must not disturb the other PostgreSQL tests.

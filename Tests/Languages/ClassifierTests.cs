@@ -4,6 +4,7 @@ using Cucos.Workers.Languages;
 namespace Cucos.Tests.Languages;
 
 /// <summary>The naive Bayes classifier on a token table small enough to work out by hand.</summary>
+[Trait("Category", "Unit")]
 public sealed class ClassifierTests
 {
     // Two languages, one sample each: A uses "alpha" 3 times and "beta" once, B "beta" 3 times and "alpha" once.

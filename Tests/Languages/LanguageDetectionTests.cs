@@ -27,6 +27,7 @@ public sealed class DetectionTree : IAsyncLifetime
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class LanguageDetectionTests(DetectionTree tree) : IClassFixture<DetectionTree>
 {
     /// <summary>(path, content, the language Linguist's rules give, the strategy that decides).</summary>

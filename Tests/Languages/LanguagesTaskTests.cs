@@ -7,6 +7,7 @@ using Cucos.Workers.Languages;
 namespace Cucos.Tests.Languages;
 
 /// <summary>The flags, line counts and breakdown of the languages worker, on trees the tests write.</summary>
+[Trait("Category", "Cluster")]
 public sealed class LanguagesTaskTests : IDisposable
 {
     private readonly TempDirectory root = new("cucos-languages");

@@ -10,6 +10,7 @@ namespace Cucos.Tests.Languages;
 /// The detection tree checked against the real GitHub Linguist (Debian ruby-github-linguist): its library reads the
 /// same files from a git commit, through scripts/linguist-files.rb, and must agree file by file.
 /// </summary>
+[Trait("Category", "ReferenceTool")]
 public sealed class LinguistReferenceTests : IDisposable
 {
     private readonly TempDirectory root = new("cucos-linguist");

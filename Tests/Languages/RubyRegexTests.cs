@@ -3,6 +3,7 @@ using Cucos.Workers.Languages;
 namespace Cucos.Tests.Languages;
 
 /// <summary>Ruby's regular expression dialect, as Linguist's data uses it, on .NET.</summary>
+[Trait("Category", "Unit")]
 public sealed class RubyRegexTests
 {
     [Theory]

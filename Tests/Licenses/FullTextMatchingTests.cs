@@ -3,6 +3,7 @@ using Cucos.Workers.Licenses;
 namespace Cucos.Tests.Licenses;
 
 /// <summary>Full licence texts from the vendored SPDX list, reformatted and embedded in source files, are recognised.</summary>
+[Trait("Category", "Unit")]
 public sealed class FullTextMatchingTests
 {
     private static readonly LicenseScanner Scanner = new(LicenseCatalog.Instance, LicenseNotices.Instance);

@@ -6,6 +6,7 @@ using Cucos.Workers.Licenses;
 namespace Cucos.Tests.Licenses;
 
 /// <summary>Tags, notices, copyrights, the overall expression and the declared-licence comparison of source_licenses.</summary>
+[Trait("Category", "Unit")]
 public sealed class SourceLicensesTaskTests : IDisposable
 {
     private static readonly LicenseScanner Scanner = new(LicenseCatalog.Instance, LicenseNotices.Instance);

@@ -5,6 +5,7 @@ using Cucos.Sdk;
 namespace Cucos.Tests.Lifecycle;
 
 /// <summary>The lifecycle BaseTask implements once, run directly: no cluster involved.</summary>
+[Trait("Category", "Unit")]
 public sealed class BaseTaskTests
 {
     private static TaskContext Context(ITaskResultStore store, int attempt = 1) => new()

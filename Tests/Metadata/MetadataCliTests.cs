@@ -6,6 +6,7 @@ using Cucos.Tests.Support;
 namespace Cucos.Tests.Metadata;
 
 /// <summary>metadata and dependency_snapshot from the command line: in the default flow, and alone.</summary>
+[Trait("Category", "Cluster")]
 public sealed class MetadataCliTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-cli-metadata");

@@ -6,6 +6,7 @@ using Cucos.Workers.Metadata;
 namespace Cucos.Tests.Metadata;
 
 /// <summary>npm and Composer manifests (JSON), in the shapes found in published packages.</summary>
+[Trait("Category", "Unit")]
 public sealed class MetadataNpmTests : MetadataTestBase
 {
     [Fact]

@@ -7,6 +7,7 @@ using Cucos.Workers.Metadata;
 namespace Cucos.Tests.Metadata;
 
 /// <summary>Maven, NuGet, RubyGems, Cargo and Go manifests.</summary>
+[Trait("Category", "Unit")]
 public sealed class MetadataOtherEcosystemTests : MetadataTestBase
 {
     [Fact]

@@ -6,6 +6,7 @@ using Cucos.Workers.Metadata;
 namespace Cucos.Tests.Metadata;
 
 /// <summary>Python manifests: core metadata, pyproject.toml (PEP 621 and Poetry), setup.cfg and setup.py.</summary>
+[Trait("Category", "Unit")]
 public sealed class MetadataPythonTests : MetadataTestBase
 {
     [Fact]

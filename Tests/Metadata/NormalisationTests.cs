@@ -3,6 +3,7 @@ using Cucos.Workers.Metadata;
 namespace Cucos.Tests.Metadata;
 
 /// <summary>Repository URLs and licences as manifests write them, against what they mean.</summary>
+[Trait("Category", "Unit")]
 public sealed class NormalisationTests
 {
     [Theory]

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 namespace Cucos.Tests.Observability;
 
 /// <summary>The silo executable's observability: Prometheus on /metrics, OTLP export, the dashboard switch.</summary>
+[Trait("Category", "Processes")]
 public sealed class SiloObservabilityTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Cucos.Tests.Observability;
 /// Our instruments, spans and log scopes, read in-process from a silo of a test cluster: each test listens to the
 /// silo's meter while it runs its analyses (the tests of one class run one after the other).
 /// </summary>
+[Trait("Category", "Cluster")]
 public sealed class TelemetryTests(TelemetryCluster cluster) : IClassFixture<TelemetryCluster>
 {
     private const string Started = "cucos.analyses.started";

@@ -6,6 +6,8 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary><c>cucos analyze --postgres</c>: the terminal's analysis, stored in PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Cluster")]
 public sealed class AnalyzeWithPostgresTests(PostgresServer postgres)
 {
     [Fact]

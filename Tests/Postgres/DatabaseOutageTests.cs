@@ -8,6 +8,8 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>PostgreSQL goes away in the middle of a batch of analyses and comes back.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Cluster")]
 public sealed class DatabaseOutageTests
 {
     [Fact]

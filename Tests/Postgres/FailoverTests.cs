@@ -9,6 +9,8 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>Real silo processes sharing the PostgreSQL cluster tables; one dies by SIGKILL in the middle of a batch.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Processes")]
 public sealed class FailoverTests(PostgresServer postgres)
 {
     [Fact]

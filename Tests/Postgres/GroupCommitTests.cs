@@ -10,6 +10,8 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>Our grain storage's group commit: concurrent writes share transactions, and one bad statement fails only itself.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Cluster")]
 public sealed class GroupCommitTests(PostgresServer postgres) : IAsyncLifetime
 {
     private readonly TempDirectory cache = new("cucos-cache");

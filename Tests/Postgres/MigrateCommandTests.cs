@@ -5,6 +5,7 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>The <c>cucos migrate</c> command against a real PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
 public sealed class MigrateCommandTests(PostgresServer postgres)
 {
     [Fact]

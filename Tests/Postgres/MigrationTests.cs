@@ -6,6 +6,7 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>Schema migrations against a real PostgreSQL.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
 public sealed class MigrationTests(PostgresServer postgres)
 {
     private static async Task<long> CountAsync(string connectionString, string sql)

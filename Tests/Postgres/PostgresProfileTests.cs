@@ -15,6 +15,9 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>The PostgreSQL profile end to end: our schema behind our group-commit grain storage and the Orleans ADO.NET providers.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Cluster")]
+[Trait("Category", "Processes")]
 public sealed class PostgresProfileTests(PostgresServer postgres) : IAsyncLifetime
 {
     private readonly TempDirectory cache = new("cucos-cache");

@@ -6,6 +6,8 @@ namespace Cucos.Tests.Postgres;
 
 /// <summary>The silo process facing a database that is not there, not migrated, or migrated by the silo itself.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Processes")]
 public sealed class SiloDatabaseStartupTests(PostgresServer postgres)
 {
     [Fact]

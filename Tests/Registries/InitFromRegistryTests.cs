@@ -10,6 +10,7 @@ using static Cucos.Tests.Registries.RegistryTestSupport;
 namespace Cucos.Tests.Registries;
 
 /// <summary>init through its real lifecycle, fetching from loopback registries: layout, digests, retries, fatal outcomes.</summary>
+[Trait("Category", "Unit")]
 public sealed class InitFromRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-init-registry");

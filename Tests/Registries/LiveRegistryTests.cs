@@ -18,6 +18,7 @@ public sealed class LiveRegistryFactAttribute : FactAttribute
 }
 
 /// <summary>The npm and NuGet protocols against the registries configured on this machine.</summary>
+[Trait("Category", "ReferenceTool")]
 public sealed class LiveRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-live");

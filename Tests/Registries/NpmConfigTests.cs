@@ -5,6 +5,7 @@ using Cucos.Workers.Registries;
 namespace Cucos.Tests.Registries;
 
 /// <summary>.npmrc files read the way npm reads them: which file wins, variables, and which credentials go to which URL.</summary>
+[Trait("Category", "Unit")]
 public sealed class NpmConfigTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-npmrc");

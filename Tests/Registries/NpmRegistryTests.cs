@@ -7,6 +7,7 @@ using static Cucos.Tests.Registries.RegistryTestSupport;
 namespace Cucos.Tests.Registries;
 
 /// <summary>The npm protocol against a loopback registry: packument, tarball, integrity, scoped registries and tokens from .npmrc.</summary>
+[Trait("Category", "Unit")]
 public sealed class NpmRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-npm");

@@ -6,6 +6,7 @@ using static Cucos.Tests.Registries.RegistryTestSupport;
 namespace Cucos.Tests.Registries;
 
 /// <summary>NuGet v3 against loopback sources named in a NuGet.Config read by NuGet.Configuration, credentials included.</summary>
+[Trait("Category", "Unit")]
 public sealed class NuGetRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-nuget");

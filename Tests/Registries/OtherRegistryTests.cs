@@ -6,6 +6,7 @@ using static Cucos.Tests.Registries.RegistryTestSupport;
 namespace Cucos.Tests.Registries;
 
 /// <summary>Maven, RubyGems, the Rust crates registry and the Go module proxy, each in its own protocol against a loopback server.</summary>
+[Trait("Category", "Unit")]
 public sealed class OtherRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-registries");

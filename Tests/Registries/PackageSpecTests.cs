@@ -3,6 +3,7 @@ using Cucos.Messages;
 namespace Cucos.Tests.Registries;
 
 /// <summary>ECOSYSTEM:NAME@VERSION, the request shape the CLI and the client library share.</summary>
+[Trait("Category", "Unit")]
 public sealed class PackageSpecTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using static Cucos.Tests.Registries.RegistryTestSupport;
 namespace Cucos.Tests.Registries;
 
 /// <summary>PyPI's JSON API against a loopback server: sdist before wheel, sha256 checked, base URL from Cucos configuration.</summary>
+[Trait("Category", "Unit")]
 public sealed class PyPiRegistryTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-pypi");
