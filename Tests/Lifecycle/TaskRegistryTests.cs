@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Cucos.Tests.Lifecycle;
 
+[Trait("Category", "Unit")]
 public sealed class TaskRegistryTests
 {
     private abstract class Named(string name) : BaseTask
