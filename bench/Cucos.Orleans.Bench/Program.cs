@@ -58,7 +58,7 @@ async Task<TimeSpan> ClusterAnalysis(int i)
     return Stopwatch.GetElapsedTime(started);
 }
 
-// The same tasks through the same BaseTask lifecycle (audit, document, persistence to an in-memory store),
+// The same tasks through the same lifecycle (TaskRunner) (audit, document, persistence to an in-memory store),
 // with no grains, messages or storage: what the flow would cost if coordination were free.
 async Task<TimeSpan> InProcessAnalysis(int i)
 {
