@@ -6,6 +6,7 @@ public sealed record TaskDescriptor(
     string Description,
     string Version,
     Type TaskType,
+    string? SpawnedBy,
     IReadOnlyList<string> ChildTasks,
     IReadOnlyList<string> DependsOn,
     string? CallbackTask,

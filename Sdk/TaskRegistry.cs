@@ -34,7 +34,7 @@ public sealed partial class TaskRegistry
             if (prototype.Timeout <= TimeSpan.Zero)
                 problems.Add($"task '{name}': timeout must be positive.");
             var descriptor = new TaskDescriptor(
-                name, prototype.Description, prototype.Version, registration.TaskType,
+                name, prototype.Description, prototype.Version, registration.TaskType, prototype.SpawnedBy,
                 [.. prototype.ChildTasks], [.. prototype.DependsOn], prototype.CallbackTask,
                 prototype.RetryPolicy, prototype.Timeout, prototype.InDefaultFlow);
             if (!tasks.TryAdd(name, (descriptor, factory)))
@@ -43,15 +43,22 @@ public sealed partial class TaskRegistry
 
         foreach (var (descriptor, _) in tasks.Values)
         {
-            foreach (var other in descriptor.ChildTasks.Concat(descriptor.DependsOn).Append(descriptor.CallbackTask))
+            foreach (var other in descriptor.ChildTasks.Concat(descriptor.DependsOn).Append(descriptor.CallbackTask).Append(descriptor.SpawnedBy))
                 if (other is not null && !tasks.ContainsKey(other))
                     problems.Add($"task '{descriptor.Name}' names task '{other}', which is not registered.");
+            foreach (var child in descriptor.ChildTasks)
+                if (tasks.TryGetValue(child, out var named) && named.Descriptor.SpawnedBy is { } parent && parent != descriptor.Name)
+                    problems.Add($"task '{child}' says it is spawned by '{parent}', but '{descriptor.Name}' names it as its child: keep one of the two.");
         }
         if (problems.Count == 0 && FindCycle() is { } cycle)
             problems.Add($"tasks form a cycle: {string.Join(" -> ", cycle)}.");
         if (problems.Count > 0)
             throw new InvalidOperationException("The Cucos task registrations are not valid:\n  " + string.Join("\n  ", problems));
+        Graph = new FlowGraph(tasks.Values.Select(t => t.Descriptor));
     }
+
+    /// <summary>The flow every analysis follows, derived once from the tasks' declarations.</summary>
+    public FlowGraph Graph { get; }
 
     public IReadOnlyCollection<TaskDescriptor> All => [.. tasks.Values.Select(t => t.Descriptor).OrderBy(d => d.Name, StringComparer.Ordinal)];
 
@@ -68,18 +75,7 @@ public sealed partial class TaskRegistry
     }
 
     /// <summary>What init spawns when a request names no tasks: every default-flow task nobody else spawns.</summary>
-    public IReadOnlyList<string> DefaultFlow()
-    {
-        var spawnedElsewhere = tasks.Values
-            .SelectMany(t => t.Descriptor.ChildTasks.Append(t.Descriptor.CallbackTask))
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
-        return [.. tasks.Values
-            .Select(t => t.Descriptor)
-            .Where(d => d.InDefaultFlow && d.Name is not CucosFlow.RootTask and not CucosFlow.FinalizeTask && !spawnedElsewhere.Contains(d.Name))
-            .Select(d => d.Name)
-            .Order(StringComparer.Ordinal)];
-    }
+    public IReadOnlyList<string> DefaultFlow() => Graph.DefaultFlow;
 
     /// <summary>The names in <paramref name="names"/> that are not registered.</summary>
     public IReadOnlyList<string> Unknown(IEnumerable<string> names) => [.. names.Where(n => !tasks.ContainsKey(n))];
@@ -91,6 +87,8 @@ public sealed partial class TaskRegistry
         foreach (var (descriptor, _) in tasks.Values)
         {
             edges[descriptor.Name].AddRange(descriptor.ChildTasks);
+            if (descriptor.SpawnedBy is { } parent)
+                edges[parent].Add(descriptor.Name);
             foreach (var dependency in descriptor.DependsOn)
                 edges[dependency].Add(descriptor.Name);
         }

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using Cucos.Cli.Output;
+using Cucos.Grains.Execution;
 using Cucos.Messages;
 using Cucos.Sdk;
 using Cucos.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Cucos.Cli.Commands;
 
@@ -63,23 +63,13 @@ public static class WorkerCommand
             await results.SaveAsync(dependency, 1, await ReadDocumentAsync(file, cancellationToken), cancellationToken);
 
         var cache = isInit ? Path.Combine(Path.GetTempPath(), "cucos-worker-" + Guid.NewGuid().ToString("N")) : path;
-        var (packagePath, artifactDirectory) = isInit ? TaskContext.CacheLayout(cache) : (path, "");
         var parameters = line.Pairs("--param", "worker");
-        var context = new TaskContext
-        {
-            AnalysisId = "standalone",
-            TaskName = taskName,
-            Request = request with { Parameters = parameters.Count > 0 ? parameters : null },
-            CachePath = cache,
-            PackagePath = packagePath,
-            ArtifactDirectory = artifactDirectory,
-            Results = results,
-            Services = services,
-            Logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Cucos.Tasks." + taskName),
-        };
+        var context = TaskContextFactory.Create(
+            "standalone", taskName, attempt: 1, request.ToRequestView() with { Parameters = parameters.Count > 0 ? parameters : null },
+            cache, packagePath: isInit ? null : path, results, services);
         try
         {
-            var attempt = await registry.Create(taskName, services).RunAsync(context, cancellationToken);
+            var attempt = await TaskRunner.CallAsync(registry, context, cancellationToken);
             if (attempt.Report.Error is { } error)
             {
                 stderr.WriteLine($"error: task '{taskName}' failed: {error.Type}: {error.Message}");

@@ -1,3 +1,4 @@
+using Cucos.Grains.Execution;
 using Cucos.Grains.Flow;
 using Cucos.Grains.Hosting;
 using Cucos.Grains.Telemetry;
@@ -65,7 +66,7 @@ public sealed class AnalysisGrain(
         {
             if (Analysis is not null)
                 return false;
-            state.State.Analysis = flow.Create(AnalysisId, request, TaskContext.CachePathFor(options.Value.CacheRoot, request, AnalysisId), now);
+            state.State.Analysis = flow.Create(AnalysisId, request, AnalysisCache.PathFor(options.Value.CacheRoot, request.ToRequestView(), AnalysisId), now);
             Log.AnalysisStarted(AnalysisId, request.Release);
             created = true;
             return true;
@@ -165,7 +166,7 @@ public sealed class AnalysisGrain(
     {
         try
         {
-            TaskContext.DeleteCache(cachePath, options.Value.CacheRoot);
+            AnalysisCache.Delete(cachePath, options.Value.CacheRoot);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {

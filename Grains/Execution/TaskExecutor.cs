@@ -23,7 +23,6 @@ public sealed class TaskExecutor : IDisposable
     private readonly TaskRegistry registry;
     private readonly IGrainFactory grains;
     private readonly IGrainStorage resultStorage;
-    private readonly ILoggerFactory loggerFactory;
     private readonly ILogger logger;
     private readonly CucosSiloOptions options;
     private readonly CucosTelemetry telemetry;
@@ -42,7 +41,6 @@ public sealed class TaskExecutor : IDisposable
         this.registry = registry;
         this.grains = grains;
         resultStorage = services.GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
-        this.loggerFactory = loggerFactory;
         logger = loggerFactory.CreateLogger<TaskExecutor>();
         this.options = options.Value;
         slots = new SemaphoreSlim(Math.Max(1, this.options.MaxConcurrentTasks));
@@ -93,7 +91,7 @@ public sealed class TaskExecutor : IDisposable
         }
         catch (Exception exception)
         {
-            // Only the set-up can get here (an unknown task, a constructor that throws); the lifecycle catches the rest.
+            // Only a failure before the task's lifecycle can get here (the result store, say); the runner catches the rest.
             var now = DateTimeOffset.UtcNow;
             report = new AttemptReport
             {
@@ -110,23 +108,9 @@ public sealed class TaskExecutor : IDisposable
 
     private async Task<AttemptReport> ExecuteAsync(TaskAttempt invocation)
     {
-        var task = registry.Create(invocation.TaskName, services);
-        var (packagePath, artifactDirectory) = TaskContext.CacheLayout(invocation.CachePath);
-        var context = new TaskContext
-        {
-            AnalysisId = invocation.AnalysisId,
-            TaskName = invocation.TaskName,
-            Attempt = invocation.Attempt,
-            Request = invocation.Request,
-            CachePath = invocation.CachePath,
-            PackagePath = packagePath,
-            ArtifactDirectory = artifactDirectory,
-            Results = new StorageTaskResultStore(resultStorage, grains, invocation.AnalysisId, options.ReportDeliveryTimeout),
-            AnalysisTasks = invocation.AnalysisTasks,
-            Services = services,
-            Logger = loggerFactory.CreateLogger("Cucos.Tasks." + invocation.TaskName),
-        };
-        var attempt = await task.RunAsync(context, stopping.Token).ConfigureAwait(false);
+        var results = new StorageTaskResultStore(resultStorage, grains, invocation.AnalysisId, options.ReportDeliveryTimeout);
+        var context = TaskContextFactory.ForAttempt(invocation, results, services);
+        var attempt = await TaskRunner.CallAsync(registry, context, stopping.Token).ConfigureAwait(false);
         if (attempt.Report.Error is { } error)
             logger.AttemptFailed(invocation.TaskName, invocation.Attempt, error.Type, error.Message);
         return attempt.Report;

@@ -157,7 +157,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             : snapshot.Tasks.Values.All(r => r.Status == AnalysisTaskStatus.Succeeded) ? AnalysisStatus.Succeeded
             : AnalysisStatus.CompletedWithFailures;
         snapshot.FinishedAt = now;
-        if (registry.Find(CucosFlow.RootTask)?.CallbackTask is { } rootCallback
+        if (registry.Graph.Find(CucosFlow.RootTask)?.Callback is { } rootCallback
             && snapshot.Tasks.TryGetValue(rootCallback, out var callback))
             snapshot.Summary = callback.Summary;
         return true;
@@ -194,9 +194,9 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
 
     private IEnumerable<string> ChildrenOf(AnalysisSnapshot snapshot, AnalysisTask run)
     {
-        var declared = registry.Get(run.Name).ChildTasks;
+        var declared = registry.Graph[run.Name].Children;
         return run.Name == CucosFlow.RootTask
-            ? declared.Concat(snapshot.Request.Tasks ?? registry.DefaultFlow()).Distinct(StringComparer.Ordinal)
+            ? declared.Concat(snapshot.Request.Tasks ?? registry.Graph.DefaultFlow).Distinct(StringComparer.Ordinal)
             : declared;
     }
 
@@ -204,19 +204,19 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     {
         if (snapshot.Tasks.ContainsKey(name))
             return;
-        var descriptor = registry.Get(name);
+        var node = registry.Graph[name];
         snapshot.Tasks[name] = new AnalysisTask
         {
             Name = name,
             Kind = AnalysisTaskKind.Task,
             SpawnedBy = spawnedBy,
-            DependsOn = [.. descriptor.DependsOn],
-            MaxAttempts = descriptor.RetryPolicy.MaxAttempts,
+            DependsOn = [.. node.Prerequisites],
+            MaxAttempts = registry.Get(name).RetryPolicy.MaxAttempts,
         };
-        // A dependency nobody else spawns joins as a sibling, so the dependent is never left waiting.
-        foreach (var dependency in descriptor.DependsOn)
+        // A prerequisite nobody else spawns joins as a sibling, so the dependent is never left waiting.
+        foreach (var dependency in node.Prerequisites)
             AddTask(snapshot, dependency, spawnedBy);
-        if (descriptor.CallbackTask is { } callback && !snapshot.Tasks.ContainsKey(callback))
+        if (node.Callback is { } callback && !snapshot.Tasks.ContainsKey(callback))
             snapshot.Tasks[callback] = new AnalysisTask
             {
                 Name = callback,

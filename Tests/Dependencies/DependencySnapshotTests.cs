@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Cucos.Grains.Execution;
 using Cucos.Messages;
 using Cucos.Sdk;
 using Cucos.Tests.Metadata;
@@ -115,10 +116,10 @@ public sealed class DependencySnapshotTests : IDisposable
 
         var results = new InMemoryTaskResultStore();
         await results.SaveAsync(MetadataTask.TaskName, 1, await WorkerRun.RunAsync(new MetadataTask(), package.Path), CancellationToken.None);
-        var attempt = await new DependencySnapshotTask().RunAsync(new TaskContext
+        var attempt = await TaskRunner.RunAsync(new DependencySnapshotTask(), new TaskContext
         {
             AnalysisId = "test", TaskName = DependencySnapshotTask.TaskName, CachePath = package.Path, PackagePath = package.Path, Results = results,
-            Request = AnalysisRequest.ForLocalPath(package.Path) with { Parameters = new() { [DependencySnapshotTask.DepthParameter] = "two" } },
+            Request = AnalysisRequest.ForLocalPath(package.Path).ToRequestView() with { Parameters = new() { [DependencySnapshotTask.DepthParameter] = "two" } },
         }, CancellationToken.None);
         Assert.True(attempt.Report.Error!.Fatal);
         Assert.Contains("analyse_dependencies='two' is not a whole number", attempt.Report.Error.Message);

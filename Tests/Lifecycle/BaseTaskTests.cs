@@ -1,10 +1,11 @@
 using System.Text.Json;
+using Cucos.Grains.Execution;
 using Cucos.Messages;
 using Cucos.Sdk;
 
 namespace Cucos.Tests.Lifecycle;
 
-/// <summary>The lifecycle BaseTask implements once, run directly: no cluster involved.</summary>
+/// <summary>The lifecycle the runner implements once for every task, run directly: no cluster involved.</summary>
 [Trait("Category", "Unit")]
 public sealed class BaseTaskTests
 {
@@ -13,7 +14,7 @@ public sealed class BaseTaskTests
         AnalysisId = "a1",
         TaskName = "probe",
         Attempt = attempt,
-        Request = new AnalysisRequest { Ecosystem = "npm", Name = "serve-static", Version = "1.7.1" },
+        Request = new RequestView { Ecosystem = "npm", Name = "serve-static", Version = "1.7.1" },
         CachePath = "/nonexistent",
         Results = store,
     };
@@ -25,6 +26,9 @@ public sealed class BaseTaskTests
         public override string Version => "2.1.0";
         public override TimeSpan Timeout => timeout ?? base.Timeout;
         public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken) => body(context, cancellationToken);
+
+        // Through the runner the executor and 'cucos worker' use.
+        public Task<FinishedAttempt> RunAsync(TaskContext context, CancellationToken cancellationToken) => TaskRunner.RunAsync(this, context, cancellationToken);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cucos.Grains.Execution;
 using Cucos.Messages;
 using Cucos.Sdk;
 using Cucos.Tests.Support;
@@ -42,22 +43,9 @@ public sealed class InitFromRegistryTests : IDisposable
 
     private async Task<(FinishedAttempt Attempt, TaskContext Context)> RunInit(AnalysisRequest request, int attempt = 1)
     {
-        var cache = TaskContext.CachePathFor(CacheRoot, request, "analysis1");
-        var (packagePath, artifactDirectory) = TaskContext.CacheLayout(cache);
-        var context = new TaskContext
-        {
-            AnalysisId = "analysis1",
-            TaskName = CucosFlow.RootTask,
-            Attempt = attempt,
-            Request = request,
-            CachePath = cache,
-            PackagePath = packagePath,
-            ArtifactDirectory = artifactDirectory,
-            Results = new InMemoryTaskResultStore(),
-            Services = services,
-        };
-        var task = services.GetRequiredService<TaskRegistry>().Create(CucosFlow.RootTask, services);
-        return (await task.RunAsync(context, CancellationToken.None), context);
+        var cache = AnalysisCache.PathFor(CacheRoot, request.ToRequestView(), "analysis1");
+        var context = TaskContextFactory.Create("analysis1", CucosFlow.RootTask, attempt, request.ToRequestView(), cache, packagePath: null, new InMemoryTaskResultStore(), services);
+        return (await TaskRunner.CallAsync(services.GetRequiredService<TaskRegistry>(), context, CancellationToken.None), context);
     }
 
     [Fact]
@@ -172,17 +160,17 @@ public sealed class InitFromRegistryTests : IDisposable
     public void Removing_a_cache_folder_prunes_the_empty_package_folders_up_to_the_root()
     {
         var request = AnalysisRequest.ForPackage("npm", "@scope/name", "1.0.0");
-        var first = TaskContext.CachePathFor(CacheRoot, request, "a1");
-        var second = TaskContext.CachePathFor(CacheRoot, request, "a2");
+        var first = AnalysisCache.PathFor(CacheRoot, request.ToRequestView(), "a1");
+        var second = AnalysisCache.PathFor(CacheRoot, request.ToRequestView(), "a2");
         work.WriteFile(Path.GetRelativePath(work.Path, Path.Combine(first, "package", "x")), [1]);
         work.WriteFile(Path.GetRelativePath(work.Path, Path.Combine(second, "package", "x")), [1]);
         Assert.Equal(Path.Combine(CacheRoot, "npm", "@scope%2Fname", "1.0.0", "a1"), first);
 
-        TaskContext.DeleteCache(first, CacheRoot);
+        AnalysisCache.Delete(first, CacheRoot);
         Assert.False(Directory.Exists(first));
         Assert.True(Directory.Exists(second), "another analysis of the same version keeps its folder");
 
-        TaskContext.DeleteCache(second, CacheRoot);
+        AnalysisCache.Delete(second, CacheRoot);
         Assert.True(Directory.Exists(CacheRoot));
         Assert.Empty(Directory.EnumerateFileSystemEntries(CacheRoot));
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Cucos.Grains.Execution;
 using Cucos.Messages;
 using Cucos.Sdk;
 
@@ -10,17 +11,10 @@ public static class WorkerRun
     public static async Task<JsonElement> RunAsync(BaseTask task, string packagePath, ITaskResultStore? results = null,
         IServiceProvider? services = null, Dictionary<string, string>? parameters = null)
     {
-        var context = new TaskContext
-        {
-            AnalysisId = "test",
-            TaskName = task.Name,
-            Request = AnalysisRequest.ForLocalPath(packagePath) with { Parameters = parameters },
-            CachePath = packagePath,
-            PackagePath = packagePath,
-            Results = results ?? new InMemoryTaskResultStore(),
-            Services = services ?? EmptyServices.Instance,
-        };
-        var attempt = await task.RunAsync(context, CancellationToken.None);
+        var context = TaskContextFactory.Create(
+            "test", task.Name, attempt: 1, AnalysisRequest.ForLocalPath(packagePath).ToRequestView() with { Parameters = parameters },
+            packagePath, packagePath, results ?? new InMemoryTaskResultStore(), services ?? EmptyServices.Instance);
+        var attempt = await TaskRunner.RunAsync(task, context, CancellationToken.None);
         Assert.True(attempt.Succeeded, $"{task.Name} failed: {attempt.Report.Error?.Type}: {attempt.Report.Error?.Message}\n{attempt.Report.Error?.StackTrace}");
         var document = attempt.Document!.Value;
         ResultSchemas.AssertValid(task.Name, document);

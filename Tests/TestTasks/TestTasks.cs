@@ -184,7 +184,7 @@ public sealed class CountCallbackTask : TestTask
     public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
         TestTaskLog.CallbackRuns.AddOrUpdate(context.AnalysisId, 1, (_, n) => n + 1);
-        var notFinal = context.AnalysisTasks!.Values.Count(t => t.Name != context.TaskName && t.SpawnedBy == "fan-out" && !State.AnalysisTaskStatusExtensions.IsFinal(t.Status));
+        var notFinal = context.AnalysisTasks!.Values.Count(t => t.Name != context.TaskName && t.SpawnedBy == "fan-out" && !t.IsFinal);
         return Task.FromResult(TaskResult.Success(new { children_not_final = notFinal }));
     }
 }

@@ -37,9 +37,8 @@ public sealed class DependencySnapshotTask : BaseTask
 
     public override string Name => TaskName;
     public override string Description => "Resolves each declared runtime dependency to the version its ecosystem's rules pick from the registry; optionally analyses them too.";
-    public override IReadOnlyList<string> DependsOn => [MetadataTask.TaskName];
-    // Spawned by metadata once it succeeded, not by init.
-    public override bool InDefaultFlow => false;
+    // Runs whenever metadata runs, once it succeeded, and reads its result.
+    public override string? SpawnedBy => MetadataTask.TaskName;
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {

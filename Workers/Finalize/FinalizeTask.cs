@@ -1,5 +1,4 @@
 using Cucos.Sdk;
-using Cucos.State;
 
 namespace Cucos.Workers.Finalize;
 
@@ -12,16 +11,16 @@ public sealed class FinalizeTask : BaseTask
 
     public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {
-        var tasks = (context.AnalysisTasks ?? new Dictionary<string, AnalysisTask>())
+        var tasks = (context.AnalysisTasks ?? new Dictionary<string, TaskView>())
             .Values.Where(t => t.Name != context.TaskName).OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
-        var failed = tasks.Where(t => t.Status == AnalysisTaskStatus.Failed)
-            .Select(t => new { name = t.Name, attempts = t.Attempts, error_type = t.Error?.Type, error = t.Error?.Message }).ToArray();
-        var skipped = tasks.Where(t => t.Status == AnalysisTaskStatus.Skipped)
+        var failed = tasks.Where(t => t.Status == TaskViewStatus.Failed)
+            .Select(t => new { name = t.Name, attempts = t.Attempts, error_type = t.ErrorType, error = t.ErrorMessage }).ToArray();
+        var skipped = tasks.Where(t => t.Status == TaskViewStatus.Skipped)
             .Select(t => new { name = t.Name, reason = t.SkipReason }).ToArray();
         var summary = new
         {
             tasks = tasks.Length,
-            succeeded = tasks.Count(t => t.Status == AnalysisTaskStatus.Succeeded),
+            succeeded = tasks.Count(t => t.Status == TaskViewStatus.Succeeded),
             failed = failed.Length,
             skipped = skipped.Length,
             finished_at = context.Clock.GetUtcNow(),

@@ -29,7 +29,6 @@ public sealed class MetadataTask : BaseTask
 
     public override string Name => TaskName;
     public override string Description => "Reads the package's own manifests (npm, PyPI, Maven, NuGet, RubyGems, Cargo, Go, Composer) into one schema.";
-    public override IReadOnlyList<string> ChildTasks => ["dependency_snapshot"];
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {

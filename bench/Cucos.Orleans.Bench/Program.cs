@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Cucos.Bench;
 using Cucos.Client;
+using Cucos.Grains.Execution;
 using Cucos.Grains.Hosting;
 using Cucos.Messages;
 using Cucos.Persistence;
@@ -57,16 +58,17 @@ async Task<TimeSpan> ClusterAnalysis(int i)
     return Stopwatch.GetElapsedTime(started);
 }
 
-// The same tasks through the same BaseTask lifecycle (audit, document, persistence to an in-memory store),
+// The same tasks through the same lifecycle (TaskRunner) (audit, document, persistence to an in-memory store),
 // with no grains, messages or storage: what the flow would cost if coordination were free.
 async Task<TimeSpan> InProcessAnalysis(int i)
 {
     var started = Stopwatch.GetTimestamp();
     var store = new InMemoryTaskResultStore();
-    var request = new AnalysisRequest { Ecosystem = "bench", Name = $"pkg-{i}", Version = "1.0.0" };
-    Task<FinishedAttempt> Run(string name) => registry.Create(name, host.Services).RunAsync(new TaskContext
+    var request = new RequestView { Ecosystem = "bench", Name = $"pkg-{i}", Version = "1.0.0" };
+    Task<FinishedAttempt> Run(string name) => TaskRunner.CallAsync(registry, new TaskContext
     {
         AnalysisId = i.ToString(CultureInfo.InvariantCulture), TaskName = name, Request = request, CachePath = workspace.Path, Results = store,
+        Services = host.Services,
     }, CancellationToken.None);
     await Run(CucosFlow.RootTask);
     await Task.WhenAll(NoopFlow.Workers.Select(Run));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Cucos.Messages;
 
-namespace Cucos.Sdk;
+namespace Cucos.Grains.Execution;
 
 /// <summary>How one run of a task ended: the report for the analysis, and the stored document when it succeeded.</summary>
 public sealed record FinishedAttempt(AttemptReport Report, JsonElement? Document)
