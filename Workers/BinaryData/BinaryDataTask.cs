@@ -18,17 +18,12 @@ public sealed class BinaryDataTask : BaseTask
         var hits = files.SelectMany(f => f.Hits).ToList();
         var found = hits.GroupBy(h => h.Type).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Key}:{g.Count()}");
+        var errors = files.Where(f => f.Error is not null).Select(f => new FileError(f.Path, f.Error!)).ToArray();
         return TaskResult.Success(
-            new
-            {
-                files = files.Length,
-                hits = hits.Count,
-                files_with_hits = files.Count(f => f.Hits.Count > 0),
-                high_entropy_files = files.Count(f => f.HighEntropyRegions.Count > 0),
-                found = string.Join(' ', found),
-                unreadable = files.Count(f => f.Error is not null),
-            },
-            new { signatures = SignatureSet.Default.All.Count, high_entropy_threshold = EntropyMeter.HighEntropy, files });
+            new BinaryDataSummary(
+                files.Length, hits.Count, files.Count(f => f.Hits.Count > 0), files.Count(f => f.HighEntropyRegions.Count > 0),
+                string.Join(' ', found), errors.Length, errors.Length),
+            new BinaryDataDetails(SignatureSet.Default.All.Count, EntropyMeter.HighEntropy, files, errors));
     }
 
     /// <summary>The scan of every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>
@@ -43,8 +38,8 @@ public sealed class BinaryDataTask : BaseTask
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                // One unreadable file is an entry in the result, not a failed analysis.
-                return new BinaryFileReport(file.Path, 0, 0, [], false, [], $"could not be read: {exception.Message}");
+                // One unreadable file is an entry in the result, not a failed analysis (PackageFiles' policy).
+                return new BinaryFileReport(file.Path, 0, 0, [], false, [], PackageFiles.UnreadableReason(exception));
             }
         }, cancellationToken);
     }

@@ -1,7 +1,10 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
 namespace Cucos.Workers.BinaryData;
 
 /// <summary>A stretch of a file whose blocks all have high Shannon entropy (compressed, encrypted or packed data).</summary>
-public sealed record EntropyRegion(long Offset, long Length, double Entropy);
+public sealed record EntropyRegion(long Offset, long Length, [property: Description("Mean entropy of the region's blocks, bits per byte.")] [property: Range(0.0, 8.0)] double Entropy);
 
 /// <summary>
 /// Shannon entropy (bits per byte, 0-8) of a whole stream and of its fixed-size blocks, fed as the bytes arrive.

@@ -1,12 +1,23 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 namespace Cucos.Workers.BinaryData;
 
 /// <summary>Embedded content found in a file: where its structure starts, what it is, and what its header says.</summary>
-public sealed record BinaryHit(long Offset, string Type, string Category, string Description);
+public sealed record BinaryHit(
+    [property: Description("Where the structure starts in the file.")] long Offset,
+    [property: Description("The signature's name, e.g. zip, elf, png, pem-private-key.")] string Type,
+    string Category,
+    [property: Description("What the header says, binwalk-style.")] string Description);
 
 /// <summary>What the scan found in one file.</summary>
 public sealed record BinaryFileReport(
-    string Path, long Size, double Entropy, IReadOnlyList<BinaryHit> Hits, bool HitsTruncated,
-    IReadOnlyList<EntropyRegion> HighEntropyRegions, string? Error = null);
+    string Path,
+    long Size,
+    [property: Description("Shannon entropy of the whole file, bits per byte.")] [property: Range(0.0, 8.0)] double Entropy,
+    IReadOnlyList<BinaryHit> Hits,
+    [property: Description("True when the file had more hits than are listed (1000).")] bool HitsTruncated,
+    IReadOnlyList<EntropyRegion> HighEntropyRegions,
+    [property: Description("Why the file could not be scanned, or null.")] string? Error = null);
 
 /// <summary>
 /// Scans a file for every signature at every offset, streaming: the file is read once in chunks, and each chunk

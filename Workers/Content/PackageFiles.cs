@@ -38,29 +38,48 @@ public static class PackageFiles
         new(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
 
     /// <summary>
-    /// Runs <paramref name="analyse"/> on every file in parallel and returns the results in file order; a file that
-    /// cannot be read gives an error entry instead of failing the whole task.
+    /// The one per-file error policy of the content workers: runs <paramref name="analyse"/> on every file in
+    /// parallel and returns the outcomes in file order; a file that cannot be read (it vanished, it is a socket, an
+    /// I/O error, access refused) gives an outcome with <see cref="FileOutcome{T}.Error"/> instead of failing the
+    /// whole task. Report those with <see cref="Errors{T}"/> in <c>details.errors</c> and count them in <c>summary.errors</c>.
     /// </summary>
+    public static Task<FileOutcome<T>[]> AnalyseAllAsync<T>(
+        IReadOnlyList<PackageFile> files, Func<PackageFile, CancellationToken, T> analyse, CancellationToken cancellationToken) =>
+        AnalyseAllAsync(files, (file, ct) => Task.FromResult(analyse(file, ct)), cancellationToken);
+
+    /// <inheritdoc cref="AnalyseAllAsync{T}(IReadOnlyList{PackageFile}, Func{PackageFile, CancellationToken, T}, CancellationToken)"/>
     public static async Task<FileOutcome<T>[]> AnalyseAllAsync<T>(
-        IReadOnlyList<PackageFile> files, Func<PackageFile, CancellationToken, T> analyse, CancellationToken cancellationToken)
+        IReadOnlyList<PackageFile> files, Func<PackageFile, CancellationToken, Task<T>> analyse, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(analyse);
         var outcomes = new FileOutcome<T>[files.Count];
         await Parallel.ForAsync(0, files.Count,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
-            (i, ct) =>
+            async (i, ct) =>
             {
                 try
                 {
-                    outcomes[i] = new FileOutcome<T>(files[i], analyse(files[i], ct), null);
+                    outcomes[i] = new FileOutcome<T>(files[i], await analyse(files[i], ct).ConfigureAwait(false), null);
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    outcomes[i] = new FileOutcome<T>(files[i], default, $"could not read the file: {exception.Message}");
+                    outcomes[i] = new FileOutcome<T>(files[i], default, UnreadableReason(exception));
                 }
-                return ValueTask.CompletedTask;
             }).ConfigureAwait(false);
         return outcomes;
     }
+
+    /// <summary>The sentence a result gives for a file that could not be read.</summary>
+    public static string UnreadableReason(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return $"could not read the file: {exception.Message}";
+    }
+
+    /// <summary>The files that could not be read, as the <c>{path, error}</c> entries of <c>details.errors</c>.</summary>
+    public static FileError[] Errors<T>(IEnumerable<FileOutcome<T>> outcomes) =>
+        [.. outcomes.Where(o => o.Error is not null).Select(o => new FileError(o.File.Path, o.Error!))];
 }
 
 /// <summary>What one file gave: a result, or the error that kept it from being read.</summary>

@@ -35,25 +35,24 @@ public sealed class CryptoAlgorithmsTask : BaseTask
         var matches = scanned.SelectMany(o => o.Result!.Matches).ToArray();
         var total = algorithms.Sum(a => a.Matches);
 
+        var errors = PackageFiles.Errors(outcomes);
+
         return TaskResult.Success(
-            new
-            {
-                files = files.Length,
-                files_with_crypto = scanned.Count(o => o.Result!.Counts.Count > 0),
-                matches = total,
-                algorithms = algorithms.ToDictionary(a => a.Name, a => a.Matches),
-                weak = algorithms.Where(a => a.Weak).Select(a => a.Name).ToArray(),
-            },
-            new
-            {
+            new CryptoAlgorithmsSummary(
+                files.Length,
+                scanned.Count(o => o.Result!.Counts.Count > 0),
+                total,
+                algorithms.ToDictionary(a => a.Name, a => a.Matches),
+                [.. algorithms.Where(a => a.Weak).Select(a => a.Name)],
+                errors.Length),
+            new CryptoAlgorithmsDetails(
                 algorithms,
-                categories = algorithms.GroupBy(a => a.Category).OrderBy(g => g.Key, StringComparer.Ordinal)
+                algorithms.GroupBy(a => a.Category).OrderBy(g => g.Key, StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Select(a => a.Name).ToArray()),
                 matches,
-                matches_omitted = total - matches.Length,
-                binary_files = scanned.Count(o => o.Result!.Binary),
-                errors = outcomes.Where(o => o.Error is not null).Select(o => new FileError(o.File.Path, o.Error!)).ToArray(),
-            });
+                total - matches.Length,
+                scanned.Count(o => o.Result!.Binary),
+                errors));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.ComponentModel;
 using System.Text;
 using Cucos.Workers.Content;
 
@@ -13,7 +14,14 @@ public static class CryptoMatchType
 }
 
 /// <summary>One algorithm found in a file. Text files give a line, binary files a byte offset.</summary>
-public sealed record CryptoMatch(string Algorithm, string Category, string Path, int? Line, long? Offset, string MatchType, string Text);
+public sealed record CryptoMatch(
+    string Algorithm,
+    string Category,
+    string Path,
+    [property: Description("1-based line of a content or constant match in a text file")] int? Line,
+    [property: Description("byte offset of a constant in a binary file")] long? Offset,
+    string MatchType,
+    [property: Description("the matched text, the file name, or the constant's description")] string Text);
 
 /// <summary>What one file gave: its matches (at most <see cref="CryptoScanner.MaxMatchesPerFile"/> kept) and their real count.</summary>
 public sealed record FileCrypto(bool Binary, IReadOnlyList<CryptoMatch> Matches, IReadOnlyDictionary<string, int> Counts);

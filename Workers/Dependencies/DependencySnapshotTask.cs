@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using Cucos.Grains;
 using Cucos.Messages;
 using Cucos.Sdk;
@@ -12,7 +12,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Cucos.Workers.Dependencies;
 
 /// <summary>One declared runtime dependency and the version the ecosystem's rules pick for it today.</summary>
-public sealed record ResolvedDependency(string Name, string? Spec, string? Package, string? ResolvedVersion, DateTimeOffset ResolvedAt, string? Reason)
+public sealed record ResolvedDependency(
+    [property: Description("the name the manifest declares")] string Name,
+    [property: Description("the declared specification")] string? Spec,
+    [property: Description("the package looked up when it differs from name (an npm alias)")] string? Package,
+    string? ResolvedVersion,
+    DateTimeOffset ResolvedAt,
+    [property: Description("why it is unresolvable; null when resolved")] string? Reason)
 {
     public string Status => ResolvedVersion is null ? "unresolvable" : "resolved";
 }
@@ -45,24 +51,20 @@ public sealed class DependencySnapshotTask : BaseTask
         var depth = Depth(context.Parameter(DepthParameter));
         var metadata = await context.GetResultAsync(MetadataTask.TaskName, cancellationToken).ConfigureAwait(false)
             ?? throw new FatalTaskException("the metadata result is missing: dependency_snapshot reads the dependencies metadata declared.");
-        var details = metadata.TryGetProperty("details", out var d) ? d : default;
-        var ecosystem = details.ValueKind == JsonValueKind.Object && details.TryGetProperty("ecosystem", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : null;
-        var declared = details.ValueKind == JsonValueKind.Object && details.TryGetProperty("dependencies", out var deps) && deps.ValueKind == JsonValueKind.Array
-            ? deps.EnumerateArray().Select(x => new Dependency(x.GetProperty("name").GetString()!, x.TryGetProperty("spec", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null)).ToList()
-            : [];
+        var details = TaskContextResults.Read<MetadataDetails>(metadata, MetadataTask.TaskName, ResultPart.Details);
+        var ecosystem = details?.Ecosystem;
+        IReadOnlyList<Dependency> declared = details?.Dependencies ?? [];
 
         var resolved = ecosystem is null ? [] : await ResolveAllAsync(context, ecosystem, declared, cancellationToken).ConfigureAwait(false);
         var analyses = await StartAnalysesAsync(context, ecosystem, resolved, depth, cancellationToken).ConfigureAwait(false);
         return TaskResult.Success(
-            new
-            {
+            new DependencySnapshotSummary(
                 ecosystem,
-                dependencies = resolved.Count,
-                resolved = resolved.Count(r => r.ResolvedVersion is not null),
-                unresolvable = resolved.Count(r => r.ResolvedVersion is null),
-                analyses_started = analyses.Started.Count(a => a.Created),
-            },
-            new { ecosystem, dependencies = resolved, analyses });
+                resolved.Count,
+                resolved.Count(r => r.ResolvedVersion is not null),
+                resolved.Count(r => r.ResolvedVersion is null),
+                analyses.Started.Count(a => a.Created)),
+            new DependencySnapshotDetails(ecosystem, resolved, analyses));
     }
 
     private static int Depth(string? value)

@@ -15,15 +15,18 @@ public sealed class DigestsTask : BaseTask
         if (!Directory.Exists(context.PackagePath))
             throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
 
-        var files = await DigestTreeAsync(context.PackagePath, cancellationToken).ConfigureAwait(false);
+        var all = PackageFiles.Enumerate(context.PackagePath);
+        var outcomes = await PackageFiles.AnalyseAllAsync(all, (file, ct) => FileDigests.ComputeAsync(file.FullPath, file.Path, ct), cancellationToken).ConfigureAwait(false);
+        var files = outcomes.Where(o => o.Error is null).Select(o => o.Result!).ToArray();
+        var errors = PackageFiles.Errors(outcomes);
         FileDigest? artifact = null;
         if (Directory.Exists(context.ArtifactDirectory)
             && Directory.EnumerateFiles(context.ArtifactDirectory).FirstOrDefault() is { } artifactFile)
             artifact = await FileDigests.ComputeAsync(artifactFile, Path.GetFileName(artifactFile), cancellationToken).ConfigureAwait(false);
 
         return TaskResult.Success(
-            new { files = files.Length, bytes = files.Sum(f => f.Size), artifact_sha256 = artifact?.Sha256 },
-            new { artifact, files });
+            new DigestsSummary(all.Length, files.Sum(f => f.Size), artifact?.Sha256, errors.Length),
+            new DigestsDetails(artifact, files, errors));
     }
 
     /// <summary>Digests of every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>

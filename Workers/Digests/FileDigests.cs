@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 
 namespace Cucos.Workers.Digests;
 
 /// <summary>The digests of one file.</summary>
-public sealed record FileDigest(string Path, long Size, string Md5, string Sha1, string Sha256, string Ssdeep);
+public sealed record FileDigest(string Path, long Size, [property: RegularExpression(@"^[0-9a-f]{32}$")] string Md5, [property: RegularExpression(@"^[0-9a-f]{40}$")] string Sha1, [property: RegularExpression(@"^[0-9a-f]{64}$")] string Sha256, [property: Description("ssdeep's context-triggered piecewise hash, BLOCKSIZE:SIGNATURE:SIGNATURE as the ssdeep tool prints it; compare two with 'cucos ssdeep-compare'.")] [property: RegularExpression(@"^[0-9]+:[A-Za-z0-9+/]{0,64}:[A-Za-z0-9+/]{0,64}$")] string Ssdeep);
 
 public static class FileDigests
 {

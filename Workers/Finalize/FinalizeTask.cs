@@ -13,24 +13,15 @@ public sealed class FinalizeTask : BaseTask
     {
         var tasks = (context.AnalysisTasks ?? new Dictionary<string, TaskView>())
             .Values.Where(t => t.Name != context.TaskName).OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
-        var failed = tasks.Where(t => t.Status == TaskViewStatus.Failed)
-            .Select(t => new { name = t.Name, attempts = t.Attempts, error_type = t.ErrorType, error = t.ErrorMessage }).ToArray();
-        var skipped = tasks.Where(t => t.Status == TaskViewStatus.Skipped)
-            .Select(t => new { name = t.Name, reason = t.SkipReason }).ToArray();
-        var summary = new
-        {
-            tasks = tasks.Length,
-            succeeded = tasks.Count(t => t.Status == TaskViewStatus.Succeeded),
-            failed = failed.Length,
-            skipped = skipped.Length,
-            finished_at = context.Clock.GetUtcNow(),
-        };
-        var details = new
-        {
-            failed_tasks = failed,
-            skipped_tasks = skipped,
-            tasks = tasks.Select(t => new { name = t.Name, status = t.Status.ToString().ToLowerInvariant(), attempts = t.Attempts, started_at = t.StartedAt, ended_at = t.EndedAt }),
-        };
+        FailedTask[] failed = [.. tasks.Where(t => t.Status == TaskViewStatus.Failed)
+            .Select(t => new FailedTask(t.Name, t.Attempts, t.ErrorType, t.ErrorMessage))];
+        SkippedTask[] skipped = [.. tasks.Where(t => t.Status == TaskViewStatus.Skipped).Select(t => new SkippedTask(t.Name, t.SkipReason))];
+        var summary = new FinalizeSummary(
+            tasks.Length, tasks.Count(t => t.Status == TaskViewStatus.Succeeded), failed.Length, skipped.Length, context.Clock.GetUtcNow());
+        var details = new FinalizeDetails(
+            failed,
+            skipped,
+            [.. tasks.Select(t => new FinishedTask(t.Name, t.Status.ToString().ToLowerInvariant(), t.Attempts, t.StartedAt, t.EndedAt))]);
         return Task.FromResult(TaskResult.Success(summary, details));
     }
 }

@@ -79,8 +79,8 @@ public sealed class InitTask(ArchiveLimits limits, IEnumerable<IPackageArtifactS
         if (files == 0)
             throw new FatalTaskException($"directory '{source}' has no files: there is nothing to analyse.");
         return TaskResult.Success(
-            new { source_kind = "directory", files, bytes },
-            new { source, source_kind = "directory", package_path = packagePath, files, directories, bytes, skipped });
+            new InitSummary("directory", files, bytes),
+            new InitDetails { Source = source, SourceKind = "directory", PackagePath = packagePath, Files = files, Directories = directories, Bytes = bytes, Skipped = skipped });
 
         void CopyDirectory(DirectoryInfo from, string to)
         {
@@ -132,27 +132,24 @@ public sealed class InitTask(ArchiveLimits limits, IEnumerable<IPackageArtifactS
         if (report.Files == 0)
             throw new FatalTaskException($"archive '{artifact.FileName}' holds no files: there is nothing to analyse.");
         return TaskResult.Success(
-            new { source_kind = sourceKind, files = report.Files, bytes = report.Bytes, artifact_sha256 = artifact.Digests.Sha256 },
-            new
+            new InitSummary(sourceKind, report.Files, report.Bytes, artifact.Digests.Sha256),
+            new InitDetails
             {
-                source,
-                source_kind = sourceKind,
-                registry = fetched?.Registry,
-                download_url = fetched?.Archive.Url,
-                artifact = Describe(artifact) with { Format = format.ToString() },
-                metadata_files = (fetched?.Metadata ?? []).Select(Describe),
-                unpacked_metadata = report.Metadata,
-                package_path = context.PackagePath,
-                files = report.Files,
-                directories = report.Directories,
-                bytes = report.Bytes,
-                nested_archives = report.NestedArchives,
-                skipped = report.Skipped,
+                Source = source,
+                SourceKind = sourceKind,
+                Registry = fetched?.Registry,
+                DownloadUrl = fetched?.Archive.Url,
+                Artifact = Describe(artifact) with { Format = format.ToString() },
+                MetadataFiles = [.. (fetched?.Metadata ?? []).Select(Describe)],
+                UnpackedMetadata = report.Metadata,
+                PackagePath = context.PackagePath,
+                Files = report.Files,
+                Directories = report.Directories,
+                Bytes = report.Bytes,
+                NestedArchives = report.NestedArchives,
+                Skipped = report.Skipped,
             });
     }
-
-    private sealed record ArtifactRecord(
-        string Kind, string Name, string Path, string? Url, long Size, string Md5, string Sha1, string Sha256, string Sha512, string? Verified, string? Format = null);
 
     private static ArtifactRecord Describe(DownloadedFile file) => new(
         file.Kind, file.FileName, file.Path, file.Url, file.Digests.Size,

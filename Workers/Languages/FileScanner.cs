@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.ComponentModel;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -8,20 +9,20 @@ namespace Cucos.Workers.Languages;
 public sealed record FileLanguage(
     string Path,
     long Size,
-    string? Language,
+    [property: Description("Linguist's language name; null for binary, empty and unrecognised files")] string? Language,
     string? Type,
-    string? Group,
-    string? Strategy,
+    [property: Description("the language the breakdown counts it under")] string? Group,
+    [property: Description("the strategy that decided the language")] string? Strategy,
     long Lines,
-    long Sloc,
+    [property: Description("lines with something other than whitespace")] long Sloc,
     string Mime,
     bool Vendored,
     bool Generated,
-    string? GeneratedBy,
+    [property: Description("the generated-file rule that matched")] string? GeneratedBy,
     bool Documentation,
     bool Binary,
     bool InBreakdown,
-    string? Error = null);
+    [property: Description("why the file could not be read")] string? Error = null);
 
 /// <summary>Reads one file once, streaming: detection and the generated-file rules see its start and its end.</summary>
 public static partial class FileScanner

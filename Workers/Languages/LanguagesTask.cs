@@ -1,10 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Cucos.Sdk;
 using Cucos.Workers.Content;
 
 namespace Cucos.Workers.Languages;
 
 /// <summary>One language of the breakdown: its bytes, its share of the counted bytes in percent, its files.</summary>
-public sealed record LanguageShare(string Language, long Bytes, double Share, int Files);
+public sealed record LanguageShare(string Language, long Bytes, [property: Description("percent of the counted bytes, two decimals")] [property: Range(0.0, 100.0)] double Share, int Files);
 
 /// <summary>
 /// The language of every file by GitHub Linguist's rules and data, with lines, source lines, MIME type and the
@@ -23,15 +25,10 @@ public sealed class LanguagesTask : BaseTask
         var data = LinguistData.Instance;
         var files = await ScanTreeAsync(context.PackagePath, data, cancellationToken).ConfigureAwait(false);
         var breakdown = Breakdown(files);
+        var errors = files.Where(f => f.Error is not null).Select(f => new FileError(f.Path, f.Error!)).ToArray();
         return TaskResult.Success(
-            new
-            {
-                files = files.Length,
-                detected = files.Count(f => f.Language is not null),
-                languages = breakdown.Count,
-                primary_language = breakdown.FirstOrDefault()?.Language,
-            },
-            new { linguist_version = data.LinguistVersion, breakdown, files });
+            new LanguagesSummary(files.Length, files.Count(f => f.Language is not null), breakdown.Count, breakdown.FirstOrDefault()?.Language, errors.Length),
+            new LanguagesDetails(data.LinguistVersion, breakdown, files, errors));
     }
 
     /// <summary>Every regular file below <paramref name="root"/>, in parallel, sorted by path.</summary>

@@ -31,7 +31,7 @@ public sealed class LicenseTemplate(string id, IReadOnlyList<string> sameText, i
 /// The SPDX licence list: identifiers (with the deprecated ones mapped to their successors) and full-text templates
 /// with an index from word triples to the templates that contain them. Loaded once per process.
 /// </summary>
-public sealed class LicenseCatalog
+public sealed partial class LicenseCatalog
 {
     public const int ShingleLength = 3;
     private const int WordBits = 21;
@@ -43,15 +43,23 @@ public sealed class LicenseCatalog
     public static LicenseCatalog Instance => Shared.Value;
 
     public string? ListVersion { get; }
-    public IReadOnlyList<LicenseTemplate> Templates { get; }
+    public IReadOnlyList<LicenseTemplate> Templates => texts.Value.Templates;
     public FrozenDictionary<string, SpdxLicense> ById { get; }
-    private readonly FrozenDictionary<string, int> vocabulary;
-    private readonly FrozenDictionary<long, int[]> index;
+
+    // The full-text templates are built on first use: metadata reads only the ids.
+    private readonly Lazy<TextIndex> texts;
+
+    private sealed record TextIndex(IReadOnlyList<LicenseTemplate> Templates, FrozenDictionary<string, int> Vocabulary, FrozenDictionary<long, int[]> Index);
 
     private LicenseCatalog(string? listVersion, IReadOnlyList<SpdxLicense> licenses)
     {
         ListVersion = listVersion;
         ById = licenses.ToFrozenDictionary(l => l.Id, StringComparer.OrdinalIgnoreCase);
+        texts = new Lazy<TextIndex>(() => BuildTextIndex(licenses));
+    }
+
+    private static TextIndex BuildTextIndex(IReadOnlyList<SpdxLicense> licenses)
+    {
         var words = new Dictionary<string, int>(StringComparer.Ordinal);
         var templates = new List<LicenseTemplate>();
         foreach (var group in licenses.GroupBy(l => l.Text.Trim(), StringComparer.Ordinal))
@@ -72,13 +80,11 @@ public sealed class LicenseCatalog
             if (shingles.Count > 0)
                 templates.Add(new LicenseTemplate(Preferred(ids), ids, tokens, shingles, required));
         }
-        Templates = templates;
-        vocabulary = words.ToFrozenDictionary(StringComparer.Ordinal);
         var postings = new Dictionary<long, List<int>>();
         for (var t = 0; t < templates.Count; t++)
             foreach (var shingle in templates[t].Shingles)
                 (postings.TryGetValue(shingle, out var list) ? list : postings[shingle] = []).Add(t);
-        index = postings.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray());
+        return new TextIndex(templates, words.ToFrozenDictionary(StringComparer.Ordinal), postings.ToFrozenDictionary(p => p.Key, p => p.Value.ToArray()));
     }
 
     public static LicenseCatalog Load(Stream json)
@@ -91,12 +97,12 @@ public sealed class LicenseCatalog
     }
 
     /// <summary>The word's id in the templates' vocabulary, or -1 for a word no licence uses.</summary>
-    public int WordId(string word) => vocabulary.TryGetValue(word, out var id) ? id : -1;
+    public int WordId(string word) => texts.Value.Vocabulary.TryGetValue(word, out var id) ? id : -1;
 
     public static long Key(int a, int b, int c) => ((long)a << (2 * WordBits)) | ((long)b << WordBits) | (uint)c;
 
     /// <summary>The templates containing a word triple.</summary>
-    public ReadOnlySpan<int> TemplatesWith(long shingle) => index.TryGetValue(shingle, out var list) ? list : [];
+    public ReadOnlySpan<int> TemplatesWith(long shingle) => texts.Value.Index.TryGetValue(shingle, out var list) ? list : [];
 
     /// <summary>
     /// The canonical form of an identifier: its spelling in the list, deprecated GNU ids ("GPL-2.0", "GPL-2.0+")

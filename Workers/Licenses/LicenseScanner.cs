@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cucos.Workers.Content;
@@ -15,10 +16,16 @@ public static class LicenseMethod
 
 /// <summary>One licence found in a file: an SPDX expression (a single id for texts and notices) and where it is.</summary>
 public sealed record LicenseFinding(
-    string Expression, IReadOnlyList<string> LicenseIds, string Method, int StartLine, int EndLine, double Confidence, string? Matched);
+    [property: Description("an SPDX expression; a single id for texts and notices; as written for a tag that does not parse")] string Expression,
+    IReadOnlyList<string> LicenseIds,
+    string Method,
+    int StartLine,
+    int EndLine,
+    double Confidence,
+    [property: Description("the tag or the notice's words; null for full texts")] string? Matched);
 
 /// <summary>What one file holds: licences and copyright statements.</summary>
-public sealed record FileLicenses(string Path, IReadOnlyList<LicenseFinding> Licenses, IReadOnlyList<CopyrightStatement> Copyrights, bool Truncated);
+public sealed record FileLicenses(string Path, IReadOnlyList<LicenseFinding> Licenses, IReadOnlyList<CopyrightStatement> Copyrights, [property: Description("only the first MiB of the file was read")] bool Truncated);
 
 /// <summary>
 /// Scans one file for licences (SPDX tags, full texts, notices, references) and copyright statements. It reads the

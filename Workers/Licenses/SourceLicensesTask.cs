@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.Text.Json;
 using Cucos.Sdk;
 using Cucos.Workers.Content;
+using Cucos.Workers.Metadata;
 
 namespace Cucos.Workers.Licenses;
 
@@ -33,37 +35,35 @@ public sealed class SourceLicensesTask : BaseTask
         var outcomes = await PackageFiles.AnalyseAllAsync(files, scanner.Scan, cancellationToken).ConfigureAwait(false);
 
         var scanned = outcomes.Where(o => o.Result is not null).Select(o => o.Result!).ToArray();
-        var errors = outcomes.Where(o => o.Error is not null).Select(o => new FileError(o.File.Path, o.Error!)).ToArray();
+        var errors = PackageFiles.Errors(outcomes);
         var overall = OverallLicense.Of(scanned, catalog);
-        var declared = DeclaredLicense.From(await context.GetResultAsync(MetadataTask, cancellationToken).ConfigureAwait(false), catalog);
+        var metadata = await context.GetResultAsync<MetadataDetails>(cancellationToken).ConfigureAwait(false);
+        var declared = DeclaredLicense.From(metadata, catalog);
         var comparison = DeclaredLicense.Compare(declared, overall.Expression);
 
         var licenseCounts = overall.FileCounts;
         return TaskResult.Success(
-            new
-            {
-                files = files.Length,
-                files_with_licenses = scanned.Count(f => f.Licenses.Count > 0),
-                expression = overall.Expression?.ToString(),
-                licenses = licenseCounts,
-                sure = overall.Sure,
-                declared = comparison.Declared,
-                declared_match = comparison.Status,
-            },
-            new
-            {
-                spdx_list_version = catalog.ListVersion,
-                expression = overall.Expression?.ToString(),
-                licenses = licenseCounts.Select(p => new { id = p.Key, files = p.Value, sure = overall.Sure.Contains(p.Key) }).ToArray(),
-                declared_comparison = comparison,
-                holders = scanned.SelectMany(f => f.Copyrights.Where(c => c.Holder is not null).Select(c => (c.Holder!, f.Path)))
-                    .GroupBy(h => h.Item1, StringComparer.Ordinal)
-                    .Select(g => new { holder = g.Key, files = g.Select(x => x.Path).Distinct().Count() })
-                    .OrderByDescending(h => h.files).ThenBy(h => h.holder, StringComparer.Ordinal).ToArray(),
-                files = scanned.Where(f => f.Licenses.Count > 0 || f.Copyrights.Count > 0).ToArray(),
-                binary_files = outcomes.Count(o => o.Result is null && o.Error is null),
-                errors,
-            });
+            new SourceLicensesSummary(
+                files.Length,
+                scanned.Count(f => f.Licenses.Count > 0),
+                overall.Expression?.ToString(),
+                licenseCounts,
+                overall.Sure,
+                comparison.Declared,
+                comparison.Status,
+                errors.Length),
+            new SourceLicensesDetails(
+                catalog.ListVersion,
+                overall.Expression?.ToString(),
+                [.. licenseCounts.Select(p => new LicenseFileCount(p.Key, p.Value, overall.Sure.Contains(p.Key)))],
+                comparison,
+                [.. scanned.SelectMany(f => f.Copyrights.Where(c => c.Holder is not null).Select(c => (Holder: c.Holder!, f.Path)))
+                    .GroupBy(h => h.Holder, StringComparer.Ordinal)
+                    .Select(g => new CopyrightHolder(g.Key, g.Select(x => x.Path).Distinct().Count()))
+                    .OrderByDescending(h => h.Files).ThenBy(h => h.Holder, StringComparer.Ordinal)],
+                [.. scanned.Where(f => f.Licenses.Count > 0 || f.Copyrights.Count > 0)],
+                outcomes.Count(o => o.Result is null && o.Error is null),
+                errors));
     }
 }
 
@@ -106,23 +106,32 @@ public sealed record OverallLicense(SortedDictionary<string, int> FileCounts, IR
 
 /// <summary>How the licence the manifest declares compares with the licences found in the files.</summary>
 public sealed record LicenseComparison(
-    string? Declared, string? DeclaredRaw, string? Detected, string Status, bool Mismatch,
-    IReadOnlyList<string> DeclaredNotFound, IReadOnlyList<string> FoundNotDeclared, string Reason);
+    string? Declared,
+    [property: Description("the manifest's own text, from the metadata result")] string? DeclaredRaw,
+    string? Detected,
+    string Status,
+    [property: Description("true for partial or mismatch")] bool Mismatch,
+    IReadOnlyList<string> DeclaredNotFound,
+    IReadOnlyList<string> FoundNotDeclared,
+    string Reason);
 
 /// <summary>Reads the declared licence from the metadata worker's result and compares it.</summary>
 public static class DeclaredLicense
 {
     public const string Match = "match", Partial = "partial", Mismatch = "mismatch", Unknown = "unknown";
 
-    /// <summary>The declared licence (<c>details.declared_license</c>: raw text and SPDX expression), or null.</summary>
-    public static (string? Raw, SpdxExpression? Expression)? From(JsonElement? metadata, LicenseCatalog catalog)
+    /// <summary>The declared licence of a metadata result document (<c>details.declared_license</c>), or null.</summary>
+    public static (string? Raw, SpdxExpression? Expression)? From(JsonElement? metadata, LicenseCatalog catalog) =>
+        From(TaskContextResults.Read<MetadataDetails>(metadata, MetadataTask.TaskName, ResultPart.Details), catalog);
+
+    /// <summary>The declared licence (raw text and SPDX expression) of metadata's details, or null without them.</summary>
+    public static (string? Raw, SpdxExpression? Expression)? From(MetadataDetails? metadata, LicenseCatalog catalog)
     {
-        if (metadata is not { ValueKind: JsonValueKind.Object } document
-            || !document.TryGetProperty("details", out var details) || details.ValueKind != JsonValueKind.Object
-            || !details.TryGetProperty("declared_license", out var declared) || declared.ValueKind != JsonValueKind.Object)
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (metadata?.DeclaredLicense is not { } declared)
             return null;
-        var raw = declared.TryGetProperty("raw", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
-        var written = declared.TryGetProperty("expression", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+        var raw = declared.Raw;
+        var written = declared.Expression;
         var expression = (written is null ? null : SpdxExpression.TryParse(written, catalog))
             ?? (raw is null ? null : SpdxExpression.TryParse(raw, catalog) ?? FromNoticeText(raw, catalog));
         return (raw, expression);

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Xml;
 using Cucos.Sdk;
+using Cucos.Workers.Content;
 using Cucos.Workers.Metadata.Parsers;
 
 namespace Cucos.Workers.Metadata;
@@ -36,15 +36,9 @@ public sealed class MetadataTask : BaseTask
             throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
         var (manifests, errors) = await ReadAsync(context.PackagePath, cancellationToken).ConfigureAwait(false);
         var details = Details(manifests, errors);
-        return TaskResult.Success(new
-        {
-            ecosystem = (string?)details["ecosystem"],
-            name = (string?)details["name"],
-            version = (string?)details["version"],
-            declared_license = (string?)details["declared_license"]?["expression"],
-            dependencies = details["dependencies"]?.AsArray().Count ?? 0,
-            errors = errors.Count,
-        }, details);
+        return TaskResult.Success(
+            new MetadataSummary(details.Ecosystem, details.Name, details.Version, details.DeclaredLicense.Expression, details.Dependencies.Count, errors.Count),
+            details);
     }
 
     /// <summary>Finds and parses the outermost manifests; a malformed one becomes an error entry.</summary>
@@ -83,30 +77,23 @@ public sealed class MetadataTask : BaseTask
         XmlException xml => $"it is not well-formed XML: {xml.Message}",
         InvalidDataException data => $"it could not be decompressed: {data.Message}",
         DecoderFallbackException => "it is not valid UTF-8 text.",
+        // The content workers' policy: an unreadable file is an error entry, not a failed worker.
+        IOException or UnauthorizedAccessException => PackageFiles.UnreadableReason(exception),
         _ => null,
     };
 
     /// <summary>The top-level fields of the primary manifest completed by its folder's siblings, every manifest, and the errors.</summary>
-    public static JsonObject Details(IReadOnlyList<PackageManifest> manifests, IReadOnlyList<ManifestError> errors)
+    public static MetadataDetails Details(IReadOnlyList<PackageManifest> manifests, IReadOnlyList<ManifestError> errors)
     {
+        ArgumentNullException.ThrowIfNull(manifests);
         var primary = manifests.FirstOrDefault(m => m.Name is not null) ?? manifests.FirstOrDefault();
-        JsonObject details;
         if (primary is null)
-            details = (JsonObject)TaskJson.ToNode(new PackageManifest { Path = "", Format = "", Ecosystem = "" })!;
-        else
-        {
-            var folder = FolderOf(primary.Path);
-            var merged = manifests
-                .Where(m => m != primary && m.Ecosystem == primary.Ecosystem && FolderOf(m.Path) == folder)
-                .Aggregate(primary, Complete);
-            details = (JsonObject)TaskJson.ToNode(merged)!;
-        }
-        if (primary is null)
-            foreach (var key in new[] { "path", "format", "ecosystem" })
-                details[key] = null;
-        details["manifests"] = TaskJson.ToNode(manifests);
-        details["errors"] = TaskJson.ToNode(errors);
-        return details;
+            return MetadataDetails.Of(null, manifests, errors);
+        var folder = FolderOf(primary.Path);
+        var merged = manifests
+            .Where(m => m != primary && m.Ecosystem == primary.Ecosystem && FolderOf(m.Path) == folder)
+            .Aggregate(primary, Complete);
+        return MetadataDetails.Of(merged, manifests, errors);
     }
 
     private static string FolderOf(string path) => path.LastIndexOf('/') is var slash and >= 0 ? path[..slash] : "";

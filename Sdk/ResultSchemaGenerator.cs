@@ -1,0 +1,154 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Cucos.Sdk;
+
+/// <summary>
+/// The JSON Schema (draft 2020-12) of a task's result document, generated from its summary and details records with
+/// the serializer's own contract, so the published <c>schemas/&lt;task&gt;.schema.json</c> cannot drift from what the task writes.
+/// </summary>
+public static class ResultSchemaGenerator
+{
+    // The result options, plus the nullability the records declare: a schema says "string" where the record does.
+    private static readonly JsonSerializerOptions SchemaOptions = CreateSchemaOptions();
+
+    private static readonly JsonSerializerOptions FileOptions = new()
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The whole document's schema: the envelope every result has, with the records as summary and details.</summary>
+    public static JsonObject Generate(string taskName, string version, string description, Type summaryType, Type detailsType)
+    {
+        ArgumentNullException.ThrowIfNull(summaryType);
+        ArgumentNullException.ThrowIfNull(detailsType);
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = $"cucos:{taskName}:{version}",
+            ["title"] = $"{taskName} result",
+            ["description"] = detailsType.GetCustomAttribute<DescriptionAttribute>()?.Description ?? description,
+            ["type"] = "object",
+            ["required"] = new JsonArray("status", "summary", "details", "schema", "_release", "_audit"),
+            ["properties"] = new JsonObject
+            {
+                ["status"] = new JsonObject { ["const"] = TaskResult.SuccessStatus },
+                ["schema"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["required"] = new JsonArray("name", "version"),
+                    ["properties"] = new JsonObject
+                    {
+                        ["name"] = new JsonObject { ["const"] = taskName },
+                        ["version"] = new JsonObject { ["type"] = "string" },
+                    },
+                },
+                ["summary"] = Rebased(Of(summaryType), "#/properties/summary"),
+                ["details"] = Rebased(Of(detailsType), "#/properties/details"),
+                ["_release"] = new JsonObject { ["description"] = "ecosystem:name:version of the analysed package", ["type"] = "string" },
+                ["_audit"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["required"] = new JsonArray("started_at", "ended_at", "version", "attempt"),
+                },
+            },
+        };
+    }
+
+    /// <summary>The text of a schema file: indented, non-ASCII and quotes unescaped, one newline at the end.</summary>
+    public static string ToFileText(JsonObject schema) => schema.ToJsonString(FileOptions) + "\n";
+
+    /// <summary>The schema of one record as it is serialised in results.</summary>
+    public static JsonNode Of(Type recordType) =>
+        SchemaOptions.GetJsonSchemaAsNode(recordType, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = Transform,
+        });
+
+    // The exporter points a type's second occurrence at its first ("#/properties/dependencies/items"), relative to the
+    // record's own schema; inside the document those pointers start at the part.
+    private static JsonNode Rebased(JsonNode schema, string root)
+    {
+        foreach (var node in Descendants(schema).OfType<JsonObject>())
+            if (node["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var pointer) && pointer.StartsWith('#'))
+                node["$ref"] = root + pointer[1..];
+        return schema;
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                yield return obj;
+                foreach (var child in obj.Select(p => p.Value).ToArray())
+                    foreach (var descendant in Descendants(child))
+                        yield return descendant;
+                break;
+            case JsonArray array:
+                foreach (var child in array.ToArray())
+                    foreach (var descendant in Descendants(child))
+                        yield return descendant;
+                break;
+        }
+    }
+
+    private static JsonSerializerOptions CreateSchemaOptions()
+    {
+        var options = new JsonSerializerOptions(TaskJson.Options)
+        {
+            RespectNullableAnnotations = true,
+            // Web defaults also read numbers from strings; results write numbers, and the schema says so.
+            NumberHandling = JsonNumberHandling.Strict,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static JsonNode Transform(JsonSchemaExporterContext context, JsonNode schema)
+    {
+        if (schema is not JsonObject node)
+            return schema;
+        var description = DescriptionOf(context.PropertyInfo?.AttributeProvider) ?? DescriptionOf(context.PropertyInfo?.AssociatedParameter?.AttributeProvider);
+        if (description is not null)
+            node.Insert(0, "description", description);
+        var attributes = context.PropertyInfo?.AttributeProvider;
+        if (Attribute<RegularExpressionAttribute>(attributes) is { } pattern)
+            node["pattern"] = pattern.Pattern;
+        if (Attribute<RangeAttribute>(attributes) is { } range)
+        {
+            node["minimum"] = Convert.ToDouble(range.Minimum, CultureInfo.InvariantCulture);
+            node["maximum"] = Convert.ToDouble(range.Maximum, CultureInfo.InvariantCulture);
+        }
+        if (context.TypeInfo.Kind == JsonTypeInfoKind.Object && node["properties"] is JsonObject)
+        {
+            // A record is written whole: every member is present (null when empty) unless it is left out when null.
+            var required = context.TypeInfo.Properties.Where(p => p.Get is not null && !OmittedWhenNull(p)).Select(p => (JsonNode?)p.Name).ToArray();
+            node.Remove("required");
+            if (required.Length > 0)
+                node["required"] = new JsonArray(required);
+            node["additionalProperties"] = false;
+        }
+        return node;
+    }
+
+    private static bool OmittedWhenNull(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(typeof(JsonIgnoreAttribute), inherit: true).OfType<JsonIgnoreAttribute>()
+            .Any(a => a.Condition is JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault) == true;
+
+    private static string? DescriptionOf(ICustomAttributeProvider? provider) => Attribute<DescriptionAttribute>(provider)?.Description;
+
+    private static T? Attribute<T>(ICustomAttributeProvider? provider) where T : Attribute =>
+        provider?.GetCustomAttributes(typeof(T), inherit: true).OfType<T>().FirstOrDefault();
+}
