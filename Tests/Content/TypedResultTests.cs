@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Cucos.Messages;
 using Cucos.Sdk;
+using Cucos.Grains.Execution;
 using Cucos.Workers.Metadata;
 
 namespace Cucos.Tests.Content;
@@ -18,7 +19,7 @@ public sealed class TypedResultTests
         {
             AnalysisId = "typed",
             TaskName = "source_licenses",
-            Request = AnalysisRequest.ForLocalPath("/nowhere"),
+            Request = AnalysisRequest.ForLocalPath("/nowhere").ToRequestView(),
             CachePath = "/nowhere",
             Results = store,
         };
