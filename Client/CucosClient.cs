@@ -6,79 +6,62 @@ using Cucos.State;
 namespace Cucos.Client;
 
 /// <summary>The client over any Orleans grain factory: a cluster client, or the silo's own inside an embedded cluster.</summary>
-public sealed class CucosClient(IGrainFactory grains) : ICucosClient
+public sealed class CucosClient(IGrainFactory grains) : CucosClientBase
 {
-    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
-    /// <summary>How long other failures may go on before waiting gives up and throws the last one.</summary>
-    private static readonly TimeSpan OutagePatience = TimeSpan.FromMinutes(2);
-
-
-
-    public Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default)
+    /// <summary>The grain validates the request: it is where every door enters the cluster, so it is checked once.</summary>
+    public override Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Validate() is { Count: > 0 } problems)
-            throw new ArgumentException("the analysis request is not valid: " + string.Join(" ", problems), nameof(request));
         var key = GrainKeys.Package(request.Ecosystem, request.Name, request.Version);
         return grains.GetGrain<IPackageAnalysisGrain>(key).StartAsync(request).WaitAsync(cancellationToken);
     }
 
-    public Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default) =>
-        WaitForCompletionAsync(analysisId, progress: null, cancellationToken);
+    public override Task<AnalysisSnapshot?> WaitForChangeAsync(string analysisId, long afterRevision, TimeSpan wait, CancellationToken cancellationToken = default) =>
+        Analysis(analysisId).WaitForChangeAsync(afterRevision, wait).WaitAsync(cancellationToken);
 
-    public async Task<AnalysisSnapshot> WaitForCompletionAsync(
-        string analysisId, IProgress<AnalysisSnapshot>? progress, CancellationToken cancellationToken = default)
-    {
-        var analysis = Analysis(analysisId);
-        var revision = -1L;
-        DateTime? failingSince = null;
-        while (true)
-        {
-            AnalysisSnapshot? snapshot;
-            try
-            {
-                // Without a progress listener only the end matters: the grain answers once, when the analysis finishes.
-                snapshot = await analysis.WaitForChangeAsync(progress is null ? long.MaxValue : revision, PollWait).WaitAsync(cancellationToken);
-                failingSince = null;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is not (ArgumentException or OperationCanceledException)
-                && (ClusterErrors.IsTransient(exception) || DateTime.UtcNow - (failingSince ??= DateTime.UtcNow) < OutagePatience))
-            {
-                // A silo died, or storage is away for a moment: the analysis lives on in storage and comes back.
-                await Task.Delay(RetryPause, cancellationToken);
-                continue;
-            }
-            if (snapshot is null)
-                throw new AnalysisNotFoundException(analysisId);
-            if (snapshot.Revision != revision)
-                progress?.Report(snapshot);
-            if (snapshot.IsFinished)
-                return snapshot;
-            revision = snapshot.Revision;
-        }
-    }
-
-    public Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default) =>
+    public override Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default) =>
         Analysis(analysisId).GetAsync().WaitAsync(cancellationToken);
 
-    public Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
+    public override Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);
-        if (string.IsNullOrWhiteSpace(taskName))
-            throw new ArgumentException("the task name is empty: give one such as 'digests'.", nameof(taskName));
+        CheckTaskName(taskName);
         return grains.GetGrain<ITaskResultGrain>(GrainKeys.TaskResult(analysisId, taskName)).GetAsync().WaitAsync(cancellationToken);
     }
+
+    public override async Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default)
+    {
+        (ecosystem, name, version) = (ecosystem?.Trim() ?? "", name?.Trim() ?? "", version?.Trim() ?? "");
+        CheckPackage(ecosystem, name, version);
+        var history = await grains.GetGrain<IPackageAnalysisGrain>(GrainKeys.Package(ecosystem, name, version))
+            .GetHistoryAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        var snapshots = await Task.WhenAll(history.Select(async id =>
+        {
+            try
+            {
+                return await grains.GetGrain<IAnalysisGrain>(id).GetAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (ClusterErrors.IsTransient(exception))
+            {
+                return null; // listed without its status rather than failing the whole list
+            }
+        })).ConfigureAwait(false);
+        var entries = history.Select((id, i) => new PackageAnalysisEntry(
+            id, snapshots[i]?.Status, snapshots[i]?.CreatedAt, snapshots[i]?.FinishedAt, Current: i == history.Length - 1)).ToArray();
+        return new PackageAnalyses(ecosystem, name, version, entries);
+    }
+
+    protected override WaitFailure Classify(Exception exception) => exception switch
+    {
+        ArgumentException or OperationCanceledException => WaitFailure.Fatal,
+        _ when ClusterErrors.IsTransient(exception) => WaitFailure.Transient,
+        // Storage away for a moment arrives as whatever its provider throws.
+        _ => WaitFailure.Outage,
+    };
 
     private IAnalysisGrain Analysis(string analysisId)
     {
         CheckId(analysisId);
         return grains.GetGrain<IAnalysisGrain>(analysisId);
-    }
-
-    private static void CheckId(string analysisId)
-    {
-        if (string.IsNullOrWhiteSpace(analysisId))
-            throw new ArgumentException("the analysis id is empty: give the id that StartAnalysisAsync returned.", nameof(analysisId));
     }
 }

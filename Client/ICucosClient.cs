@@ -4,13 +4,18 @@ using Cucos.State;
 
 namespace Cucos.Client;
 
-/// <summary>Starts analyses and reads their state and results, against an embedded or a remote cluster.</summary>
+/// <summary>
+/// The one door to the cluster, for services, the HTTP API's handlers, tasks and the CLI: starts analyses and reads
+/// their state and results, against an embedded or a remote cluster (<see cref="CucosClient"/> over grains,
+/// <see cref="Http.CucosHttpClient"/> over a silo's HTTP API).
+/// </summary>
 public interface ICucosClient
 {
     /// <summary>
     /// Starts an analysis of the request's package version, or returns the current one when there is one
-    /// and the request does not say <c>Force</c>. Throws <see cref="ArgumentException"/> for a request that is not valid.
+    /// and the request does not say <c>Force</c>.
     /// </summary>
+    /// <exception cref="InvalidAnalysisRequestException">The request is not valid; its problems say per field what to fix.</exception>
     Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Waits until the analysis finished and returns it; <paramref name="progress"/> sees every change on the way.</summary>
@@ -21,11 +26,21 @@ public interface ICucosClient
     /// <exception cref="AnalysisNotFoundException">No analysis has this id.</exception>
     Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A long poll: the analysis once its revision is newer than <paramref name="afterRevision"/> (-1 for at once), or as it
+    /// is when <paramref name="wait"/> (at most 20 s) passed first; null when no analysis has this id.
+    /// </summary>
+    Task<AnalysisSnapshot?> WaitForChangeAsync(string analysisId, long afterRevision, TimeSpan wait, CancellationToken cancellationToken = default);
+
     /// <summary>The analysis with per-task status, timestamps, attempts and errors; null when no analysis has this id.</summary>
     Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
 
     /// <summary>One task's stored result document; null when the task stored none (yet).</summary>
     Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default);
+
+    /// <summary>Every analysis of one package version, oldest first; the last is the current one.</summary>
+    /// <exception cref="InvalidAnalysisRequestException">A part of the package version is empty or malformed.</exception>
+    Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default);
 }
 
 public sealed class AnalysisNotFoundException(string analysisId)

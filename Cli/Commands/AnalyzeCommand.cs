@@ -132,7 +132,17 @@ public static class AnalyzeCommand
         ICucosClient client, AnalysisRequest request, CommandLine line, string? output, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var printer = new AnalysisPrinter(stderr, stdout, TimeProvider.System);
-        var ticket = await client.StartAnalysisAsync(request, cancellationToken);
+        AnalysisTicket ticket;
+        try
+        {
+            ticket = await client.StartAnalysisAsync(request, cancellationToken);
+        }
+        catch (InvalidAnalysisRequestException invalid)
+        {
+            // The cluster's own words, whichever door the request went through: bad usage.
+            stderr.WriteLine($"error: {invalid.Message}");
+            return 2;
+        }
         var progress = line.Has("--quiet") ? null : new SynchronousProgress<AnalysisSnapshot>(printer.Progress);
         var analysis = await client.WaitForCompletionAsync(ticket.AnalysisId, progress, cancellationToken);
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Cucos.State;
 
 namespace Cucos.Client.Http;
 
@@ -26,11 +25,3 @@ public sealed record StartAnalysisBody
     /// <summary>The field names, for the error that names an unknown one.</summary>
     public static readonly IReadOnlyList<string> FieldNames = ["package", "ecosystem", "name", "version", "force", "tasks", "parameters"];
 }
-
-/// <summary>One analysis of a package version in the answer of <c>GET /api/v1/analyses?ecosystem=..&amp;name=..&amp;version=..</c>.</summary>
-/// <param name="Status">Null when the analysis could not be read just now (its silo is being replaced).</param>
-/// <param name="Current">The analysis a start request without <c>force</c> returns: the newest.</param>
-public sealed record PackageAnalysisEntry(string AnalysisId, AnalysisStatus? Status, DateTimeOffset? CreatedAt, DateTimeOffset? FinishedAt, bool Current);
-
-/// <summary>Every analysis of one package version, oldest first.</summary>
-public sealed record PackageAnalyses(string Ecosystem, string Name, string Version, IReadOnlyList<PackageAnalysisEntry> Analyses);

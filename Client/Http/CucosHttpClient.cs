@@ -11,30 +11,25 @@ namespace Cucos.Client.Http;
 /// <see cref="ICucosClient"/> over a silo's HTTP API (<c>/api/v1</c>), for callers that reach the cluster's web port
 /// but not its Orleans gateway. Only registry packages can be analysed: the silo cannot see this machine's files.
 /// </summary>
-public sealed class CucosHttpClient(HttpClient http) : ICucosClient
+public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
 {
-    /// <summary>How long one long poll waits for news; the API accepts at most 20 s.</summary>
-    private const int PollSeconds = 15;
-    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(500);
-    /// <summary>As <see cref="CucosClient"/>: how long failures may go on while waiting before the last one is thrown.</summary>
-    private static readonly TimeSpan OutagePatience = TimeSpan.FromMinutes(2);
-
     /// <summary>An HttpClient for <paramref name="baseAddress"/>, with a timeout that outlasts a long poll.</summary>
     public static HttpClient CreateHttpClient(Uri baseAddress) => new()
     {
         BaseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/"),
-        Timeout = TimeSpan.FromSeconds(PollSeconds + 45),
+        Timeout = TimeSpan.FromSeconds(MaxWaitSeconds + 45),
     };
 
-    public async Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default)
+    /// <summary>The longest <c>wait_seconds</c> the API accepts.</summary>
+    private const int MaxWaitSeconds = 20;
+
+    public override async Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Not a mistake in the request but in the door: the silos cannot read this machine's files.
         if (request.SourcePath is not null || request.Ecosystem == AnalysisRequest.LocalEcosystem)
-            throw new ArgumentException(
-                "a local directory or archive cannot be analysed through the HTTP API: the silo cannot see this machine's files. Give a registry package (ECOSYSTEM:NAME@VERSION).",
-                nameof(request));
-        if (request.Validate() is { Count: > 0 } problems)
-            throw new ArgumentException("the analysis request is not valid: " + string.Join(" ", problems), nameof(request));
+            throw new InvalidAnalysisRequestException(RequestFields.SourcePath,
+                "a local directory or archive cannot be analysed through the HTTP API: the silo cannot see this machine's files. Give a registry package (ECOSYSTEM:NAME@VERSION).");
         var body = new StartAnalysisBody
         {
             Ecosystem = request.Ecosystem,
@@ -46,81 +41,90 @@ public sealed class CucosHttpClient(HttpClient http) : ICucosClient
         };
         using var response = await http.PostAsJsonAsync("api/v1/analyses", body, CucosApiJson.Options, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.BadRequest)
-            throw new ArgumentException(await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+            throw await InvalidRequestAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<AnalysisTicket>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default)
+    public override async Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);
         using var response = await http.GetAsync($"api/v1/analyses/{Uri.EscapeDataString(analysisId)}", cancellationToken).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<AnalysisSnapshot>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default) =>
-        WaitForCompletionAsync(analysisId, progress: null, cancellationToken);
-
-    public async Task<AnalysisSnapshot> WaitForCompletionAsync(
-        string analysisId, IProgress<AnalysisSnapshot>? progress, CancellationToken cancellationToken = default)
+    public override async Task<AnalysisSnapshot?> WaitForChangeAsync(string analysisId, long afterRevision, TimeSpan wait, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);
-        var revision = -1L;
-        DateTime? failingSince = null;
-        while (true)
-        {
-            AnalysisSnapshot snapshot;
-            try
-            {
-                var query = string.Create(CultureInfo.InvariantCulture, $"after_revision={revision}&wait_seconds={PollSeconds}");
-                using var response = await http.GetAsync($"api/v1/analyses/{Uri.EscapeDataString(analysisId)}?{query}", cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                    throw new AnalysisNotFoundException(analysisId);
-                snapshot = await ReadAsync<AnalysisSnapshot>(response, cancellationToken).ConfigureAwait(false);
-                failingSince = null;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested && IsTransient(exception)
-                && DateTime.UtcNow - (failingSince ??= DateTime.UtcNow) < OutagePatience)
-            {
-                // The silo behind the API is busy replacing a dead one, or restarting: the analysis lives on in storage.
-                await Task.Delay(RetryPause, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (snapshot.Revision != revision)
-                progress?.Report(snapshot);
-            if (snapshot.IsFinished)
-                return snapshot;
-            revision = snapshot.Revision;
-        }
+        var seconds = (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 0, MaxWaitSeconds);
+        var query = string.Create(CultureInfo.InvariantCulture, $"after_revision={Math.Max(afterRevision, -1)}&wait_seconds={seconds}");
+        using var response = await http.GetAsync($"api/v1/analyses/{Uri.EscapeDataString(analysisId)}?{query}", cancellationToken).ConfigureAwait(false);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<AnalysisSnapshot>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
+    public override async Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);
-        if (string.IsNullOrWhiteSpace(taskName))
-            throw new ArgumentException("the task name is empty: give one such as 'digests'.", nameof(taskName));
+        CheckTaskName(taskName);
         using var response = await http.GetAsync(
             $"api/v1/analyses/{Uri.EscapeDataString(analysisId)}/results/{Uri.EscapeDataString(taskName)}", cancellationToken).ConfigureAwait(false);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<JsonElement>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Every analysis of one package version, oldest first.</summary>
-    public async Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default)
+    public override async Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(ecosystem);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(version);
         var query = $"ecosystem={Uri.EscapeDataString(ecosystem)}&name={Uri.EscapeDataString(name)}&version={Uri.EscapeDataString(version)}";
         using var response = await http.GetAsync($"api/v1/analyses?{query}", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.BadRequest)
-            throw new ArgumentException(await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+            throw await InvalidRequestAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<PackageAnalyses>(response, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsTransient(Exception exception) => exception switch
+    protected override WaitFailure Classify(Exception exception) => exception switch
     {
-        CucosApiException api => api.IsTransient,
-        HttpRequestException => true,
+        CucosApiException api => api.IsTransient ? WaitFailure.Outage : WaitFailure.Fatal,
+        HttpRequestException => WaitFailure.Outage,
         // HttpClient's own timeout surfaces as a cancellation that the caller did not ask for.
-        TaskCanceledException => true,
-        _ => false,
+        TaskCanceledException => WaitFailure.Outage,
+        _ => WaitFailure.Fatal,
     };
+
+    /// <summary>
+    /// A 400 as the cluster's own exception: the problems from the document's <c>errors</c> (field: messages), or, for a
+    /// refusal of the body's form that names no field, its <c>detail</c> alone.
+    /// </summary>
+    private async Task<InvalidAnalysisRequestException> InvalidRequestAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType == CucosApiJson.ProblemMediaType)
+        {
+            try
+            {
+                using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                var root = problem.RootElement;
+                var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : null;
+                var problems = new List<RequestProblem>();
+                if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+                    foreach (var field in errors.EnumerateObject())
+                        if (field.Value.ValueKind == JsonValueKind.Array)
+                            problems.AddRange(field.Value.EnumerateArray().Where(m => m.ValueKind == JsonValueKind.String).Select(m => new RequestProblem(field.Name, m.GetString()!)));
+                // The detail is the sentence of every problem in the cluster's order; errors groups them by field.
+                if (problems.Count > 0 && detail is not null && InvalidAnalysisRequestException.Sentence(problems) != detail)
+                    problems = [.. problems.OrderBy(p => IndexIn(detail, p.Message))];
+                if (problems.Count > 0)
+                    return new InvalidAnalysisRequestException(problems);
+                if (detail is not null)
+                    return new InvalidAnalysisRequestException(RequestFields.Package, detail);
+            }
+            catch (JsonException)
+            {
+            }
+        }
+        return new InvalidAnalysisRequestException(RequestFields.Package, await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+    }
+
+    private static int IndexIn(string detail, string message) => detail.IndexOf(message, StringComparison.Ordinal) is var at and >= 0 ? at : int.MaxValue;
 
     private async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -161,10 +165,4 @@ public sealed class CucosHttpClient(HttpClient http) : ICucosClient
 
     private static string Request(HttpResponseMessage response) =>
         $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri?.PathAndQuery}";
-
-    private static void CheckId(string analysisId)
-    {
-        if (string.IsNullOrWhiteSpace(analysisId))
-            throw new ArgumentException("the analysis id is empty: give the id that StartAnalysisAsync returned.", nameof(analysisId));
-    }
 }

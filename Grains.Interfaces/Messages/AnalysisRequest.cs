@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Cucos.Messages;
 
 /// <summary>What to analyse: a package version, optionally backed by a local directory or archive.</summary>
@@ -82,29 +80,9 @@ public sealed partial record AnalysisRequest
         return request;
     }
 
-    /// <summary>Every problem with this request, each saying what to change; empty when it is valid.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        if (string.IsNullOrWhiteSpace(Ecosystem))
-            problems.Add("ecosystem is empty: give one such as 'npm', 'nuget' or 'local'.");
-        else if (!EcosystemPattern().IsMatch(Ecosystem))
-            problems.Add($"ecosystem '{Ecosystem}' is not valid: use lower-case letters, digits and '-'.");
-        if (string.IsNullOrWhiteSpace(Name))
-            problems.Add("name is empty: give the package name.");
-        else if (Name.Length > 1024)
-            problems.Add("name is longer than 1024 characters.");
-        if (string.IsNullOrWhiteSpace(Version))
-            problems.Add("version is empty: give the package version.");
-        else if (Version.Length > 256 || Version.Any(char.IsWhiteSpace))
-            problems.Add($"version '{Version}' is not valid: no spaces, at most 256 characters.");
-        if (Ecosystem == LocalEcosystem && string.IsNullOrWhiteSpace(SourcePath))
-            problems.Add("a 'local' analysis needs a source path (a directory or an archive).");
-        if (Tasks is { Length: 0 })
-            problems.Add("the task list is empty: leave it out to run the default flow, or name at least one task.");
-        return problems;
-    }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
-    private static partial Regex EcosystemPattern();
+    /// <summary>
+    /// Every problem of this request's own fields, each saying what to change; empty when it is valid. The cluster checks
+    /// more (its tasks and ecosystems) with <c>AnalysisRequestValidator</c>, in the same words.
+    /// </summary>
+    public IReadOnlyList<string> Validate() => [.. RequestChecks.OfShape(this).Select(p => p.Message)];
 }

@@ -10,21 +10,8 @@ namespace Cucos.Grains.Flow;
 /// </summary>
 public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
 {
-    /// <summary>Checks a request against the registered tasks; throws <see cref="ArgumentException"/> saying what is wrong.</summary>
-    public void Validate(AnalysisRequest request)
-    {
-        var problems = request.Validate().ToList();
-        if (request.Tasks is { } tasks && registry.Unknown(tasks) is { Count: > 0 } unknown)
-            problems.Add($"unknown task(s): {string.Join(", ", unknown)}. Known tasks: {string.Join(", ", registry.All.Select(d => d.Name))}.");
-        if (registry.Find(CucosFlow.RootTask) is null)
-            problems.Add($"no '{CucosFlow.RootTask}' task is registered, so no analysis can start.");
-        if (problems.Count > 0)
-            throw new ArgumentException("the analysis request is not valid: " + string.Join(" ", problems));
-    }
-
     public AnalysisSnapshot Create(string analysisId, AnalysisRequest request, string cachePath, DateTimeOffset now)
     {
-        Validate(request);
         var snapshot = new AnalysisSnapshot
         {
             AnalysisId = analysisId,

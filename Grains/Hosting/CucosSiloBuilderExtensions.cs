@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using Cucos.Client;
 using Cucos.Grains.Execution;
 using Cucos.Grains.Flow;
+using Cucos.Grains.Packages;
 using Cucos.Grains.Telemetry;
 using Cucos.Sdk;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +26,9 @@ public static class CucosSiloBuilderExtensions
             options.Configure(configure);
         silo.Services.TryAddSingleton<TaskRegistry>();
         silo.Services.TryAddSingleton<TaskExecutor>();
+        silo.Services.TryAddSingleton<AnalysisRequestValidator>();
+        // A silo is a client of its own grains: tasks (dependency_snapshot) start analyses through the same door as everyone.
+        silo.Services.AddCucosClient();
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CucosTelemetry>();
         silo.Services.TryAddSingleton(sp => new AnalysisFlow(

@@ -1,4 +1,3 @@
-using Cucos.Grains.Flow;
 using Cucos.Messages;
 
 namespace Cucos.Grains.Packages;
@@ -16,12 +15,13 @@ public sealed record PackageAnalysisState
 /// </summary>
 public sealed class PackageAnalysisGrain(
     [PersistentState(StateNames.Package, StateNames.StorageProvider)] IPersistentState<PackageAnalysisState> state,
-    AnalysisFlow flow)
+    AnalysisRequestValidator validator)
     : Grain, IPackageAnalysisGrain
 {
     public async Task<AnalysisTicket> StartAsync(AnalysisRequest request)
     {
-        flow.Validate(request);
+        // Every door (the clients, the API, the CLI, a task starting dependency analyses) comes through here.
+        validator.ThrowIfInvalid(request);
         var key = GrainKeys.Package(request.Ecosystem, request.Name, request.Version);
         if (key != this.GetPrimaryKeyString())
             throw new ArgumentException($"request for '{key}' was sent to the grain of '{this.GetPrimaryKeyString()}'.");

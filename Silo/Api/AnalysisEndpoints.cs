@@ -3,9 +3,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cucos.Client;
 using Cucos.Client.Http;
-using Cucos.Grains;
+using Cucos.Grains.Packages;
 using Cucos.Messages;
-using Cucos.Sdk;
 using Cucos.State;
 
 namespace Cucos.Silo.Api;
@@ -19,7 +18,7 @@ public static partial class AnalysisEndpoints
     /// <summary>The longest wait a long poll may ask for; the analysis grain answers within 20 s.</summary>
     public const int MaxWaitSeconds = 20;
 
-    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, KnownEcosystems ecosystems, TaskRegistry tasks, CancellationToken cancellationToken)
+    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, CancellationToken cancellationToken)
     {
         // A start request is small: read it whole, so an empty body can be told from a malformed one.
         using var buffer = new MemoryStream();
@@ -39,39 +38,40 @@ public static partial class AnalysisEndpoints
             return ApiProblems.BadRequest("Malformed request body", $"the request body is null, not a JSON object. {BodyExample}");
 
         AnalysisRequest request;
-        var problems = new List<string>();
         if (body.Package is { } package)
         {
             if (body.Ecosystem is not null || body.Name is not null || body.Version is not null)
-                return ApiProblems.BadRequest("Invalid analysis request",
-                    "give either 'package' (ECOSYSTEM:NAME@VERSION) or 'ecosystem', 'name' and 'version', not both.");
+                return ApiProblems.Invalid(new InvalidAnalysisRequestException(RequestFields.Package,
+                    "give either 'package' (ECOSYSTEM:NAME@VERSION) or 'ecosystem', 'name' and 'version', not both."));
             try
             {
                 request = AnalysisRequest.ParsePackage(package, body.Force, body.Tasks);
             }
             catch (ArgumentException exception)
             {
-                return ApiProblems.BadRequest("Invalid analysis request", exception.Message);
+                return ApiProblems.Invalid(exception as InvalidAnalysisRequestException ?? new InvalidAnalysisRequestException(RequestFields.Package, exception.Message));
             }
         }
         else
             request = AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks);
         request = request with { Parameters = body.Parameters is { Count: > 0 } parameters ? parameters : null };
+        // The body has no source path: 'local' would name a path on the silo's own disk, which the API does not serve.
+        if (request.Ecosystem == AnalysisRequest.LocalEcosystem)
+            return ApiProblems.Invalid(new InvalidAnalysisRequestException(RequestFields.Ecosystem, LocalNotServed));
 
-        problems.AddRange(PackageProblems(request.Ecosystem, request.Name, request.Version, ecosystems));
-        if (request.Tasks is { Length: 0 })
-            problems.Add("'tasks' is empty: leave it out to run the default flow, or name at least one task.");
-        else if (request.Tasks is { } named && tasks.Unknown(named) is { Count: > 0 } unknown)
-            problems.Add($"unknown task(s): {string.Join(", ", unknown)}. The tasks of this cluster are: {string.Join(", ", tasks.All.Select(d => d.Name))}.");
-        if (problems.Count > 0)
-            return ApiProblems.BadRequest("Invalid analysis request", string.Join(" ", problems), problems);
-
-        var ticket = await client.StartAnalysisAsync(request, cancellationToken);
-        return Results.Accepted($"/api/v1/analyses/{ticket.AnalysisId}", ticket);
+        try
+        {
+            var ticket = await client.StartAnalysisAsync(request, cancellationToken);
+            return Results.Accepted($"/api/v1/analyses/{ticket.AnalysisId}", ticket);
+        }
+        catch (InvalidAnalysisRequestException invalid)
+        {
+            return ApiProblems.Invalid(invalid);
+        }
     }
 
     /// <summary>The analysis; with <c>after_revision</c>, waits (a long poll) until it has a newer revision or <c>wait_seconds</c> passed.</summary>
-    public static async Task<IResult> GetAsync(string analysisId, HttpRequest http, IGrainFactory grains, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string analysisId, HttpRequest http, ICucosClient client, CancellationToken cancellationToken)
     {
         if (!IsAnalysisId(analysisId))
             return ApiProblems.UnknownAnalysis(analysisId);
@@ -88,10 +88,9 @@ public static partial class AnalysisEndpoints
             && (!int.TryParse(waitText, NumberStyles.None, CultureInfo.InvariantCulture, out waitSeconds) || waitSeconds > MaxWaitSeconds))
             return ApiProblems.BadRequest("Invalid query", $"wait_seconds '{waitText}' is not valid: give whole seconds from 0 to {MaxWaitSeconds}.");
 
-        var analysis = grains.GetGrain<IAnalysisGrain>(analysisId);
         var snapshot = afterRevision is { } known
-            ? await analysis.WaitForChangeAsync(known, TimeSpan.FromSeconds(waitSeconds)).WaitAsync(cancellationToken)
-            : await analysis.GetAsync().WaitAsync(cancellationToken);
+            ? await client.WaitForChangeAsync(analysisId, known, TimeSpan.FromSeconds(waitSeconds), cancellationToken)
+            : await client.GetAnalysisAsync(analysisId, cancellationToken);
         return snapshot is null ? ApiProblems.UnknownAnalysis(analysisId) : Results.Ok(snapshot);
     }
 
@@ -118,53 +117,26 @@ public static partial class AnalysisEndpoints
     }
 
     /// <summary>Every analysis of one package version, oldest first; the last is the current one.</summary>
-    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, IGrainFactory grains, KnownEcosystems ecosystems, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, ICucosClient client, AnalysisRequestValidator validator, CancellationToken cancellationToken)
     {
-        var problems = PackageProblems(ecosystem?.Trim() ?? "", name?.Trim() ?? "", version?.Trim() ?? "", ecosystems, query: true);
-        if (problems.Count > 0)
-            return ApiProblems.BadRequest("Invalid query", string.Join(" ", problems), problems);
-        var (e, n, v) = (ecosystem!.Trim(), name!.Trim(), version!.Trim());
-        var history = await grains.GetGrain<IPackageAnalysisGrain>(GrainKeys.Package(e, n, v)).GetHistoryAsync().WaitAsync(cancellationToken);
-        var snapshots = await Task.WhenAll(history.Select(async id =>
+        if (ecosystem?.Trim() == AnalysisRequest.LocalEcosystem)
+            return ApiProblems.Invalid(new InvalidAnalysisRequestException(RequestFields.Ecosystem, LocalNotServed), "Invalid query");
+        if (validator.PackageProblems(ecosystem, name, version, inQuery: true) is { Count: > 0 } problems)
+            return ApiProblems.Invalid(new InvalidAnalysisRequestException(problems), "Invalid query");
+        try
         {
-            try
-            {
-                return await grains.GetGrain<IAnalysisGrain>(id).GetAsync().WaitAsync(cancellationToken);
-            }
-            catch (Exception exception) when (ClusterErrors.IsTransient(exception))
-            {
-                return null; // listed without its status rather than failing the whole list
-            }
-        }));
-        var entries = history.Select((id, i) => new PackageAnalysisEntry(
-            id, snapshots[i]?.Status, snapshots[i]?.CreatedAt, snapshots[i]?.FinishedAt, Current: i == history.Length - 1)).ToArray();
-        return Results.Ok(new PackageAnalyses(e, n, v, entries));
+            return Results.Ok(await client.ListAnalysesAsync(ecosystem!, name!, version!, cancellationToken));
+        }
+        catch (InvalidAnalysisRequestException invalid)
+        {
+            return ApiProblems.Invalid(invalid, "Invalid query");
+        }
     }
 
     private const string BodyExample = "Send a JSON object such as {\"ecosystem\": \"npm\", \"name\": \"serve-static\", \"version\": \"1.7.1\"} (optional: \"force\", \"tasks\", \"parameters\")";
 
-    /// <summary>What is wrong with a package's three parts, each problem saying what to do.</summary>
-    private static List<string> PackageProblems(string ecosystem, string name, string version, KnownEcosystems ecosystems, bool query = false)
-    {
-        var problems = new List<string>();
-        var field = query ? "query parameter" : "field";
-        if (ecosystem.Length == 0)
-            problems.Add($"the {field} 'ecosystem' is missing: give one of {ecosystems.List}.");
-        else if (!ecosystems.Contains(ecosystem))
-            problems.Add(ecosystem == AnalysisRequest.LocalEcosystem
-                ? $"ecosystem 'local' is not served over HTTP: the silo analyses packages it fetches from a registry, not paths on its own disk. Give one of {ecosystems.List}."
-                : $"ecosystem '{ecosystem}' is not known to this cluster: give one of {ecosystems.List}.");
-        if (name.Length == 0)
-            problems.Add($"the {field} 'name' is empty: give the package name, such as 'serve-static', '@types/node' or 'org.example:library'.");
-        else if (name.Length > 1024)
-            problems.Add("'name' is longer than 1024 characters.");
-        if (version.Length == 0)
-            problems.Add($"the {field} 'version' is empty: give the package version, such as '1.7.1'" +
-                (query ? " (analyses are kept per package version)." : "."));
-        else if (version.Length > 256 || version.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '/' or '\\'))
-            problems.Add($"version '{version}' is malformed: a version has no spaces, slashes or control characters and at most 256 characters (for example 1.7.1 or v1.2.3).");
-        return problems;
-    }
+    private static string LocalNotServed => "ecosystem 'local' is not served over HTTP: the silo analyses packages it fetches from a registry, not paths on its own disk. " +
+        "Give a registry ecosystem, such as npm.";
 
     /// <summary>What the serializer found wrong, in words for the caller (without .NET type names).</summary>
     private static string Describe(JsonException exception)

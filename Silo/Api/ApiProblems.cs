@@ -1,11 +1,19 @@
+using Cucos.Messages;
+
 namespace Cucos.Silo.Api;
 
 /// <summary>The API's RFC 7807 answers: a title per kind of mistake and a detail that says what was wrong and what to do.</summary>
 public static class ApiProblems
 {
-    public static IResult BadRequest(string title, string detail, IReadOnlyList<string>? errors = null) =>
-        Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title,
-            extensions: errors is { Count: > 1 } ? new Dictionary<string, object?> { ["errors"] = errors } : null);
+    public static IResult BadRequest(string title, string detail) =>
+        Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: title);
+
+    /// <summary>
+    /// A request the cluster refused, as a validation problem: <c>errors</c> maps each field to its messages, and
+    /// <c>detail</c> is the sentence every other door (the clients, the CLI) shows for the same mistake.
+    /// </summary>
+    public static IResult Invalid(InvalidAnalysisRequestException invalid, string title = "Invalid analysis request") =>
+        Results.ValidationProblem(invalid.ByField(), invalid.Message, statusCode: StatusCodes.Status400BadRequest, title: title);
 
     public static IResult NotFound(string title, string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);

@@ -41,13 +41,13 @@ public static class CucosApi
             .Accepts<StartAnalysisBody>(CucosApiJson.MediaType)
             .WithMetadata(new RequestSizeLimitAttribute(MaxStartBodyBytes))
             .Produces<AnalysisTicket>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/analyses", AnalysisEndpoints.ListAsync)
             .WithName("ListPackageAnalyses")
             .WithSummary("Every analysis of one package version (query: ecosystem, name, version), oldest first; the last is the current one.")
             .Produces<PackageAnalyses>()
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesValidationProblem();
         api.MapGet("/analyses/{analysisId}", AnalysisEndpoints.GetAsync)
             .WithName("GetAnalysis")
             .WithSummary("The analysis with every task's status, attempts, times and errors. With after_revision (and wait_seconds, at most 20) it waits for a newer revision: a long poll.")

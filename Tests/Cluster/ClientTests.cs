@@ -13,15 +13,15 @@ public sealed class ClientTests(ClusterFixture fixture)
     [Fact]
     public async Task Invalid_requests_are_refused_with_what_to_fix()
     {
-        var empty = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var empty = await Assert.ThrowsAsync<InvalidAnalysisRequestException>(() =>
             fixture.Client.StartAnalysisAsync(fixture.Request() with { Name = " " }));
-        Assert.Contains("name is empty", empty.Message);
+        Assert.Contains("'name' is empty", empty.Message);
 
-        var badEcosystem = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var badEcosystem = await Assert.ThrowsAsync<InvalidAnalysisRequestException>(() =>
             fixture.Client.StartAnalysisAsync(fixture.Request() with { Ecosystem = "Not Valid" }));
         Assert.Contains("ecosystem 'Not Valid' is not valid", badEcosystem.Message);
 
-        var unknownTask = await Assert.ThrowsAsync<ArgumentException>(() =>
+        var unknownTask = await Assert.ThrowsAsync<InvalidAnalysisRequestException>(() =>
             fixture.Client.StartAnalysisAsync(fixture.Request("no-such-task")));
         Assert.Contains("unknown task(s): no-such-task", unknownTask.Message);
     }

@@ -1,4 +1,5 @@
 using Cucos.Grains.Flow;
+using Cucos.Grains.Packages;
 using Cucos.Messages;
 using Cucos.Sdk;
 using Cucos.State;
@@ -30,13 +31,15 @@ public sealed class AnalysisFlowTests
     private static readonly DateTimeOffset T0 = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Grace = TimeSpan.FromMinutes(2);
     private readonly AnalysisFlow flow;
+    private readonly TaskRegistry registry;
 
     public AnalysisFlowTests()
     {
         var provider = new ServiceCollection()
             .AddCucosTask<Init>().AddCucosTask<Finalize>().AddCucosTask<Parent>().AddCucosTask<Child>().AddCucosTask<Dependent>()
             .BuildServiceProvider();
-        flow = new AnalysisFlow(provider.GetRequiredService<TaskRegistry>(), Grace);
+        registry = provider.GetRequiredService<TaskRegistry>();
+        flow = new AnalysisFlow(registry, Grace);
     }
 
     private AnalysisSnapshot Start(params string[] tasks) => flow.Create("a", new AnalysisRequest
@@ -138,7 +141,10 @@ public sealed class AnalysisFlowTests
     [Fact]
     public void Unknown_tasks_in_a_request_are_refused_before_anything_starts()
     {
-        var error = Assert.Throws<ArgumentException>(() => Start("child", "nope"));
+        // The flow trusts its requests: the package analysis grain validates them where they enter the cluster.
+        var validator = new AnalysisRequestValidator(registry);
+        var request = new AnalysisRequest { Ecosystem = "test", Name = "n", Version = "1", Tasks = ["child", "nope"] };
+        var error = Assert.Throws<InvalidAnalysisRequestException>(() => validator.ThrowIfInvalid(request));
         Assert.Contains("unknown task(s): nope", error.Message);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Cucos.Client;
 using Cucos.Client.Http;
 using Cucos.Messages;
 using Cucos.State;
@@ -104,7 +105,7 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
 
         var list = await cucos.ListAnalysesAsync("maven", "org.example:lib", "1.0");
         Assert.Contains(list.Analyses, a => a.AnalysisId == ticket.AnalysisId && a.Status == AnalysisStatus.Succeeded);
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => cucos.StartAnalysisAsync(AnalysisRequest.ForLocalPath("/tmp")));
+        var refused = await Assert.ThrowsAsync<InvalidAnalysisRequestException>(() => cucos.StartAnalysisAsync(AnalysisRequest.ForLocalPath("/tmp")));
         Assert.Contains("the silo cannot see this machine's files", refused.Message);
     }
 

@@ -26,7 +26,7 @@ public sealed class PackageSpecTests
     [InlineData("npm:serve-static", "has no version")]
     [InlineData("npm:serve-static@", "has no version")]
     [InlineData("npm:@1.0.0", "has no version")]
-    [InlineData("pypi:six@1 2", "is not valid: no spaces")]
+    [InlineData("pypi:six@1 2", "is malformed: a version has no spaces")]
     public void Malformed_text_is_refused_saying_what_to_fix(string text, string expected) =>
         Assert.Contains(expected, Assert.Throws<ArgumentException>(() => AnalysisRequest.ParsePackage(text)).Message);
 }

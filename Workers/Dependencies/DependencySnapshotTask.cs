@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Globalization;
-using Cucos.Grains;
+using System.Text.Json;
+using Cucos.Client;
 using Cucos.Messages;
 using Cucos.Sdk;
 using Cucos.Workers.Dependencies.Resolvers;
@@ -35,7 +36,8 @@ public sealed record DependencyAnalyses(int RequestedDepth, string Status, IRead
 /// dependencies, which do the same with N-1; the package grain's one-analysis-per-version rule means no package
 /// version is analysed twice.
 /// </summary>
-public sealed class DependencySnapshotTask : BaseTask
+/// <param name="cucos">The door to the cluster the analyses of dependencies start through; absent under 'cucos worker'.</param>
+public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTask
 {
     public const string TaskName = "dependency_snapshot";
     public const string DepthParameter = "analyse_dependencies";
@@ -56,7 +58,7 @@ public sealed class DependencySnapshotTask : BaseTask
         IReadOnlyList<Dependency> declared = details?.Dependencies ?? [];
 
         var resolved = ecosystem is null ? [] : await ResolveAllAsync(context, ecosystem, declared, cancellationToken).ConfigureAwait(false);
-        var analyses = await StartAnalysesAsync(context, ecosystem, resolved, depth, cancellationToken).ConfigureAwait(false);
+        var analyses = await StartAnalysesAsync(cucos, context, ecosystem, resolved, depth, cancellationToken).ConfigureAwait(false);
         return TaskResult.Success(
             new DependencySnapshotSummary(
                 ecosystem,
@@ -129,11 +131,11 @@ public sealed class DependencySnapshotTask : BaseTask
     }
 
     private static async Task<DependencyAnalyses> StartAnalysesAsync(
-        TaskContext context, string? ecosystem, IReadOnlyList<ResolvedDependency> resolved, int depth, CancellationToken cancellationToken)
+        ICucosClient? cucos, TaskContext context, string? ecosystem, IReadOnlyList<ResolvedDependency> resolved, int depth, CancellationToken cancellationToken)
     {
         if (depth <= 0)
             return new DependencyAnalyses(depth, "not requested", []);
-        if (context.Services.GetService<IGrainFactory>() is not { } grains)
+        if (cucos is null)
             return new DependencyAnalyses(depth, "not started: no cluster. Dependencies are analysed only inside a silo (cucos analyze or a silo), not by 'cucos worker'.", []);
         var parameters = new Dictionary<string, string>(context.Request.Parameters ?? [], StringComparer.Ordinal);
         if (depth > 1)
@@ -155,8 +157,7 @@ public sealed class DependencySnapshotTask : BaseTask
                 Parameters = parameters.Count > 0 ? parameters : null,
             };
             // The package grain returns the analysis a version already has, so a diamond or a cycle is analysed once.
-            var ticket = await grains.GetGrain<IPackageAnalysisGrain>(GrainKeys.Package(request.Ecosystem, name, version))
-                .StartAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false);
+            var ticket = await cucos.StartAnalysisAsync(request, cancellationToken).ConfigureAwait(false);
             started.Add(new DependencyAnalysis(request.Ecosystem, name, version, ticket.AnalysisId, ticket.Created));
         }
         return new DependencyAnalyses(depth, "started", started);

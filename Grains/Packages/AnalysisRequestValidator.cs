@@ -1,0 +1,69 @@
+using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.Sdk.Ecosystems;
+
+namespace Cucos.Grains.Packages;
+
+/// <summary>
+/// Every check of an analysis request, in one place and with one wording each: the request's own fields
+/// (<see cref="RequestChecks"/>), its tasks against the <see cref="TaskRegistry"/> and its ecosystem against the
+/// <see cref="EcosystemCatalog"/>. The package analysis grain runs it where a request enters the cluster; the API
+/// uses <see cref="PackageProblems"/> for its list query.
+/// </summary>
+public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalog? ecosystems = null)
+{
+    /// <summary>Every problem of <paramref name="request"/>, in field order; empty when it may start.</summary>
+    public IReadOnlyList<RequestProblem> Validate(AnalysisRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = RequestChecks.OfShape(request, KnownEcosystems);
+        // A registry package must be of an ecosystem init can fetch. A source path brings its own files, so its
+        // ecosystem is only a label (tests and benchmarks use their own). A host with no ecosystems leaves it to init.
+        if (request.SourcePath is null && IsRegistryEcosystemUnknown(request.Ecosystem) is { } unknown)
+            problems.Insert(0, unknown);
+        if (request.Tasks is { Length: > 0 } named && tasks.Unknown(named) is { Count: > 0 } unknownTasks)
+            problems.Add(new(RequestFields.Tasks,
+                $"unknown task(s): {string.Join(", ", unknownTasks)}. The tasks of this cluster are: {string.Join(", ", tasks.All.Select(d => d.Name))}."));
+        if (tasks.Find(CucosFlow.RootTask) is null)
+            problems.Add(new(RequestFields.Tasks, $"no '{CucosFlow.RootTask}' task is registered in this cluster, so no analysis can start."));
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="InvalidAnalysisRequestException"/> with every problem of <paramref name="request"/>.</summary>
+    public void ThrowIfInvalid(AnalysisRequest request)
+    {
+        if (Validate(request) is { Count: > 0 } problems)
+            throw new InvalidAnalysisRequestException(problems);
+    }
+
+    /// <summary>The problems of a package version named by its three parts, as the API's list query names it.</summary>
+    public IReadOnlyList<RequestProblem> PackageProblems(string? ecosystem, string? name, string? version, bool inQuery = false)
+    {
+        var problems = new List<RequestProblem>();
+        if (string.IsNullOrWhiteSpace(ecosystem))
+            problems.Add(RequestChecks.MissingEcosystem(KnownEcosystems, inQuery));
+        else if (!RequestChecks.IsEcosystemForm(ecosystem.Trim()))
+            problems.Add(RequestChecks.MalformedEcosystem(ecosystem.Trim()));
+        else if (IsRegistryEcosystemUnknown(ecosystem.Trim()) is { } unknown)
+            problems.Add(unknown);
+        problems.AddRange(RequestChecks.OfName(name?.Trim(), inQuery));
+        problems.AddRange(RequestChecks.OfVersion(version?.Trim(), inQuery));
+        return problems;
+    }
+
+    private string KnownEcosystems => ecosystems is { All.Count: > 0 } catalog
+        ? $"one of {catalog.Ids}"
+        : "one such as 'npm', or 'local' with a source path";
+
+    private RequestProblem? IsRegistryEcosystemUnknown(string ecosystem)
+    {
+        // 'local' is checked by its source path; a malformed id by its form.
+        if (ecosystem == AnalysisRequest.LocalEcosystem || !RequestChecks.IsEcosystemForm(ecosystem) || ecosystems is not { All.Count: > 0 } catalog)
+            return null;
+        if (catalog.Find(ecosystem) is { } known)
+            return known.Id == ecosystem ? null : new(RequestFields.Ecosystem,
+                // The grain's key and init's registry lookup use the id, so an alias is named, not guessed.
+                $"ecosystem '{ecosystem}' is another name of '{known.Id}': give '{known.Id}'.");
+        return new(RequestFields.Ecosystem, $"ecosystem '{ecosystem}' is not known to this cluster: give one of {catalog.Ids}.");
+    }
+}
