@@ -6,6 +6,7 @@ using Cucos.Client.Http;
 using Cucos.Grains;
 using Cucos.Messages;
 using Cucos.Sdk;
+using Cucos.Sdk.Ecosystems;
 using Cucos.State;
 
 namespace Cucos.Silo.Api;
@@ -19,7 +20,7 @@ public static partial class AnalysisEndpoints
     /// <summary>The longest wait a long poll may ask for; the analysis grain answers within 20 s.</summary>
     public const int MaxWaitSeconds = 20;
 
-    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, KnownEcosystems ecosystems, TaskRegistry tasks, CancellationToken cancellationToken)
+    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, EcosystemCatalog ecosystems, TaskRegistry tasks, CancellationToken cancellationToken)
     {
         // A start request is small: read it whole, so an empty body can be told from a malformed one.
         using var buffer = new MemoryStream();
@@ -47,7 +48,7 @@ public static partial class AnalysisEndpoints
                     "give either 'package' (ECOSYSTEM:NAME@VERSION) or 'ecosystem', 'name' and 'version', not both.");
             try
             {
-                request = AnalysisRequest.ParsePackage(package, body.Force, body.Tasks);
+                request = ecosystems.ParsePackage(package, body.Force, body.Tasks);
             }
             catch (ArgumentException exception)
             {
@@ -55,7 +56,7 @@ public static partial class AnalysisEndpoints
             }
         }
         else
-            request = AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks);
+            request = ecosystems.Normalise(AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks));
         request = request with { Parameters = body.Parameters is { Count: > 0 } parameters ? parameters : null };
 
         problems.AddRange(PackageProblems(request.Ecosystem, request.Name, request.Version, ecosystems));
@@ -118,12 +119,12 @@ public static partial class AnalysisEndpoints
     }
 
     /// <summary>Every analysis of one package version, oldest first; the last is the current one.</summary>
-    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, IGrainFactory grains, KnownEcosystems ecosystems, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, IGrainFactory grains, EcosystemCatalog ecosystems, CancellationToken cancellationToken)
     {
         var problems = PackageProblems(ecosystem?.Trim() ?? "", name?.Trim() ?? "", version?.Trim() ?? "", ecosystems, query: true);
         if (problems.Count > 0)
             return ApiProblems.BadRequest("Invalid query", string.Join(" ", problems), problems);
-        var (e, n, v) = (ecosystem!.Trim(), name!.Trim(), version!.Trim());
+        var (e, n, v) = (ecosystems.Get(ecosystem!.Trim()).Id, name!.Trim(), version!.Trim());
         var history = await grains.GetGrain<IPackageAnalysisGrain>(GrainKeys.Package(e, n, v)).GetHistoryAsync().WaitAsync(cancellationToken);
         var snapshots = await Task.WhenAll(history.Select(async id =>
         {
@@ -144,16 +145,16 @@ public static partial class AnalysisEndpoints
     private const string BodyExample = "Send a JSON object such as {\"ecosystem\": \"npm\", \"name\": \"serve-static\", \"version\": \"1.7.1\"} (optional: \"force\", \"tasks\", \"parameters\")";
 
     /// <summary>What is wrong with a package's three parts, each problem saying what to do.</summary>
-    private static List<string> PackageProblems(string ecosystem, string name, string version, KnownEcosystems ecosystems, bool query = false)
+    private static List<string> PackageProblems(string ecosystem, string name, string version, EcosystemCatalog ecosystems, bool query = false)
     {
         var problems = new List<string>();
         var field = query ? "query parameter" : "field";
         if (ecosystem.Length == 0)
-            problems.Add($"the {field} 'ecosystem' is missing: give one of {ecosystems.List}.");
-        else if (!ecosystems.Contains(ecosystem))
+            problems.Add($"the {field} 'ecosystem' is missing: give one of {ecosystems.Ids}.");
+        else if (ecosystems.Find(ecosystem) is null)
             problems.Add(ecosystem == AnalysisRequest.LocalEcosystem
-                ? $"ecosystem 'local' is not served over HTTP: the silo analyses packages it fetches from a registry, not paths on its own disk. Give one of {ecosystems.List}."
-                : $"ecosystem '{ecosystem}' is not known to this cluster: give one of {ecosystems.List}.");
+                ? $"ecosystem 'local' is not served over HTTP: the silo analyses packages it fetches from a registry, not paths on its own disk. Give one of {ecosystems.Ids}."
+                : $"ecosystem '{ecosystem}' is not known to this cluster: give one of {ecosystems.Ids}.");
         if (name.Length == 0)
             problems.Add($"the {field} 'name' is empty: give the package name, such as 'serve-static', '@types/node' or 'org.example:library'.");
         else if (name.Length > 1024)

@@ -1,10 +1,19 @@
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Tests.Support;
-using Cucos.Workers;
+using Cucos.Workers.Ecosystems.Crates;
+using Cucos.Workers.Ecosystems.Go;
+using Cucos.Workers.Ecosystems.Maven;
+using Cucos.Workers.Ecosystems.Npm;
+using Cucos.Workers.Ecosystems.Nuget;
+using Cucos.Workers.Ecosystems.PyPi;
+using Cucos.Workers.Ecosystems.RubyGems;
 using Cucos.Workers.Registries;
+using Cucos.Workers;
 using Microsoft.Extensions.DependencyInjection;
+
 using static Cucos.Tests.Registries.RegistryTestSupport;
 
 namespace Cucos.Tests.Registries;
@@ -157,14 +166,16 @@ public sealed class InitFromRegistryTests : IDisposable
     {
         var (attempt, _) = await RunInit(AnalysisRequest.ForPackage("hackage", "text", "2.0"));
         Assert.True(attempt.Report.Error!.Fatal);
-        Assert.Contains("'hackage' is not an ecosystem this version fetches from (npm, nuget, pypi, maven, rubygems, crates, go)", attempt.Report.Error.Message);
+        Assert.Contains("'hackage' is not an ecosystem this version fetches from (crates, go, maven, npm, nuget, pypi, rubygems)", attempt.Report.Error.Message);
     }
 
     [Fact]
-    public void Every_ecosystem_of_the_request_shape_has_one_version_source_and_one_artifact_source_in_the_services()
+    public void Every_ecosystem_of_the_catalog_has_its_own_version_source_and_artifact_source()
     {
-        Assert.Equal(AnalysisRequest.RegistryEcosystems, services.GetServices<IPackageVersionSource>().Select(s => s.Ecosystem));
-        Assert.Equal(AnalysisRequest.RegistryEcosystems, services.GetServices<IPackageArtifactSource>().Select(s => s.Ecosystem));
+        var catalog = services.GetRequiredService<EcosystemCatalog>();
+        Assert.Equal(["crates", "go", "maven", "npm", "nuget", "pypi", "rubygems"], catalog.All.Select(e => e.Id));
+        Assert.All(catalog.All, e => Assert.Equal(e.Id, e.VersionSource!.Ecosystem));
+        Assert.All(catalog.All, e => Assert.Equal(e.Id, e.ArtifactSource!.Ecosystem));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Cucos.Grains;
 using Cucos.Messages;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Workers.Dependencies.Resolvers;
 using Cucos.Workers.Metadata;
@@ -79,8 +80,11 @@ public sealed class DependencySnapshotTask : BaseTask
     public static async Task<IReadOnlyList<ResolvedDependency>> ResolveAllAsync(
         TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, CancellationToken cancellationToken)
     {
-        var resolver = VersionResolvers.For(ecosystem);
-        var source = (context.Services.GetService<IEnumerable<IPackageVersionSource>>() ?? []).FirstOrDefault(s => s.Ecosystem == ecosystem);
+        var known = BuiltInTasks.EcosystemsOf(context.Services).Find(ecosystem);
+        var resolver = known?.VersionResolver;
+        // A version source registered in the services (a test's fixed listing, a mirror) overrides the ecosystem's own.
+        var source = (context.Services.GetService<IEnumerable<IPackageVersionSource>>() ?? []).FirstOrDefault(s => s.Ecosystem == ecosystem)
+            ?? known?.VersionSource;
         var listings = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<string>>>>(StringComparer.Ordinal);
         var results = new ResolvedDependency[declared.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, declared.Count),

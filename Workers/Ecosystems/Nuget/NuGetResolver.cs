@@ -1,6 +1,11 @@
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using NuGet.Versioning;
 
-namespace Cucos.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Ecosystems.Nuget;
 
 /// <summary>
 /// NuGet ranges through NuGet's own NuGet.Versioning: the lowest applicable version (NuGet's dependency rule),

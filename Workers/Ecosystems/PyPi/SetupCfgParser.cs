@@ -1,4 +1,10 @@
-namespace Cucos.Workers.Metadata.Parsers;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
+
+namespace Cucos.Workers.Ecosystems.PyPi;
 
 /// <summary>
 /// setuptools' declarative <c>setup.cfg</c>: <c>[metadata]</c>, <c>[options]</c>, <c>[options.extras_require]</c> and

@@ -1,8 +1,13 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
 using Cucos.Workers.Init;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.PyPi;
 
 /// <summary>
 /// PyPI's JSON API at the configured base URL (<c>Cucos:Registries:pypi</c>): <c>pypi/NAME/json</c> lists the

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Sdk.Ecosystems;
 
 /// <summary>A registry init fetches packages from: it lists versions and downloads one version's artifacts.</summary>
 public interface IPackageArtifactSource : IPackageVersionSource

@@ -1,7 +1,12 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.Go;
 
 /// <summary>
 /// The Go module proxy protocol at the configured base URL (<c>Cucos:Registries:go</c>, a GOPROXY URL):

@@ -1,4 +1,4 @@
-namespace Cucos.Workers.Dependencies.Resolvers;
+namespace Cucos.Sdk.Ecosystems;
 
 /// <summary>The version an ecosystem's rules pick for a specification, or why none can be picked.</summary>
 public sealed record Resolution(string? Version, string? Reason)
@@ -28,16 +28,9 @@ public interface IVersionResolver
     Resolution Resolve(string spec, IReadOnlyList<string> versions);
 }
 
-/// <summary>The resolvers of every ecosystem this version resolves.</summary>
+/// <summary>Rules every ecosystem's resolver shares.</summary>
 public static class VersionResolvers
 {
-    public static readonly IReadOnlyList<IVersionResolver> All =
-    [
-        new NpmResolver(), new CargoResolver(), new Pep440Resolver(), new MavenResolver(), new NuGetResolver(), new RubyGemsResolver(), new GoResolver(),
-    ];
-
-    public static IVersionResolver? For(string ecosystem) => All.FirstOrDefault(r => r.Ecosystem == ecosystem);
-
     /// <summary>Specifications that name a source instead of a version: URLs, git and path references.</summary>
     public static string? NotARegistryVersion(string spec)
     {

@@ -1,9 +1,14 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.Npm;
 
 /// <summary>
 /// Where npm's configuration is read from: the project's .npmrc (in the nearest folder above the working folder

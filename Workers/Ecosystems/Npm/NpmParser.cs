@@ -1,7 +1,12 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.Npm;
 
 /// <summary>npm's <c>package.json</c>, with the locked tree of an <c>npm-shrinkwrap.json</c> or <c>package-lock.json</c> beside it.</summary>
 public sealed class NpmParser : IManifestParser

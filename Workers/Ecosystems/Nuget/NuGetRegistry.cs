@@ -1,10 +1,15 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using NuGet.Configuration;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.Nuget;
 
 /// <summary>Which NuGet.Config files are read: NuGet's default chain from a folder, or one given file.</summary>
 public sealed record NuGetConfigSource(string Root, string? ConfigFile = null)

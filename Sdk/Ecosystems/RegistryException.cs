@@ -1,6 +1,6 @@
 using Cucos.Sdk;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Sdk.Ecosystems;
 
 /// <summary>A registry answer no retry can fix: refused credentials, a checksum mismatch, a malformed document, no configuration.</summary>
 public sealed class RegistryException(string message, Exception? inner = null) : FatalTaskException(message, inner);

@@ -1,4 +1,10 @@
-namespace Cucos.Workers.Metadata.Parsers;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
+
+namespace Cucos.Workers.Ecosystems.Go;
 
 /// <summary>
 /// Go's <c>go.mod</c>: the module path, the <c>go</c> and <c>toolchain</c> lines, and the <c>require</c> lines

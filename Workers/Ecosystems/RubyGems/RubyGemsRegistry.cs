@@ -1,7 +1,12 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.RubyGems;
 
 /// <summary>
 /// RubyGems at the configured base URL (<c>Cucos:Registries:rubygems</c>): <c>api/v1/versions/NAME.json</c> lists

@@ -1,10 +1,15 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.RubyGems;
 
 /// <summary>
 /// RubyGems: the YAML specification a built gem carries (<c>metadata.gz</c>), and

@@ -1,7 +1,12 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.Crates;
 
 /// <summary>
 /// The Rust crates registry's web API at the configured base URL (<c>Cucos:Registries:crates</c>): <c>api/v1/crates/NAME</c>

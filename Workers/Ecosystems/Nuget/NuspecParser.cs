@@ -1,7 +1,13 @@
-using System.Xml;
 using System.Xml.Linq;
+using System.Xml;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Ecosystems.Maven; // the namespace-agnostic XML readers of the pom parser
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.Nuget;
 
 /// <summary>NuGet's <c>.nuspec</c>: dependencies of every target-framework group (the frameworks go to <c>engines</c>).</summary>
 public sealed class NuspecParser : IManifestParser

@@ -1,7 +1,12 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.PyPi;
 
 /// <summary>
 /// A <c>setup.py</c>, read and never executed: the keyword arguments of its <c>setup(...)</c> call whose values are

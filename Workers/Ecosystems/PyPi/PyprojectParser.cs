@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.PyPi;
 
 /// <summary>
 /// <c>pyproject.toml</c>: the PEP 621 <c>[project]</c> table, PEP 735 dependency groups, and Poetry's

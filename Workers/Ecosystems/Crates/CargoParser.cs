@@ -1,6 +1,11 @@
 using System.Text.Json.Nodes;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.Crates;
 
 /// <summary>
 /// Rust's <c>Cargo.toml</c>. A field inherited from the workspace (<c>version.workspace = true</c>) is read from

@@ -1,7 +1,12 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.Maven;
 
 /// <summary>
 /// A Maven repository at the configured base URL (<c>Cucos:Registries:maven</c>), in its standard layout: packages

@@ -1,4 +1,4 @@
-namespace Cucos.Workers.Registries;
+namespace Cucos.Sdk.Ecosystems;
 
 /// <summary>
 /// Lists the published versions of a package in one ecosystem's registry, read from the user's own registry

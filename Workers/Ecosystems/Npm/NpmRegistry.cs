@@ -1,7 +1,12 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Registries;
+namespace Cucos.Workers.Ecosystems.Npm;
 
 /// <summary>
 /// npm: the packument (<c>REGISTRY/NAME</c>, a scoped name's '/' escaped) lists the versions and each version's

@@ -1,6 +1,11 @@
 using System.Numerics;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Ecosystems.Maven;
 
 /// <summary>
 /// A Maven version ordered by the POM reference's "Version Order Specification": tokens split at '.', '-' and

@@ -1,8 +1,13 @@
 using System.Text.RegularExpressions;
-using System.Xml;
 using System.Xml.Linq;
+using System.Xml;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.Maven;
 
 /// <summary>
 /// Maven's <c>pom.xml</c>, with inheritance and interpolation as Maven applies them within the package: the parent

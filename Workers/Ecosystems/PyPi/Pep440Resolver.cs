@@ -1,7 +1,12 @@
 using System.Numerics;
 using System.Text.RegularExpressions;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Dependencies.Resolvers;
+namespace Cucos.Workers.Ecosystems.PyPi;
 
 /// <summary>A PEP 440 version: epoch, release, pre-, post- and dev-release, local label, with PEP 440's ordering.</summary>
 public sealed partial record Pep440Version(int Epoch, BigInteger[] Release, (int Rank, BigInteger Number)? Pre, BigInteger? Post, BigInteger? Dev, string? Local, string Text)

@@ -1,6 +1,11 @@
 using System.Text;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Metadata.Parsers;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Registries;
 
-namespace Cucos.Workers.Metadata.Parsers;
+namespace Cucos.Workers.Ecosystems.PyPi;
 
 /// <summary>
 /// Python core metadata: <c>PKG-INFO</c> (sdists, eggs) and <c>METADATA</c> (wheels' <c>*.dist-info</c>). Only the
