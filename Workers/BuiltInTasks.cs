@@ -23,15 +23,15 @@ public static class BuiltInTasks
     {
         services.TryAddSingleton(provider => ArchiveLimits.From(provider.GetService<IConfiguration>()));
         services.AddCucosRegistries();
-        // Registration order is metadata's preference where two ecosystems' manifests sit in one folder.
+        // Registration order is the order the CLI and init list them in: the most used first.
         services
             .AddCucosEcosystem<Ecosystems.Npm.NpmEcosystem>()
-            .AddCucosEcosystem<Ecosystems.Maven.MavenEcosystem>()
             .AddCucosEcosystem<Ecosystems.Nuget.NuGetEcosystem>()
-            .AddCucosEcosystem<Ecosystems.Crates.CratesEcosystem>()
-            .AddCucosEcosystem<Ecosystems.Go.GoEcosystem>()
+            .AddCucosEcosystem<Ecosystems.PyPi.PyPiEcosystem>()
+            .AddCucosEcosystem<Ecosystems.Maven.MavenEcosystem>()
             .AddCucosEcosystem<Ecosystems.RubyGems.RubyGemsEcosystem>()
-            .AddCucosEcosystem<Ecosystems.PyPi.PyPiEcosystem>();
+            .AddCucosEcosystem<Ecosystems.Crates.CratesEcosystem>()
+            .AddCucosEcosystem<Ecosystems.Go.GoEcosystem>();
         return services
             .AddCucosTask<InitTask>()
             .AddCucosTask<DigestsTask>()

@@ -185,7 +185,7 @@ public static class AnalyzeCommand
     private static Dictionary<string, string?> RegistrySettings(EcosystemCatalog ecosystems, Dictionary<string, string> pairs)
     {
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var baseUrlIds = string.Join(", ", ecosystems.All.Where(e => e.ArtifactSource is not null && e.NativeConfiguration is null).Select(e => e.Id));
+        var baseUrlIds = string.Join(", ", ecosystems.InRegistrationOrder.Where(e => e.ArtifactSource is not null && e.NativeConfiguration is null).Select(e => e.Id));
         foreach (var (name, url) in pairs)
         {
             var ecosystem = ecosystems.Find(name) ?? throw new UsageException(
@@ -209,7 +209,10 @@ public static class AnalyzeCommand
             return BuiltInTasks.EcosystemsOf(null);
         try
         {
-            return new ServiceCollection().AddCucosBuiltInTasks().AddCucosTaskAssemblies(plugins).BuildServiceProvider().GetRequiredService<EcosystemCatalog>();
+            return new ServiceCollection()
+                .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build())
+                .AddCucosBuiltInTasks().AddCucosTaskAssemblies(plugins)
+                .BuildServiceProvider().GetRequiredService<EcosystemCatalog>();
         }
         catch (InvalidOperationException exception)
         {
@@ -224,8 +227,8 @@ public static class AnalyzeCommand
             return request;
         if (ecosystems.Find(request.Ecosystem) is null)
             throw new UsageException(
-                $"'{request.Ecosystem}:{request.Name}@{request.Version}' names the ecosystem '{request.Ecosystem}', which is not known here: " +
-                $"give one of {ecosystems.Ids}, or a directory or archive.");
+                $"'{request.Ecosystem}:{request.Name}@{request.Version}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among " +
+                $"{ecosystems.IdsInRegistrationOrder}: '{request.Ecosystem}' is not one this version knows. Give one of those, or a directory or archive.");
         return ecosystems.Normalise(request);
     }
 
@@ -233,10 +236,10 @@ public static class AnalyzeCommand
     private static class HelpEcosystems
     {
         private static EcosystemCatalog Catalog => BuiltInTasks.EcosystemsOf(null);
-        public static string Ids => string.Join(", ", Catalog.All.Select(e => e.Id));
+        public static string Ids => Catalog.IdsInRegistrationOrder;
         public static string Examples => string.Join(", ", Catalog.InRegistrationOrder.Take(3).Select(e => e.Example));
-        public static string BaseUrlIds => string.Join(", ", Catalog.All.Where(e => e.NativeConfiguration is null).Select(e => e.Id));
-        public static string Native => string.Join(", ", Catalog.All.Where(e => e.NativeConfiguration is not null).Select(e => $"{e.Id} reads your {e.NativeConfiguration}")) + ".";
+        public static string BaseUrlIds => string.Join(", ", Catalog.InRegistrationOrder.Where(e => e.NativeConfiguration is null).Select(e => e.Id));
+        public static string Native => string.Join(", ", Catalog.InRegistrationOrder.Where(e => e.NativeConfiguration is not null).Select(e => $"{e.Id} reads your {e.NativeConfiguration}")) + ".";
     }
 
     private static int ExitCode(AnalysisSnapshot analysis, TextWriter stderr)

@@ -32,7 +32,7 @@ public sealed class EcosystemCatalog
     /// <summary>Every ecosystem, ordered by id.</summary>
     public IReadOnlyList<IEcosystem> All { get; }
 
-    /// <summary>Every ecosystem in the order it was registered: earlier ones win where two could claim a file (metadata's manifests).</summary>
+    /// <summary>Every ecosystem in the order it was registered (the built-ins most used first), for lists a user reads.</summary>
     public IReadOnlyList<IEcosystem> InRegistrationOrder { get; }
 
     /// <summary>The ecosystem with this id or alias, or null.</summary>
@@ -40,6 +40,9 @@ public sealed class EcosystemCatalog
 
     /// <summary>The ids, for messages: "crates, go, maven, npm, nuget, pypi, rubygems".</summary>
     public string Ids => string.Join(", ", All.Select(e => e.Id));
+
+    /// <summary>The ids in registration order, for the CLI's messages: "npm, nuget, pypi, maven, rubygems, crates, go".</summary>
+    public string IdsInRegistrationOrder => string.Join(", ", InRegistrationOrder.Select(e => e.Id));
 
     /// <summary>The ecosystem with this id or alias; an <see cref="ArgumentException"/> naming the known ids when there is none.</summary>
     public IEcosystem Get(string idOrAlias) => Find(idOrAlias)
@@ -55,10 +58,10 @@ public sealed class EcosystemCatalog
         ArgumentNullException.ThrowIfNull(text);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
-            throw new ArgumentException($"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {Ids} (for example {Example}).");
+            throw new ArgumentException($"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {IdsInRegistrationOrder} (for example {Example}).");
         var ecosystem = text[..colon];
         if (Find(ecosystem) is not { } known)
-            throw new ArgumentException($"'{text}' names the ecosystem '{ecosystem}', which this cluster does not know: give one of {Ids} (for example {Example}).");
+            throw new ArgumentException($"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {IdsInRegistrationOrder}: '{ecosystem}' is not one this cluster knows (for example {Example}).");
         return AnalysisRequest.ParsePackage(known.Id + text[colon..], force, tasks);
     }
 

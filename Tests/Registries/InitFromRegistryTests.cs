@@ -166,7 +166,7 @@ public sealed class InitFromRegistryTests : IDisposable
     {
         var (attempt, _) = await RunInit(AnalysisRequest.ForPackage("hackage", "text", "2.0"));
         Assert.True(attempt.Report.Error!.Fatal);
-        Assert.Contains("'hackage' is not an ecosystem this version fetches from (crates, go, maven, npm, nuget, pypi, rubygems)", attempt.Report.Error.Message);
+        Assert.Contains("'hackage' is not an ecosystem this version fetches from (npm, nuget, pypi, maven, rubygems, crates, go)", attempt.Report.Error.Message);
     }
 
     [Fact]

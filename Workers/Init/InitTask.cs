@@ -49,7 +49,7 @@ public sealed class InitTask(ArchiveLimits limits, EcosystemCatalog ecosystems) 
         var registry = ecosystems.Find(request.Ecosystem)?.ArtifactSource
             ?? throw new FatalTaskException(
                 $"no source was given for {request.Release}, and '{request.Ecosystem}' is not an ecosystem this version fetches from " +
-                $"({string.Join(", ", ecosystems.All.Where(e => e.ArtifactSource is not null).Select(e => e.Id))}): give one of those, or a local directory or archive.");
+                $"({string.Join(", ", ecosystems.InRegistrationOrder.Where(e => e.ArtifactSource is not null).Select(e => e.Id))}): give one of those, or a local directory or archive.");
         FetchedPackage fetched;
         try
         {

@@ -21,8 +21,11 @@ public sealed class MetadataTask : BaseTask
     /// <summary>Every format the ecosystems of <paramref name="ecosystems"/> read, in order of preference for the primary manifest of a folder.</summary>
     public static IReadOnlyList<IManifestParser> ParsersOf(EcosystemCatalog ecosystems) =>
     [
-        .. ecosystems.InRegistrationOrder.OfType<IEcosystemManifests>().SelectMany(e => e.ManifestParsers),
-        .. ManifestOnlyFormats.Parsers,
+        .. ecosystems.InRegistrationOrder.OfType<IEcosystemManifests>()
+            .Select(e => (e.ManifestPriority, e.ManifestParsers))
+            .Append((ManifestOnlyFormats.Priority, ManifestOnlyFormats.Parsers))
+            .OrderBy(e => e.Item1) // stable: equal priorities keep registration order
+            .SelectMany(e => e.Item2),
     ];
 
     /// <summary>The formats of the built-in ecosystems.</summary>

@@ -14,4 +14,5 @@ public sealed class CratesEcosystem(CratesRegistry registry) : IEcosystem, IEcos
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new CargoResolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new CargoParser()];
+    public int ManifestPriority => 40;
 }

@@ -14,4 +14,5 @@ public sealed class GoEcosystem(GoModuleProxy registry) : IEcosystem, IEcosystem
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new GoResolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new GoModParser()];
+    public int ManifestPriority => 50;
 }

@@ -14,4 +14,5 @@ public sealed class MavenEcosystem(MavenRegistry registry) : IEcosystem, IEcosys
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new MavenResolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new MavenPomParser()];
+    public int ManifestPriority => 20;
 }

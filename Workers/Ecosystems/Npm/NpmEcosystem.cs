@@ -14,5 +14,6 @@ public sealed class NpmEcosystem(NpmRegistry registry) : IEcosystem, IEcosystemM
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new NpmResolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new NpmParser()];
+    public int ManifestPriority => 10;
     public string? NativeConfiguration => ".npmrc";
 }

@@ -14,5 +14,6 @@ public sealed class NuGetEcosystem(NuGetRegistry registry) : IEcosystem, IEcosys
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new NuGetResolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new NuspecParser()];
+    public int ManifestPriority => 30;
     public string? NativeConfiguration => "NuGet.Config";
 }

@@ -14,4 +14,5 @@ public sealed class PyPiEcosystem(PyPiRegistry registry) : IEcosystem, IEcosyste
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new Pep440Resolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new PythonMetadataParser(), new PyprojectParser(), new SetupCfgParser(), new SetupPyParser()];
+    public int ManifestPriority => 80;
 }

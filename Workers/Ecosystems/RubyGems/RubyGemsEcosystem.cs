@@ -14,4 +14,5 @@ public sealed class RubyGemsEcosystem(RubyGemsRegistry registry) : IEcosystem, I
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new RubyGemsResolver();
     public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new RubyGemsParser()];
+    public int ManifestPriority => 70;
 }
