@@ -1,5 +1,5 @@
-using Cucos.Sdk;
 using Cucos.Sdk.Ecosystems;
+using Cucos.Sdk;
 using Cucos.Workers.BinaryData;
 using Cucos.Workers.Crypto;
 using Cucos.Workers.Dependencies;
@@ -11,8 +11,8 @@ using Cucos.Workers.Licenses;
 using Cucos.Workers.Metadata;
 using Cucos.Workers.Registries;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cucos.Workers;
 
@@ -23,6 +23,7 @@ public static class BuiltInTasks
     {
         services.TryAddSingleton(provider => ArchiveLimits.From(provider.GetService<IConfiguration>()));
         services.AddCucosRegistries();
+        // Registration order is the order the CLI and init list them in: the most used first.
         services
             .AddCucosEcosystem<Ecosystems.Npm.NpmEcosystem>()
             .AddCucosEcosystem<Ecosystems.Nuget.NuGetEcosystem>()
@@ -42,4 +43,14 @@ public static class BuiltInTasks
             .AddCucosTask<CryptoAlgorithmsTask>()
             .AddCucosTask<FinalizeTask>();
     }
+
+    private static readonly Lazy<EcosystemCatalog> BuiltInCatalog = new(() =>
+        new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider().GetRequiredService<EcosystemCatalog>());
+
+    /// <summary>
+    /// The catalog of <paramref name="services"/>, or the built-in ecosystems' for a task run without one (a test's
+    /// bare service provider): the same registrations as a silo's, not a second list.
+    /// </summary>
+    public static EcosystemCatalog EcosystemsOf(IServiceProvider? services) =>
+        services?.GetService<EcosystemCatalog>() ?? BuiltInCatalog.Value;
 }

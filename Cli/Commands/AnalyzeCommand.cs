@@ -4,6 +4,7 @@ using Cucos.Grains.Hosting;
 using Cucos.Messages;
 using Cucos.Persistence;
 using Cucos.Sdk;
+using Cucos.Sdk.Ecosystems;
 using Cucos.State;
 using Cucos.Workers;
 using Cucos.Workers.Init;
@@ -18,7 +19,8 @@ namespace Cucos.Cli.Commands;
 /// <summary><c>cucos analyze PATH</c>: a whole analysis on an embedded single-silo cluster.</summary>
 public static class AnalyzeCommand
 {
-    public const string Help = """
+    /// <summary>The help text, its ecosystems read from the built-in catalog.</summary>
+    public static string Help => $"""
         usage: cucos analyze PATH|ECOSYSTEM:NAME@VERSION [options]
 
         Runs a whole analysis of a local directory or archive, or of a package fetched from
@@ -27,12 +29,13 @@ public static class AnalyzeCommand
 
           PATH                 a directory, or an archive: .tar.gz, .tgz, .crate, .tar, .tar.bz2,
                                .tar.xz, .zip (.jar, .nupkg, .whl), .gem
-          ECOSYSTEM:NAME@VERSION  a package of npm, nuget, pypi, maven, rubygems, crates or go,
-                               e.g. npm:serve-static@1.7.1, nuget:Newtonsoft.Json@13.0.1,
-                               pypi:six@1.16.0, maven:org.example:library@1.0
-          --registry ECO=URL   the base URL of a pypi, maven, rubygems, crates or go registry
+          ECOSYSTEM:NAME@VERSION  a package of {HelpEcosystems.Ids} (or of an
+                               ecosystem a plug-in adds), e.g. {HelpEcosystems.Examples}
+          --registry ECO=URL   the base URL of a {HelpEcosystems.BaseUrlIds} registry
                                (repeatable; same as Cucos__Registries__ECO in the environment).
-                               npm and NuGet use your .npmrc and NuGet.Config.
+                               {HelpEcosystems.Native}
+          --task-assemblies P  ';'-separated plug-in assemblies whose tasks and ecosystems are
+                               loaded (same as Cucos__TaskAssemblies in the environment)
           --output FILE        also write the full analysis and every result as JSON
           --tasks a,b          run only these tasks under init (default: the whole default flow)
           --param NAME=VALUE   a parameter for the tasks (repeatable)
@@ -56,7 +59,7 @@ public static class AnalyzeCommand
         be reached, 2 bad usage, 130 interrupted.
         """;
 
-    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres", "--registry", "--cluster", "--cluster-id"];
+    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres", "--registry", "--cluster", "--cluster-id", "--task-assemblies"];
     private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose", "--force"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -71,8 +74,10 @@ public static class AnalyzeCommand
             return await ClusterAnalysis.RunAsync(cluster, line, tasks, stdout, stderr, cancellationToken);
         if (line.Value("--cluster-id") is not null)
             throw new UsageException("--cluster-id goes with --cluster HOST:PORT (a gateway). See 'cucos analyze --help'.");
-        var request = Request(line.Positionals[0], tasks);
-        var registries = RegistrySettings(line.Pairs("--registry", "analyze"));
+        var plugins = TaskAssemblies(line);
+        var ecosystems = Catalog(plugins);
+        var request = KnownEcosystem(ecosystems, Request(line.Positionals[0], tasks));
+        var registries = RegistrySettings(ecosystems, line.Pairs("--registry", "analyze"));
         var output = line.Value("--output");
         CliJson.CheckWritable(output);
         var parameters = line.Pairs("--param", "analyze");
@@ -99,7 +104,7 @@ public static class AnalyzeCommand
             if (cacheRoot is not null)
                 options.CacheRoot = Path.GetFullPath(cacheRoot);
         }, postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres));
-        builder.Services.AddCucosBuiltInTasks();
+        builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(plugins);
         builder.Services.AddCucosClient();
         using var host = builder.Build();
 
@@ -186,17 +191,65 @@ public static class AnalyzeCommand
         }
     }
 
-    /// <summary><c>--registry pypi=URL</c> as the configuration keys the registries read.</summary>
-    private static Dictionary<string, string?> RegistrySettings(Dictionary<string, string> pairs)
+    /// <summary><c>--registry pypi=URL</c> as the configuration keys the registries read (an alias written as its ecosystem's id).</summary>
+    private static Dictionary<string, string?> RegistrySettings(EcosystemCatalog ecosystems, Dictionary<string, string> pairs)
     {
-        foreach (var ecosystem in pairs.Keys)
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var baseUrlIds = string.Join(", ", ecosystems.InRegistrationOrder.Where(e => e.ArtifactSource is not null && e.NativeConfiguration is null).Select(e => e.Id));
+        foreach (var (name, url) in pairs)
         {
-            if (ecosystem is "npm" or "nuget")
-                throw new UsageException($"--registry {ecosystem}=... is not read: {ecosystem} takes its registry from your {(ecosystem == "npm" ? ".npmrc" : "NuGet.Config")}.");
-            if (!AnalysisRequest.RegistryEcosystems.Contains(ecosystem))
-                throw new UsageException($"--registry {ecosystem}=...: '{ecosystem}' is not an ecosystem with a registry; give one of pypi, maven, rubygems, crates, go.");
+            var ecosystem = ecosystems.Find(name) ?? throw new UsageException(
+                $"--registry {name}=...: '{name}' is not an ecosystem with a registry; give one of {baseUrlIds}.");
+            if (ecosystem.NativeConfiguration is { } native)
+                throw new UsageException($"--registry {name}=... is not read: {ecosystem.Id} takes its registry from your {native}.");
+            settings[$"{Workers.Registries.RegistrySettings.Section}:{ecosystem.Id}"] = url;
         }
-        return pairs.ToDictionary(p => $"{Workers.Registries.RegistrySettings.Section}:{p.Key}", p => (string?)p.Value);
+        return settings;
+    }
+
+    /// <summary><c>--task-assemblies</c>, else <c>Cucos__TaskAssemblies</c>: plug-ins, as a silo loads them.</summary>
+    private static string[] TaskAssemblies(CommandLine line) =>
+        (line.Value("--task-assemblies") ?? Environment.GetEnvironmentVariable("Cucos__TaskAssemblies") ?? "")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The ecosystems the embedded cluster will know (built-ins and plug-ins), for checking the command line before it starts.</summary>
+    private static EcosystemCatalog Catalog(string[] plugins)
+    {
+        if (plugins.Length == 0)
+            return BuiltInTasks.EcosystemsOf(null);
+        try
+        {
+            return new ServiceCollection()
+                .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build())
+                .AddCucosBuiltInTasks().AddCucosTaskAssemblies(plugins)
+                .BuildServiceProvider().GetRequiredService<EcosystemCatalog>();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+    }
+
+    /// <summary>A package request whose ecosystem the catalog knows, named by its id; a path request as it is.</summary>
+    internal static AnalysisRequest KnownEcosystem(EcosystemCatalog ecosystems, AnalysisRequest request)
+    {
+        if (request.SourcePath is not null)
+            return request;
+        if (ecosystems.Find(request.Ecosystem) is null)
+            throw new UsageException(
+                $"'{request.Ecosystem}:{request.Name}@{request.Version}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among " +
+                $"{ecosystems.IdsInRegistrationOrder}: '{request.Ecosystem}' is not one this version knows. Give one of those, or a directory or archive.");
+        return ecosystems.Normalise(request);
+    }
+
+    /// <summary>The built-in ecosystems, for the help text.</summary>
+    private static class HelpEcosystems
+    {
+        private static EcosystemCatalog Catalog => BuiltInTasks.EcosystemsOf(null);
+        public static string Ids => Catalog.IdsInRegistrationOrder;
+        public static string Examples => string.Join(", ", Catalog.InRegistrationOrder.Take(3).Select(e => e.Example));
+        public static string BaseUrlIds => string.Join(", ", Catalog.InRegistrationOrder.Where(e => e.NativeConfiguration is null).Select(e => e.Id));
+        public static string Native => string.Join(", ", Catalog.InRegistrationOrder.Where(e => e.NativeConfiguration is not null).Select(e => $"{e.Id} reads your {e.NativeConfiguration}")) + ".";
     }
 
     private static int ExitCode(AnalysisSnapshot analysis, TextWriter stderr)

@@ -3,6 +3,7 @@ using Cucos.Cli.Output;
 using Cucos.Grains.Execution;
 using Cucos.Messages;
 using Cucos.Sdk;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Workers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,9 @@ public static class WorkerCommand
             throw new UsageException($"no task named '{taskName}'. Known tasks: {string.Join(", ", registry.All.Select(d => d.Name))}.");
 
         var isInit = taskName == CucosFlow.RootTask;
-        var request = isInit ? AnalyzeCommand.Request(line.Positionals[1], null) with { Force = false } : AnalysisRequest.ForLocalPath(path);
+        var request = isInit
+            ? AnalyzeCommand.KnownEcosystem(services.GetRequiredService<EcosystemCatalog>(), AnalyzeCommand.Request(line.Positionals[1], null)) with { Force = false }
+            : AnalysisRequest.ForLocalPath(path);
         if (!isInit && !Directory.Exists(path))
             throw new UsageException(File.Exists(path)
                 ? $"'{line.Positionals[1]}' is a file; task '{taskName}' reads a folder. Unpack it first, or run 'cucos analyze' on the archive."

@@ -44,9 +44,6 @@ public sealed partial record AnalysisRequest
         };
     }
 
-    /// <summary>The ecosystems init fetches from their registries.</summary>
-    public static readonly IReadOnlyList<string> RegistryEcosystems = ["npm", "nuget", "pypi", "maven", "rubygems", "crates", "go"];
-
     /// <summary>A request for a package version that init fetches from its ecosystem's registry.</summary>
     public static AnalysisRequest ForPackage(string ecosystem, string name, string version, bool force = false, string[]? tasks = null) => new()
     {
@@ -60,16 +57,18 @@ public sealed partial record AnalysisRequest
     /// <summary>
     /// Reads <c>ECOSYSTEM:NAME@VERSION</c>, as the CLI takes it: <c>npm:serve-static@1.7.1</c>, <c>npm:@types/node@20.1.0</c>,
     /// <c>nuget:Newtonsoft.Json@13.0.1</c>, <c>maven:org.example:library@1.0</c>, <c>go:example.org/module@v1.2.3</c>.
+    /// The split is only syntactic: whether the cluster knows the ecosystem is the <c>EcosystemCatalog</c>'s to say
+    /// (its <c>ParsePackage</c> also turns an alias into the id), so a plug-in's <c>toy:name@1.0</c> parses here too.
     /// Throws <see cref="ArgumentException"/> saying what to fix.
     /// </summary>
     public static AnalysisRequest ParsePackage(string text, bool force = false, string[]? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var colon = text.IndexOf(':');
-        var ecosystem = colon > 0 ? text[..colon] : "";
-        if (!RegistryEcosystems.Contains(ecosystem))
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
             throw new ArgumentException(
-                $"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {string.Join(", ", RegistryEcosystems)} (for example npm:serve-static@1.7.1).");
+                $"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among those the cluster knows (for example npm:serve-static@1.7.1).");
+        var ecosystem = text[..colon];
         var rest = text[(colon + 1)..];
         var at = rest.LastIndexOf('@');
         if (at <= 0 || at == rest.Length - 1)

@@ -5,6 +5,7 @@ using Cucos.Client;
 using Cucos.Client.Http;
 using Cucos.Grains.Packages;
 using Cucos.Messages;
+using Cucos.Sdk.Ecosystems;
 using Cucos.State;
 
 namespace Cucos.Silo.Api;
@@ -18,7 +19,7 @@ public static partial class AnalysisEndpoints
     /// <summary>The longest wait a long poll may ask for; the analysis grain answers within 20 s.</summary>
     public const int MaxWaitSeconds = 20;
 
-    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, CancellationToken cancellationToken)
+    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, EcosystemCatalog ecosystems, CancellationToken cancellationToken)
     {
         // A start request is small: read it whole, so an empty body can be told from a malformed one.
         using var buffer = new MemoryStream();
@@ -45,7 +46,7 @@ public static partial class AnalysisEndpoints
                     "give either 'package' (ECOSYSTEM:NAME@VERSION) or 'ecosystem', 'name' and 'version', not both."));
             try
             {
-                request = AnalysisRequest.ParsePackage(package, body.Force, body.Tasks);
+                request = ecosystems.ParsePackage(package, body.Force, body.Tasks);
             }
             catch (ArgumentException exception)
             {
@@ -53,7 +54,7 @@ public static partial class AnalysisEndpoints
             }
         }
         else
-            request = AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks);
+            request = ecosystems.Normalise(AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks));
         request = request with { Parameters = body.Parameters is { Count: > 0 } parameters ? parameters : null };
         // The body has no source path: 'local' would name a path on the silo's own disk, which the API does not serve.
         if (request.Ecosystem == AnalysisRequest.LocalEcosystem)
@@ -117,8 +118,11 @@ public static partial class AnalysisEndpoints
     }
 
     /// <summary>Every analysis of one package version, oldest first; the last is the current one.</summary>
-    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, ICucosClient client, AnalysisRequestValidator validator, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(string? ecosystem, string? name, string? version, ICucosClient client, AnalysisRequestValidator validator, EcosystemCatalog ecosystems, CancellationToken cancellationToken)
     {
+        // An alias (pip for pypi) names the same analyses as the id.
+        if (ecosystem is not null && ecosystems.Find(ecosystem.Trim()) is { } known)
+            ecosystem = known.Id;
         if (ecosystem?.Trim() == AnalysisRequest.LocalEcosystem)
             return ApiProblems.Invalid(new InvalidAnalysisRequestException(RequestFields.Ecosystem, LocalNotServed), "Invalid query");
         if (validator.PackageProblems(ecosystem, name, version, inQuery: true) is { Count: > 0 } problems)

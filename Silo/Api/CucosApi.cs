@@ -19,7 +19,6 @@ public static class CucosApi
     public static IServiceCollection AddCucosApi(this IServiceCollection services)
     {
         services.AddCucosClient();
-        services.AddSingleton<KnownEcosystems>();
         services.ConfigureHttpJsonOptions(json => CucosApiJson.Configure(json.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();

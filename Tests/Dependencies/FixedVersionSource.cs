@@ -1,4 +1,12 @@
 using System.Collections.Concurrent;
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Ecosystems.Crates;
+using Cucos.Workers.Ecosystems.Go;
+using Cucos.Workers.Ecosystems.Maven;
+using Cucos.Workers.Ecosystems.Npm;
+using Cucos.Workers.Ecosystems.Nuget;
+using Cucos.Workers.Ecosystems.PyPi;
+using Cucos.Workers.Ecosystems.RubyGems;
 using Cucos.Workers.Registries;
 
 namespace Cucos.Tests.Dependencies;

@@ -1,4 +1,12 @@
+using Cucos.Sdk.Ecosystems;
 using Cucos.Workers.Dependencies.Resolvers;
+using Cucos.Workers.Ecosystems.Crates;
+using Cucos.Workers.Ecosystems.Go;
+using Cucos.Workers.Ecosystems.Maven;
+using Cucos.Workers.Ecosystems.Npm;
+using Cucos.Workers.Ecosystems.Nuget;
+using Cucos.Workers.Ecosystems.PyPi;
+using Cucos.Workers.Ecosystems.RubyGems;
 
 namespace Cucos.Tests.Dependencies;
 

@@ -1,11 +1,20 @@
 using System.Text.Json;
 using Cucos.Grains.Execution;
 using Cucos.Messages;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Tests.Support;
-using Cucos.Workers;
+using Cucos.Workers.Ecosystems.Crates;
+using Cucos.Workers.Ecosystems.Go;
+using Cucos.Workers.Ecosystems.Maven;
+using Cucos.Workers.Ecosystems.Npm;
+using Cucos.Workers.Ecosystems.Nuget;
+using Cucos.Workers.Ecosystems.PyPi;
+using Cucos.Workers.Ecosystems.RubyGems;
 using Cucos.Workers.Registries;
+using Cucos.Workers;
 using Microsoft.Extensions.DependencyInjection;
+
 using static Cucos.Tests.Registries.RegistryTestSupport;
 
 namespace Cucos.Tests.Registries;
@@ -150,10 +159,12 @@ public sealed class InitFromRegistryTests : IDisposable
     }
 
     [Fact]
-    public void Every_ecosystem_of_the_request_shape_has_one_version_source_and_one_artifact_source_in_the_services()
+    public void Every_ecosystem_of_the_catalog_has_its_own_version_source_and_artifact_source()
     {
-        Assert.Equal(AnalysisRequest.RegistryEcosystems, services.GetServices<IPackageVersionSource>().Select(s => s.Ecosystem));
-        Assert.Equal(AnalysisRequest.RegistryEcosystems, services.GetServices<IPackageArtifactSource>().Select(s => s.Ecosystem));
+        var catalog = services.GetRequiredService<EcosystemCatalog>();
+        Assert.Equal(["crates", "go", "maven", "npm", "nuget", "pypi", "rubygems"], catalog.All.Select(e => e.Id));
+        Assert.All(catalog.All, e => Assert.Equal(e.Id, e.VersionSource!.Ecosystem));
+        Assert.All(catalog.All, e => Assert.Equal(e.Id, e.ArtifactSource!.Ecosystem));
     }
 
     [Fact]

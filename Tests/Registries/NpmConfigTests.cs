@@ -1,5 +1,13 @@
 using System.Text;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Tests.Support;
+using Cucos.Workers.Ecosystems.Crates;
+using Cucos.Workers.Ecosystems.Go;
+using Cucos.Workers.Ecosystems.Maven;
+using Cucos.Workers.Ecosystems.Npm;
+using Cucos.Workers.Ecosystems.Nuget;
+using Cucos.Workers.Ecosystems.PyPi;
+using Cucos.Workers.Ecosystems.RubyGems;
 using Cucos.Workers.Registries;
 
 namespace Cucos.Tests.Registries;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Cucos.Client;
 using Cucos.Messages;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Workers.Dependencies.Resolvers;
 using Cucos.Workers.Metadata;
@@ -82,8 +83,11 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
     public static async Task<IReadOnlyList<ResolvedDependency>> ResolveAllAsync(
         TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, CancellationToken cancellationToken)
     {
-        var resolver = VersionResolvers.For(ecosystem);
-        var source = (context.Services.GetService<IEnumerable<IPackageVersionSource>>() ?? []).FirstOrDefault(s => s.Ecosystem == ecosystem);
+        var resolver = BuiltInTasks.EcosystemsOf(context.Services).Find(ecosystem)?.VersionResolver;
+        // A version source registered in the services (a test's fixed listing, a mirror) overrides the ecosystem's own;
+        // without a catalog in the services only the rules come from the built-ins, never a registry to ask.
+        var source = (context.Services.GetService<IEnumerable<IPackageVersionSource>>() ?? []).FirstOrDefault(s => s.Ecosystem == ecosystem)
+            ?? context.Services.GetService<EcosystemCatalog>()?.Find(ecosystem)?.VersionSource;
         var listings = new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<string>>>>(StringComparer.Ordinal);
         var results = new ResolvedDependency[declared.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, declared.Count),

@@ -1,3 +1,4 @@
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Workers.Registries;
 
@@ -8,7 +9,7 @@ namespace Cucos.Workers.Init;
 /// workers can read while the user edits the original); an archive, local or fetched from the ecosystem's
 /// registry, is kept as the artifact with its digests and unpacked safely.
 /// </summary>
-public sealed class InitTask(ArchiveLimits limits, IEnumerable<IPackageArtifactSource> registries) : BaseTask
+public sealed class InitTask(ArchiveLimits limits, EcosystemCatalog ecosystems) : BaseTask
 {
     public override string Name => CucosFlow.RootTask;
     public override string Description => "Lays out the package in the cache: fetches it from its registry or copies a directory, keeps the archive and unpacks it safely.";
@@ -45,10 +46,10 @@ public sealed class InitTask(ArchiveLimits limits, IEnumerable<IPackageArtifactS
     private async Task<TaskResult> FromRegistryAsync(TaskContext context, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        var registry = registries.FirstOrDefault(r => r.Ecosystem == request.Ecosystem)
+        var registry = ecosystems.Find(request.Ecosystem)?.ArtifactSource
             ?? throw new FatalTaskException(
                 $"no source was given for {request.Release}, and '{request.Ecosystem}' is not an ecosystem this version fetches from " +
-                $"({string.Join(", ", registries.Select(r => r.Ecosystem))}): give one of those, or a local directory or archive.");
+                $"({string.Join(", ", ecosystems.InRegistrationOrder.Where(e => e.ArtifactSource is not null).Select(e => e.Id))}): give one of those, or a local directory or archive.");
         FetchedPackage fetched;
         try
         {

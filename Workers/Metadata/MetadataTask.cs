@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Workers.Content;
 using Cucos.Workers.Metadata.Parsers;
@@ -17,12 +19,18 @@ public sealed class MetadataTask : BaseTask
 {
     public const string TaskName = "metadata";
 
-    /// <summary>Every supported format, in order of preference for the primary manifest of a folder.</summary>
-    public static readonly IManifestParser[] Parsers =
+    /// <summary>Every format the ecosystems of <paramref name="ecosystems"/> read, in order of preference for the primary manifest of a folder.</summary>
+    public static IReadOnlyList<IManifestParser> ParsersOf(EcosystemCatalog ecosystems) =>
     [
-        new NpmParser(), new MavenPomParser(), new NuspecParser(), new CargoParser(), new GoModParser(), new ComposerParser(),
-        new RubyGemsParser(), new PythonMetadataParser(), new PyprojectParser(), new SetupCfgParser(), new SetupPyParser(),
+        .. ecosystems.InRegistrationOrder.OfType<IEcosystemManifests>()
+            .Select(e => (e.ManifestPriority, e.ManifestParsers))
+            .Append((ManifestOnlyFormats.Priority, ManifestOnlyFormats.Parsers))
+            .OrderBy(e => e.Item1) // stable: equal priorities keep registration order
+            .SelectMany(e => e.Item2),
     ];
+
+    /// <summary>The formats of the built-in ecosystems.</summary>
+    public static IReadOnlyList<IManifestParser> Parsers => ParsersOf(BuiltInTasks.EcosystemsOf(null));
 
     /// <summary>Manifests are small; anything bigger than this is not read (lock files, read by the npm parser, are not limited).</summary>
     public const long MaxManifestBytes = 16 * 1024 * 1024;
@@ -34,7 +42,7 @@ public sealed class MetadataTask : BaseTask
     {
         if (!Directory.Exists(context.PackagePath))
             throw new FatalTaskException($"package folder '{context.PackagePath}' does not exist: init has not laid it out.");
-        var (manifests, errors) = await ReadAsync(context.PackagePath, cancellationToken).ConfigureAwait(false);
+        var (manifests, errors) = await ReadAsync(context.PackagePath, ParsersOf(BuiltInTasks.EcosystemsOf(context.Services)), cancellationToken).ConfigureAwait(false);
         var details = Details(manifests, errors);
         return TaskResult.Success(
             new MetadataSummary(details.Ecosystem, details.Name, details.Version, details.DeclaredLicense.Expression, details.Dependencies.Count, errors.Count),
@@ -42,9 +50,14 @@ public sealed class MetadataTask : BaseTask
     }
 
     /// <summary>Finds and parses the outermost manifests; a malformed one becomes an error entry.</summary>
-    public static async Task<(IReadOnlyList<PackageManifest> Manifests, IReadOnlyList<ManifestError> Errors)> ReadAsync(string root, CancellationToken cancellationToken)
+    public static Task<(IReadOnlyList<PackageManifest> Manifests, IReadOnlyList<ManifestError> Errors)> ReadAsync(string root, CancellationToken cancellationToken) =>
+        ReadAsync(root, Parsers, cancellationToken);
+
+    /// <summary>Finds and parses the outermost manifests of these formats; a malformed one becomes an error entry.</summary>
+    public static async Task<(IReadOnlyList<PackageManifest> Manifests, IReadOnlyList<ManifestError> Errors)> ReadAsync(
+        string root, IReadOnlyList<IManifestParser> parsers, CancellationToken cancellationToken)
     {
-        var (found, tree) = ManifestFinder.Find(root, Parsers, cancellationToken);
+        var (found, tree) = ManifestFinder.Find(root, parsers, cancellationToken);
         var parsed = new ConcurrentBag<(FoundManifest Found, PackageManifest? Manifest, ManifestError? Error)>();
         await Parallel.ForEachAsync(found, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount },
             async (manifest, ct) =>
@@ -63,10 +76,18 @@ public sealed class MetadataTask : BaseTask
             }).ConfigureAwait(false);
         var ordered = parsed
             .OrderBy(p => p.Found.Depth)
-            .ThenBy(p => Array.IndexOf(Parsers, p.Found.Parser))
+            .ThenBy(p => IndexOf(parsers, p.Found.Parser))
             .ThenBy(p => p.Found.RelativePath, StringComparer.Ordinal)
             .ToList();
         return ([.. ordered.Select(p => p.Manifest).OfType<PackageManifest>()], [.. ordered.Select(p => p.Error).OfType<ManifestError>()]);
+    }
+
+    private static int IndexOf(IReadOnlyList<IManifestParser> parsers, IManifestParser parser)
+    {
+        for (var i = 0; i < parsers.Count; i++)
+            if (parsers[i] == parser)
+                return i;
+        return -1;
     }
 
     /// <summary>What was wrong with a malformed manifest, or null for failures that are not the manifest's fault (I/O...).</summary>

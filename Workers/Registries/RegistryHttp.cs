@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Text.Json;
+using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 
 namespace Cucos.Workers.Registries;

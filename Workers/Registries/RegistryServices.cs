@@ -1,14 +1,23 @@
+using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Ecosystems.Crates;
+using Cucos.Workers.Ecosystems.Go;
+using Cucos.Workers.Ecosystems.Maven;
+using Cucos.Workers.Ecosystems.Npm;
+using Cucos.Workers.Ecosystems.Nuget;
+using Cucos.Workers.Ecosystems.PyPi;
+using Cucos.Workers.Ecosystems.RubyGems;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cucos.Workers.Registries;
 
 public static class RegistryServices
 {
     /// <summary>
-    /// Registers one source per ecosystem, each as <see cref="IPackageArtifactSource"/> and <see cref="IPackageVersionSource"/>:
-    /// npm and NuGet read the user's .npmrc and NuGet.Config, the others <c>Cucos:Registries</c> of the host's configuration.
+    /// Registers the built-in ecosystems' registry clients, each as its own type: its <see cref="IEcosystem"/> hands it
+    /// out. npm and NuGet read the user's .npmrc and NuGet.Config, the others <c>Cucos:Registries</c> of the host's configuration.
+    /// An <see cref="IPackageVersionSource"/> registered in the services overrides an ecosystem's own for dependency_snapshot.
     /// </summary>
     public static IServiceCollection AddCucosRegistries(this IServiceCollection services)
     {
@@ -30,9 +39,7 @@ public static class RegistryServices
 
     private static IServiceCollection AddSource<TSource>(this IServiceCollection services) where TSource : class, IPackageArtifactSource
     {
-        services.AddSingleton<TSource>();
-        services.AddSingleton<IPackageArtifactSource>(provider => provider.GetRequiredService<TSource>());
-        services.AddSingleton<IPackageVersionSource>(provider => provider.GetRequiredService<TSource>());
+        services.TryAddSingleton<TSource>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Cucos.Sdk.Ecosystems;
 using Microsoft.Extensions.Configuration;
 
 namespace Cucos.Workers.Registries;

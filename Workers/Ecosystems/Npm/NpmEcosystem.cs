@@ -1,12 +1,19 @@
 using Cucos.Sdk.Ecosystems;
+using Cucos.Workers.Metadata;
+using Cucos.Workers.Metadata.Parsers;
 
 namespace Cucos.Workers.Ecosystems.Npm;
 
 /// <summary>npm: packages of the npm registry (or the one .npmrc names).</summary>
-public sealed class NpmEcosystem : IEcosystem
+public sealed class NpmEcosystem(NpmRegistry registry) : IEcosystem, IEcosystemManifests
 {
     public string Id => "npm";
     public IReadOnlyList<string> Aliases => [];
     public string PurlType => "npm";
     public string Example => "npm:serve-static@1.7.1";
+    public IPackageArtifactSource? ArtifactSource => registry;
+    public IVersionResolver? VersionResolver { get; } = new NpmResolver();
+    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new NpmParser()];
+    public int ManifestPriority => 10;
+    public string? NativeConfiguration => ".npmrc";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Cucos.Workers.Ecosystems.Npm;
 
 namespace Cucos.Workers.Metadata.Parsers;
 
