@@ -5,7 +5,7 @@ namespace Cucos.Messages;
 public sealed partial record AnalysisRequest
 {
     /// <summary>The ecosystem used for sources given as a local path.</summary>
-    public const string LocalEcosystem = "local";
+    public const string LocalEcosystem = Sdk.Ecosystems.EcosystemCatalog.LocalEcosystem;
 
     [Id(0)] public required string Ecosystem { get; init; }
     [Id(1)] public required string Name { get; init; }

@@ -1,10 +1,11 @@
-using Cucos.Messages;
-
 namespace Cucos.Sdk.Ecosystems;
 
 /// <summary>Every registered ecosystem, checked once: ids and aliases are unique.</summary>
 public sealed class EcosystemCatalog
 {
+    /// <summary>The ecosystem of requests for a local directory or archive (AnalysisRequest.LocalEcosystem): no registered ecosystem may take it.</summary>
+    public const string LocalEcosystem = "local";
+
     private readonly Dictionary<string, IEcosystem> byName = new(StringComparer.Ordinal);
 
     public EcosystemCatalog(IEnumerable<IEcosystem> ecosystems)
@@ -16,8 +17,8 @@ public sealed class EcosystemCatalog
         {
             if (all.Any(e => e.Id == ecosystem.Id && e.GetType() == ecosystem.GetType()))
                 continue; // the same ecosystem registered twice (TryAddEnumerable is not always used)
-            if (ecosystem.Id == AnalysisRequest.LocalEcosystem)
-                problems.Add($"{ecosystem.GetType().Name} takes the id '{AnalysisRequest.LocalEcosystem}', which requests for a local path use: choose another id.");
+            if (ecosystem.Id == LocalEcosystem)
+                problems.Add($"{ecosystem.GetType().Name} takes the id '{LocalEcosystem}', which requests for a local path use: choose another id.");
             all.Add(ecosystem);
             foreach (var name in ecosystem.Aliases.Prepend(ecosystem.Id))
                 if (!byName.TryAdd(name, ecosystem) && byName[name] != ecosystem)
@@ -48,29 +49,6 @@ public sealed class EcosystemCatalog
     public IEcosystem Get(string idOrAlias) => Find(idOrAlias)
         ?? throw new ArgumentException($"'{idOrAlias}' is not an ecosystem this cluster knows: give one of {Ids}{(All.Count > 0 ? $" (for example {All[0].Example})" : "")}.");
 
-    /// <summary>
-    /// Reads <c>ECOSYSTEM:NAME@VERSION</c> (see <see cref="AnalysisRequest.ParsePackage"/>) with the ecosystem looked up
-    /// here, plug-ins and aliases included, and written as its id: <c>pip:six@1.16.0</c> asks for <c>pypi</c>.
-    /// Throws <see cref="ArgumentException"/> saying what to fix.
-    /// </summary>
-    public AnalysisRequest ParsePackage(string text, bool force = false, string[]? tasks = null)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
-            throw new ArgumentException($"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {IdsInRegistrationOrder} (for example {Example}).");
-        var ecosystem = text[..colon];
-        if (Find(ecosystem) is not { } known)
-            throw new ArgumentException($"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {IdsInRegistrationOrder}: '{ecosystem}' is not one this cluster knows (for example {Example}).");
-        return AnalysisRequest.ParsePackage(known.Id + text[colon..], force, tasks);
-    }
-
-    /// <summary>The request with its ecosystem written as the id when it names one by an alias; a local or unknown ecosystem is left as it is.</summary>
-    public AnalysisRequest Normalise(AnalysisRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return Find(request.Ecosystem) is { } known && known.Id != request.Ecosystem ? request with { Ecosystem = known.Id } : request;
-    }
-
-    private string Example => All.FirstOrDefault(e => e.Id == "npm")?.Example ?? All.FirstOrDefault()?.Example ?? "npm:serve-static@1.7.1";
+    /// <summary>An example package as <c>ID:NAME@VERSION</c> for messages: npm's when npm is registered, else the first ecosystem's.</summary>
+    public string ExamplePackage => All.FirstOrDefault(e => e.Id == "npm")?.Example ?? All.FirstOrDefault()?.Example ?? "npm:serve-static@1.7.1";
 }
