@@ -90,13 +90,7 @@ public abstract class CucosClientBase : ICucosClient
     /// <summary>The checks a list needs before it goes anywhere, in the words the cluster uses.</summary>
     protected static void CheckPackage(string ecosystem, string name, string version)
     {
-        var problems = new List<RequestProblem>();
-        if (string.IsNullOrWhiteSpace(ecosystem))
-            problems.Add(RequestChecks.MissingEcosystem("one such as 'npm'"));
-        else if (!RequestChecks.IsEcosystemForm(ecosystem))
-            problems.Add(RequestChecks.MalformedEcosystem(ecosystem));
-        problems.AddRange(RequestChecks.OfName(name));
-        problems.AddRange(RequestChecks.OfVersion(version));
+        var problems = RequestChecks.OfPackage(ecosystem, name, version, "one such as 'npm'");
         if (problems.Count > 0)
             throw new InvalidAnalysisRequestException(problems);
     }

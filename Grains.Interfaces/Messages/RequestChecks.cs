@@ -34,6 +34,22 @@ public static partial class RequestChecks
     }
 
     /// <summary>The ecosystem is missing: <paramref name="known"/> says what to give ("one of npm, nuget").</summary>
+    /// <summary>
+    /// The problems of a package version named by its three parts (a list query), without asking a catalog whether
+    /// the ecosystem exists: the client checks this much before a call, the cluster's validator adds the catalog.
+    /// </summary>
+    public static List<RequestProblem> OfPackage(string? ecosystem, string? name, string? version, string knownEcosystems, bool inQuery = false)
+    {
+        var problems = new List<RequestProblem>();
+        if (string.IsNullOrWhiteSpace(ecosystem))
+            problems.Add(MissingEcosystem(knownEcosystems, inQuery));
+        else if (!IsEcosystemForm(ecosystem.Trim()))
+            problems.Add(MalformedEcosystem(ecosystem.Trim()));
+        problems.AddRange(OfName(name?.Trim(), inQuery));
+        problems.AddRange(OfVersion(version?.Trim(), inQuery));
+        return problems;
+    }
+
     public static RequestProblem MissingEcosystem(string known, bool inQuery = false) =>
         new(RequestFields.Ecosystem, $"the {Where(inQuery)} 'ecosystem' is missing: give {known}.");
 

@@ -39,15 +39,10 @@ public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalo
     /// <summary>The problems of a package version named by its three parts, as the API's list query names it.</summary>
     public IReadOnlyList<RequestProblem> PackageProblems(string? ecosystem, string? name, string? version, bool inQuery = false)
     {
-        var problems = new List<RequestProblem>();
-        if (string.IsNullOrWhiteSpace(ecosystem))
-            problems.Add(RequestChecks.MissingEcosystem(KnownEcosystems, inQuery));
-        else if (!RequestChecks.IsEcosystemForm(ecosystem.Trim()))
-            problems.Add(RequestChecks.MalformedEcosystem(ecosystem.Trim()));
-        else if (IsRegistryEcosystemUnknown(ecosystem.Trim()) is { } unknown)
-            problems.Add(unknown);
-        problems.AddRange(RequestChecks.OfName(name?.Trim(), inQuery));
-        problems.AddRange(RequestChecks.OfVersion(version?.Trim(), inQuery));
+        var problems = RequestChecks.OfPackage(ecosystem, name, version, KnownEcosystems, inQuery);
+        // The catalog's word on the ecosystem comes right after the form checks, before name and version.
+        if (!string.IsNullOrWhiteSpace(ecosystem) && IsRegistryEcosystemUnknown(ecosystem.Trim()) is { } unknown)
+            problems.Insert(0, unknown);
         return problems;
     }
 
