@@ -64,6 +64,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+# ESLint (for static_analysis) comes from the npm registry of the user's npm configuration into tools/eslint, at the
+# pinned versions of its lock file; the script does nothing when they are there.
+if $needs_packages && ! scripts/install-eslint.sh; then
+  echo "error: ESLint could not be installed into tools/eslint (see above); install it by hand with scripts/install-eslint.sh, or run only the unit tests: ./test.sh --filter Category=Unit." >&2
+  summary_failed
+fi
+
 out=TestResults/test.sh
 rm -rf "$out"
 mkdir -p "$out"

@@ -1,61 +1,68 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace Cucos.Cli;
 
 /// <summary>A mistake in how the command was called: printed with a hint, exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
 
-/// <summary>A command's arguments: positionals, <c>--flag</c>s and <c>--option value</c>s (also <c>--option=value</c>).</summary>
+/// <summary>
+/// A command's parsed arguments, read by option name: positionals, flags, options with a value and repeatable
+/// options. System.CommandLine parses; this is the small surface the commands read, so a command reads alike
+/// whichever options it declares.
+/// </summary>
 public sealed class CommandLine
 {
-    private readonly Dictionary<string, List<string>> values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> flags = new(StringComparer.Ordinal);
+    private readonly ParseResult parsed;
+    private readonly Dictionary<string, Option> options;
+
+    public CommandLine(ParseResult parsed, CucosCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(command);
+        this.parsed = parsed;
+        Command = command;
+        options = command.Options.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        Positionals = parsed.GetValue(command.Positionals) ?? [];
+        // An unknown '--option' parses as a positional; only one after '--' is meant as one.
+        foreach (var token in parsed.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash)
+                break;
+            if (token.Type == TokenType.Argument && token.Value.Length > 1 && token.Value[0] == '-' && Positionals.Contains(token.Value))
+                throw new UsageException($"unknown option '{token.Value}' for '{command.Name}'. See 'cucos {command.Name} --help'.");
+        }
+    }
+
+    public CucosCommand Command { get; }
 
     public IReadOnlyList<string> Positionals { get; }
 
-    /// <param name="valueOptions">Options that take a value.</param>
-    /// <param name="flagOptions">Options that stand alone.</param>
-    public CommandLine(string command, IEnumerable<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flagOptions)
+    public bool Has(string flag) => options.TryGetValue(flag, out var option) && option is Option<bool> boolean && parsed.GetValue(boolean);
+
+    public string? Value(string option) => options.GetValueOrDefault(option) switch
     {
-        var positionals = new List<string>();
-        using var arg = args.GetEnumerator();
-        while (arg.MoveNext())
-        {
-            var current = arg.Current;
-            if (current == "--")
-            {
-                while (arg.MoveNext())
-                    positionals.Add(arg.Current);
-                break;
-            }
-            if (!current.StartsWith("--", StringComparison.Ordinal) || current.Length == 2)
-            {
-                positionals.Add(current);
-                continue;
-            }
-            var (name, inline) = current.IndexOf('=') is var eq and > 0 ? (current[..eq], current[(eq + 1)..]) : (current, null);
-            if (flagOptions.Contains(name))
-            {
-                if (inline is not null)
-                    throw new UsageException($"option '{name}' takes no value. See 'cucos {command} --help'.");
-                flags.Add(name);
-            }
-            else if (valueOptions.Contains(name))
-            {
-                var value = inline ?? (arg.MoveNext() ? arg.Current : throw new UsageException($"option '{name}' needs a value. See 'cucos {command} --help'."));
-                if (!values.TryGetValue(name, out var list))
-                    values[name] = list = [];
-                list.Add(value);
-            }
-            else
-                throw new UsageException($"unknown option '{name}' for '{command}'. See 'cucos {command} --help'.");
-        }
-        Positionals = positionals;
+        Option<string> single => parsed.GetValue(single),
+        Option<string[]> many => parsed.GetValue(many) is { Length: > 0 } values ? values[^1] : null,
+        _ => null,
+    };
+
+    public IReadOnlyList<string> Values(string option) => options.GetValueOrDefault(option) switch
+    {
+        Option<string[]> many => parsed.GetValue(many) ?? [],
+        Option<string> single => parsed.GetValue(single) is { } value ? [value] : [],
+        _ => [],
+    };
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>, or null when the option is not given.</summary>
+    public int? Number(string option, int minimum)
+    {
+        if (Value(option) is not { } text)
+            return null;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= minimum
+            ? number
+            : throw new UsageException($"{option} '{text}' is not a whole number of at least {minimum}. See 'cucos {Command.Name} --help'.");
     }
-
-    public bool Has(string flag) => flags.Contains(flag);
-
-    public string? Value(string option) => values.TryGetValue(option, out var list) ? list[^1] : null;
-
-    public IReadOnlyList<string> Values(string option) => values.TryGetValue(option, out var list) ? list : [];
 
     /// <summary><c>key=value</c> pairs given with a repeatable option.</summary>
     public Dictionary<string, string> Pairs(string option, string command)
@@ -63,7 +70,7 @@ public sealed class CommandLine
         var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in Values(option))
         {
-            var eq = pair.IndexOf('=');
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
                 throw new UsageException($"'{option} {pair}' is not of the form name=value. See 'cucos {command} --help'.");
             pairs[pair[..eq]] = pair[(eq + 1)..];

@@ -22,6 +22,9 @@ public sealed class CucosClient(IGrainFactory grains) : CucosClientBase
     public override Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default) =>
         Analysis(analysisId).GetAsync().WaitAsync(cancellationToken);
 
+    public override Task<AnalysisSnapshot?> CancelAnalysisAsync(string analysisId, CancellationToken cancellationToken = default) =>
+        Analysis(analysisId).CancelAsync().WaitAsync(cancellationToken);
+
     public override Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);

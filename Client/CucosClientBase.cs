@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Reports.Sbom;
 using Cucos.State;
 
 namespace Cucos.Client;
@@ -33,6 +34,7 @@ public abstract class CucosClientBase : ICucosClient
     public abstract Task<AnalysisTicket> StartAnalysisAsync(AnalysisRequest request, CancellationToken cancellationToken = default);
     public abstract Task<AnalysisSnapshot?> WaitForChangeAsync(string analysisId, long afterRevision, TimeSpan wait, CancellationToken cancellationToken = default);
     public abstract Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
+    public abstract Task<AnalysisSnapshot?> CancelAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
     public abstract Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default);
     public abstract Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default);
 
@@ -73,6 +75,18 @@ public abstract class CucosClientBase : ICucosClient
                 return snapshot;
             revision = snapshot.Revision;
         }
+    }
+
+    /// <summary>Read through this client and rendered here; the HTTP client asks the silo's route instead.</summary>
+    public virtual async Task<byte[]?> GetSbomAsync(string analysisId, SbomFormat format, CancellationToken cancellationToken = default)
+    {
+        CheckId(analysisId);
+        var documents = await AnalysisDocumentsLoader.LoadAsync(this, analysisId, withDependencies: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (documents is null)
+            return null;
+        if (documents.FinishedAt is null)
+            throw new SbomException($"analysis {analysisId} of {documents.Release} is still running: its SBOM is made from its final results. Wait for it and ask again.");
+        return SbomWriter.Render(format, documents);
     }
 
     protected static void CheckId(string analysisId)

@@ -1,9 +1,11 @@
 using System.Net;
+using Cucos.Client.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Hosting;
 
 namespace Cucos.Client;
 
@@ -21,7 +23,9 @@ public static class CucosClientExtensions
 
     /// <summary>
     /// Connects this host to a remote Cucos cluster as an Orleans client and registers <see cref="ICucosClient"/>.
-    /// Settings come from the <c>Cucos:Client</c> configuration section, then <paramref name="configure"/>.
+    /// Settings come from the <c>Cucos:Client</c> configuration section, then <paramref name="configure"/>. With
+    /// <see cref="CucosClientOptions.Tls"/> set, every gateway connection is mutual TLS; a bad certificate setting
+    /// throws <see cref="InvalidOperationException"/> here, naming the setting.
     /// </summary>
     public static IHostApplicationBuilder UseCucosClient(this IHostApplicationBuilder builder, Action<CucosClientOptions>? configure = null)
     {
@@ -29,8 +33,13 @@ public static class CucosClientExtensions
         builder.Configuration.GetSection(CucosClientOptions.Section).Bind(options);
         configure?.Invoke(options);
         var gateways = options.Gateways.Select(ParseGateway).ToArray();
+        var tls = options.Tls.IsConfigured ? CucosTlsCredentials.Load(options.Tls, CucosClientOptions.Section + ":Tls", asSilo: false) : null;
+        if (tls is not null)
+            builder.Services.AddSingleton(tls); // disposed with the host
         builder.UseOrleansClient(client =>
         {
+            if (tls is not null)
+                client.UseTls(tls.Configure);
             if (gateways.Length == 0)
                 client.UseLocalhostClustering(ClusterDefaults.GatewayPort, options.ServiceId, options.ClusterId);
             else

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Reports.Sbom;
 using Cucos.State;
 
 namespace Cucos.Client;
@@ -35,12 +36,26 @@ public interface ICucosClient
     /// <summary>The analysis with per-task status, timestamps, attempts and errors; null when no analysis has this id.</summary>
     Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Cancels the analysis: running attempts are stopped through their CancellationToken, nothing new is dispatched,
+    /// the callback runs once and the analysis ends cancelled, keeping the results stored so far. Returns the analysis as
+    /// it stands once the cancel is stored; a finished analysis is returned unchanged. Null when no analysis has this id.
+    /// </summary>
+    Task<AnalysisSnapshot?> CancelAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
+
     /// <summary>One task's stored result document; null when the task stored none (yet).</summary>
     Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default);
 
     /// <summary>Every analysis of one package version, oldest first; the last is the current one.</summary>
     /// <exception cref="InvalidAnalysisRequestException">A part of the package version is empty or malformed.</exception>
     Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The analysis' SBOM (CycloneDX 1.6 or SPDX 2.3 JSON, UTF-8) from its stored results, with the deeper dependency levels
+    /// that were analysed; null when no analysis has this id.
+    /// </summary>
+    /// <exception cref="SbomException">The analysis has no package to describe (its init failed).</exception>
+    Task<byte[]?> GetSbomAsync(string analysisId, SbomFormat format, CancellationToken cancellationToken = default);
 }
 
 public sealed class AnalysisNotFoundException(string analysisId)

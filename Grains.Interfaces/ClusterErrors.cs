@@ -1,13 +1,24 @@
 namespace Cucos;
 
-/// <summary>Failures of the cluster rather than of the work: a silo died, or is overloaded, or a call timed out.</summary>
+/// <summary>Failures of the cluster rather than of the work: a silo died, or is overloaded, a call timed out, or storage is away.</summary>
 public static class ClusterErrors
 {
-    public static bool IsTransient(Exception exception) => exception is TimeoutException
-        or SiloUnavailableException
-        or OrleansMessageRejectionException
-        or GatewayTooBusyException
-        or Orleans.Runtime.Messaging.ConnectionFailedException;
+    /// <summary>
+    /// Whether <paramref name="exception"/>, or one it wraps (Orleans wraps a storage provider's error), is a failure
+    /// of the cluster that the same call may get past if tried again shortly.
+    /// </summary>
+    public static bool IsTransient(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+            if (current is TimeoutException
+                or SiloUnavailableException
+                or OrleansMessageRejectionException
+                or GatewayTooBusyException
+                or Orleans.Runtime.Messaging.ConnectionFailedException
+                or StorageUnavailableException { IsTransient: true })
+                return true;
+        return false;
+    }
 
     /// <inheritdoc cref="RetryTransientAsync{T}"/>
     public static Task RetryTransientAsync(

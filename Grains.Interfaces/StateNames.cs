@@ -9,4 +9,5 @@ public static class StateNames
     public const string Analysis = "analysis";
     public const string Package = "package";
     public const string TaskResult = "task-result";
+    public const string UsageRefresh = "usage-refresh";
 }

@@ -1,4 +1,7 @@
+using Cucos.Grains.Listing;
+using Cucos.Persistence.Listing;
 using Cucos.Persistence.Storage;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,7 +42,16 @@ public static class CucosPostgresExtensions
     public static ISiloBuilder UseCucosPostgresStorage(
         this ISiloBuilder silo, string connectionString, PostgresStorageProvider storage = PostgresStorageProvider.GroupCommit)
     {
+        // Usage figures and dependents in their tables, whichever storage provider: these replace the in-memory defaults.
+        silo.Services.AddKeyedSingleton(nameof(Usage), (_, _) => Npgsql.NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton<Cucos.Usage.IUsageStore>(services => new Usage.PostgresUsageStore(
+            services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(nameof(Usage)), ServiceId(services)));
+        silo.Services.AddSingleton<Cucos.Usage.IDependentsIndex>(services => new Usage.PostgresDependentsIndex(
+            services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(nameof(Usage)), ServiceId(services)));
         if (storage == PostgresStorageProvider.AdoNet)
+        {
+            AddListing(silo, connectionString);
+            silo.Services.AddCucosPostgresHttpCache(connectionString);
             return silo
                 .AddAdoNetGrainStorage(StateNames.StorageProvider, (AdoNetGrainStorageOptions options) =>
                 {
@@ -51,16 +63,30 @@ public static class CucosPostgresExtensions
                     options.Invariant = Invariant;
                     options.ConnectionString = connectionString;
                 });
+        }
 
         static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
+        AddListing(silo, connectionString);
         silo.Services.AddKeyedSingleton(StateNames.StorageProvider, (services, _) => new GroupCommit(
             connectionString, GroupCommitBatches, GroupCommitMaxStatements, services.GetRequiredService<ILoggerFactory>().CreateLogger<GroupCommit>()));
         silo.Services.AddGrainStorage(StateNames.StorageProvider, (services, name) => new PostgresGrainStorage(
             services.GetRequiredKeyedService<GroupCommit>(name), ServiceId(services), services.GetRequiredService<IGrainStorageSerializer>()));
         silo.Services.AddSingleton<IReminderTable>(services => new PostgresReminderTable(
             services.GetRequiredKeyedService<GroupCommit>(StateNames.StorageProvider), ServiceId(services)));
+        silo.Services.AddCucosPostgresHttpCache(connectionString);
         return silo.AddReminders();
     }
+
+    /// <summary>The cluster-wide list: our table, kept by triggers on the analysis rows (either provider writes those rows).</summary>
+    private static void AddListing(ISiloBuilder silo, string connectionString)
+    {
+        silo.Services.AddSingleton<IAnalysisListing>(services => new PostgresAnalysisListing(
+            NpgsqlDataSource.Create(connectionString), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        silo.Services.AddSingleton<IAnalysisIndexSink, NoIndexSink>();
+    }
+    /// <summary>The workers' conditional-request cache (GitHub's ETags) in <c>cucos_http_cache</c>, shared by every silo.</summary>
+    private static void AddCucosPostgresHttpCache(this IServiceCollection services, string connectionString) =>
+        services.AddSingleton<Cucos.Sdk.IHttpResponseCache>(_ => new PostgresHttpResponseCache(connectionString));
 
     // Batches in flight at once, and statements per batch: enough to keep a round trip busy while the next one fills.
     private const int GroupCommitBatches = 4;

@@ -38,7 +38,10 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
 
     public static int NewestVersion => Migration.All.Count == 0 ? 0 : Migration.All[^1].Version;
 
-    public async Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default)
+    public Task<MigrationReport> MigrateAsync(CancellationToken cancellationToken = default) => MigrateAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Applies the migrations up to <paramref name="upToVersion"/>: tests make rows of an older schema this way.</summary>
+    public async Task<MigrationReport> MigrateAsync(int upToVersion, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(connectionString, cancellationToken);
         var applied = new List<Migration>();
@@ -47,7 +50,7 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
             await take.ExecuteNonQueryAsync(cancellationToken);
         try
         {
-            await ApplyAsync(connection, applied, cancellationToken);
+            await ApplyAsync(connection, applied, upToVersion, cancellationToken);
         }
         finally
         {
@@ -57,14 +60,14 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
         return new MigrationReport(applied, await SchemaVersionAsync(connection, cancellationToken));
     }
 
-    private async Task ApplyAsync(NpgsqlConnection connection, List<Migration> applied, CancellationToken cancellationToken)
+    private async Task ApplyAsync(NpgsqlConnection connection, List<Migration> applied, int upToVersion, CancellationToken cancellationToken)
     {
         await using (var setup = new NpgsqlCommand(
             $"CREATE TABLE IF NOT EXISTS {HistoryTable} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
             connection))
             await setup.ExecuteNonQueryAsync(cancellationToken);
 
-        foreach (var migration in Migration.All)
+        foreach (var migration in Migration.All.Where(m => m.Version <= upToVersion))
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using (var check = new NpgsqlCommand($"SELECT 1 FROM {HistoryTable} WHERE version = @version", connection, transaction))
@@ -73,8 +76,13 @@ public sealed class DatabaseMigrator(string connectionString, ILogger? logger = 
                 if (await check.ExecuteScalarAsync(cancellationToken) is not null)
                     continue;
             }
-            await using (var apply = new NpgsqlCommand(migration.Sql, connection, transaction))
+            if (migration.Sql.Length > 0)
+            {
+                await using var apply = new NpgsqlCommand(migration.Sql, connection, transaction);
                 await apply.ExecuteNonQueryAsync(cancellationToken);
+            }
+            if (migration.Code is { } code)
+                await code(connection, transaction, cancellationToken);
             await using (var record = new NpgsqlCommand($"INSERT INTO {HistoryTable} (version, name) VALUES (@version, @name)", connection, transaction))
             {
                 record.Parameters.AddWithValue("version", migration.Version);

@@ -31,14 +31,17 @@ public static class AnalysisCache
     /// Removes an analysis' cache folder and the package folders above it that it leaves empty, never going above
     /// <paramref name="cacheRoot"/>.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="cachePath"/> is not inside <paramref name="cacheRoot"/>: nothing is deleted.</exception>
     public static void Delete(string cachePath, string cacheRoot)
     {
+        ArgumentNullException.ThrowIfNull(cachePath);
+        ArgumentNullException.ThrowIfNull(cacheRoot);
+        var root = Path.GetFullPath(cacheRoot).TrimEnd(Path.DirectorySeparatorChar);
+        if (!IsInside(cachePath, root))
+            throw new ArgumentException($"'{cachePath}' is not inside the cache root '{cacheRoot}', so it is not deleted.", nameof(cachePath));
         if (Directory.Exists(cachePath))
             Directory.Delete(cachePath, recursive: true);
-        var root = Path.GetFullPath(cacheRoot).TrimEnd(Path.DirectorySeparatorChar);
-        for (var folder = Path.GetDirectoryName(Path.GetFullPath(cachePath));
-             folder is not null && folder.Length > root.Length && folder.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-             folder = Path.GetDirectoryName(folder))
+        for (var folder = Path.GetDirectoryName(Path.GetFullPath(cachePath)); folder is not null && IsInside(folder, root); folder = Path.GetDirectoryName(folder))
         {
             try
             {
@@ -52,6 +55,14 @@ public static class AnalysisCache
                 break; // another analysis of the same package put something there meanwhile
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is below <paramref name="root"/> (never the root itself).</summary>
+    public static bool IsInside(string path, string root)
+    {
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        var parent = Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        return full.Length > parent.Length && full.StartsWith(parent, StringComparison.Ordinal);
     }
 
     /// <summary>One folder name for any text: letters, digits and <c>._@+-</c> kept, the rest percent-encoded, long ones shortened with a hash.</summary>

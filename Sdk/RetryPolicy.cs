@@ -20,11 +20,22 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, double 
         return TimeSpan.FromMilliseconds(Math.Min(delay, MaxDelay.TotalMilliseconds));
     }
 
+    /// <summary>
+    /// The longest wait a task may ask for itself (<see cref="RetryTaskException"/>, such as a registry's
+    /// <c>Retry-After</c>): a longer one is cut to this, so that a registry cannot park an analysis for years.
+    /// </summary>
+    public TimeSpan MaxRequestedDelay { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>The delay before <paramref name="nextAttempt"/>: the one the task asked for (at most <see cref="MaxRequestedDelay"/>), else the policy's.</summary>
+    public TimeSpan DelayBefore(int nextAttempt, TimeSpan? requested) =>
+        requested is { } asked ? (asked > MaxRequestedDelay ? MaxRequestedDelay : asked < TimeSpan.Zero ? TimeSpan.Zero : asked) : DelayBefore(nextAttempt);
+
     /// <summary>What is wrong with this policy, or null.</summary>
     public string? Problem() =>
         MaxAttempts < 1 ? "MaxAttempts must be at least 1"
         : InitialDelay < TimeSpan.Zero ? "InitialDelay must not be negative"
         : BackoffFactor < 1.0 ? "BackoffFactor must be at least 1"
         : MaxDelay < InitialDelay ? "MaxDelay must not be shorter than InitialDelay"
+        : MaxRequestedDelay < TimeSpan.Zero ? "MaxRequestedDelay must not be negative"
         : null;
 }

@@ -11,7 +11,8 @@ public sealed partial class TaskRegistry
 {
     private readonly Dictionary<string, (TaskDescriptor Descriptor, ObjectFactory Factory)> tasks = new(StringComparer.Ordinal);
 
-    public TaskRegistry(IEnumerable<TaskRegistration> registrations, IServiceProvider services)
+    /// <param name="retryLimit">A ceiling on every task's retry policy (an interactive host's), or none.</param>
+    public TaskRegistry(IEnumerable<TaskRegistration> registrations, IServiceProvider services, RetryPolicyLimit? retryLimit = null)
     {
         var problems = new List<string>();
         foreach (var registration in registrations)
@@ -36,7 +37,7 @@ public sealed partial class TaskRegistry
             var descriptor = new TaskDescriptor(
                 name, prototype.Description, prototype.Version, registration.TaskType, prototype.SpawnedBy,
                 [.. prototype.ChildTasks], [.. prototype.DependsOn], prototype.CallbackTask,
-                prototype.RetryPolicy, prototype.Timeout, prototype.InDefaultFlow);
+                retryLimit is null ? prototype.RetryPolicy : retryLimit.Apply(prototype.RetryPolicy), prototype.Timeout, prototype.InDefaultFlow);
             if (!tasks.TryAdd(name, (descriptor, factory)))
                 problems.Add($"task name '{name}' is registered twice ({tasks[name].Descriptor.TaskType.Name} and {registration.TaskType.Name}).");
         }

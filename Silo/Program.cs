@@ -1,4 +1,6 @@
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Cucos.Client.Security;
 using Cucos.Grains.Hosting;
 using Cucos.Persistence;
 using Cucos.Sdk;
@@ -7,27 +9,36 @@ using Cucos.Silo.Api;
 using Cucos.Silo.Health;
 using Cucos.Silo.Kubernetes;
 using Cucos.Silo.Observability;
+using Cucos.Silo.Security;
 using Cucos.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
 // A silo of the Cucos cluster, with its web host. Settings: appsettings.json, then environment variables (Cucos__GatewayPort=30001,
 // ConnectionStrings__Cucos=...), then arguments. Without a PostgreSQL connection it runs the in-memory profile.
-using var interrupted = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+// SIGTERM (Kubernetes stopping the pod) and SIGINT stop the silo at any stage: while it waits for PostgreSQL too,
+// when no web host of its own listens for them yet.
+if (StartupReport.InsteadOfStarting(args) is { } answer)
 {
-    e.Cancel = true;
-    interrupted.Cancel();
-};
+    Console.WriteLine(answer);
+    return 0;
+}
+using var interrupted = new CancellationTokenSource();
+using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = StartupReport.ContentRoot(args) });
     var settings = SiloSettings.From(builder.Configuration);
     PortCheck.EnsureFree(settings.SiloPort, "Cucos:SiloPort");
     PortCheck.EnsureFree(settings.GatewayPort, "Cucos:GatewayPort");
     PortCheck.EnsureFree(settings.HttpPort, "Cucos:HttpPort");
+    // Loaded before anything starts, so a bad certificate setting is the one error an operator sees.
+    using var tls = settings.Tls is { } tlsOptions ? CucosTlsCredentials.Load(tlsOptions, SiloSettings.TlsSection, asSilo: true) : null;
     // The web host serves the HTTP API, health and metrics on all interfaces: in a pod, probes come from the node.
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(settings.HttpPort));
+    var cacheRoot = builder.Configuration[$"{CucosSiloOptions.Section}:{nameof(CucosSiloOptions.CacheRoot)}"];
+    CacheRootCheck.EnsureWritable(string.IsNullOrWhiteSpace(cacheRoot) ? new CucosSiloOptions().CacheRoot : cacheRoot, "Cucos:CacheRoot");
     if (settings.PostgresConnection is { } connection)
     {
         var waitingFor = "waiting for PostgreSQL to answer (the silo starts once it does).";
@@ -59,6 +70,9 @@ try
         else
             silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId)
                 .UseCucosInMemoryStorage();
+        if (tls is not null)
+            silo.UseTls(tls.Configure); // the silo port, the gateway port, and the silo's own connections to other silos
+        silo.Configure<ClusterMembershipOptions>(MembershipSettings.From(builder.Configuration).Apply);
         if (settings.Kubernetes is not null)
             silo.UseCucosKubernetesHosting();
         if (settings.ReminderMinimumPeriod is { } minimum)
@@ -67,13 +81,16 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);
     builder.Services.AddCucosApi().AddCucosHealth(settings.PostgresConnection);
+    builder.Services.AddCucosAuthentication(ApiAuthSettings.From(builder.Configuration));
     builder.AddCucosObservability(ObservabilitySettings.From(builder.Configuration));
     var app = builder.Build();
     // SIGTERM (Kubernetes stopping the pod) while the silo is still starting cancels the start: a stop, not a crash.
     using var stopping = app.Lifetime.ApplicationStopping.Register(interrupted.Cancel);
     app.MapCucosHealth();
     app.MapCucosApi();
+    app.UseCucosAuthentication();
     app.MapCucosObservability();
+    StartupReport.LogOnStart(app, settings);
     await app.RunAsync(interrupted.Token);
     return 0;
 }
@@ -84,7 +101,7 @@ catch (Exception) when (interrupted.IsCancellationRequested)
     Console.Error.WriteLine("cucos-silo: stopped before it had started.");
     return 0;
 }
-catch (DatabaseNotReadyException exception)
+catch (Exception exception) when (exception is DatabaseNotReadyException or CacheRootNotWritableException)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return 1;
@@ -99,4 +116,10 @@ catch (InvalidOperationException exception)
 {
     Console.Error.WriteLine($"error: {exception.Message}");
     return 1;
+}
+
+void Stop(PosixSignalContext signal)
+{
+    signal.Cancel = true;
+    interrupted.Cancel();
 }

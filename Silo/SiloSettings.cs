@@ -1,4 +1,5 @@
 using System.Net;
+using Cucos.Client.Security;
 using Cucos.Persistence;
 using Cucos.Silo.Kubernetes;
 using Microsoft.Extensions.Configuration;
@@ -22,7 +23,8 @@ public sealed record SiloSettings(
     string[] TaskAssemblies,
     PostgresStorageProvider StorageProvider,
     TimeSpan ShutdownTimeout,
-    KubernetesSettings? Kubernetes)
+    KubernetesSettings? Kubernetes,
+    CucosTlsOptions? Tls)
 {
     /// <summary>The port of the silo's web host: the HTTP API, health and metrics.</summary>
     public const int DefaultHttpPort = 8080;
@@ -34,6 +36,18 @@ public sealed record SiloSettings(
     public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
 
     public const string ShutdownTimeoutKey = "Cucos:ShutdownTimeout";
+
+    /// <summary>The silo's certificate and trust; set, every silo and gateway connection is mutual TLS.</summary>
+    public const string TlsSection = "Cucos:Tls";
+
+    /// <summary>The explicit opt-out of TLS for a silo reachable beyond loopback, for a network that already keeps everyone else out.</summary>
+    public const string AllowUnauthenticatedKey = "Cucos:AllowUnauthenticatedCluster";
+
+    /// <summary>
+    /// Whether other machines can reach the silo and gateway ports: a pod, or a clustered silo advertising a non-loopback
+    /// address (it listens there). The in-memory profile listens on loopback only.
+    /// </summary>
+    public bool ReachableBeyondLoopback => Kubernetes is not null || (PostgresConnection is not null && !IPAddress.IsLoopback(AdvertisedAddress));
 
     /// <param name="isInCluster">Whether this is a Kubernetes pod with a service account; see <see cref="KubernetesSettings.From"/>.</param>
     public static SiloSettings From(IConfiguration configuration, Func<bool>? isInCluster = null)
@@ -48,7 +62,9 @@ public sealed record SiloSettings(
         var serviceId = Text(section, "ServiceId", ClusterDefaults.ServiceId);
         if (kubernetes is not null)
             KubernetesSettings.CheckIdsAgree(configuration, clusterId, serviceId);
-        return new SiloSettings(
+        var tls = new CucosTlsOptions();
+        configuration.GetSection(TlsSection).Bind(tls);
+        var settings = new SiloSettings(
             clusterId,
             serviceId,
             Port(section, "SiloPort", ClusterDefaults.SiloPort),
@@ -61,7 +77,15 @@ public sealed record SiloSettings(
             (section["TaskAssemblies"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Provider(section, "StorageProvider"),
             Duration(section, "ShutdownTimeout") ?? DefaultShutdownTimeout,
-            kubernetes);
+            kubernetes,
+            tls.IsConfigured ? tls : null);
+        // Secure by default: an ordinary Orleans client that reaches an open gateway can call every grain.
+        if (settings.Tls is null && settings.ReachableBeyondLoopback && !Flag(section, "AllowUnauthenticatedCluster"))
+            throw new InvalidOperationException(
+                $"this silo's ports are reachable beyond this machine ({(kubernetes is not null ? "Kubernetes mode" : $"Cucos:AdvertisedAddress is {settings.AdvertisedAddress}")}) " +
+                $"and {TlsSection}:Certificate is not set, so any process reaching them could call every grain: set {TlsSection}:Certificate and " +
+                $"{TlsSection}:TrustedCa (docs/security.md), or {AllowUnauthenticatedKey}=true where the network already keeps everyone else out.");
+        return settings;
     }
 
     private static PostgresStorageProvider Provider(IConfigurationSection section, string key) =>

@@ -5,11 +5,16 @@ using Cucos.Workers.Crypto;
 using Cucos.Workers.Dependencies;
 using Cucos.Workers.Digests;
 using Cucos.Workers.Finalize;
+using Cucos.Workers.GitHubDetails;
 using Cucos.Workers.Init;
 using Cucos.Workers.Languages;
 using Cucos.Workers.Licenses;
 using Cucos.Workers.Metadata;
 using Cucos.Workers.Registries;
+using Cucos.Workers.SecurityIssues;
+using Cucos.Workers.StaticAnalysis;
+using Cucos.Workers.Usage;
+using Cucos.Workers.SupplyChain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +28,9 @@ public static class BuiltInTasks
     {
         services.TryAddSingleton(provider => ArchiveLimits.From(provider.GetService<IConfiguration>()));
         services.AddCucosRegistries();
+        services.TryAddSingleton(provider => new AdvisorySources(provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddCucosBuiltInStaticAnalysers();
+        services.TryAddSingleton(provider => new GitHubServices(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         // Registration order is the order the CLI and init list them in: the most used first.
         services
             .AddCucosEcosystem<Ecosystems.Npm.NpmEcosystem>()
@@ -41,6 +49,11 @@ public static class BuiltInTasks
             .AddCucosTask<DependencySnapshotTask>()
             .AddCucosTask<SourceLicensesTask>()
             .AddCucosTask<CryptoAlgorithmsTask>()
+            .AddCucosTask<SecurityIssuesTask>()
+            .AddCucosTask<StaticAnalysisTask>()
+            .AddCucosTask<GitHubDetailsTask>()
+            .AddCucosTask<UsageTask>()
+            .AddCucosTask<SupplyChainTask>()
             .AddCucosTask<FinalizeTask>();
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Cucos.Cli.Output;
 using Cucos.Client;
 using Cucos.Grains.Hosting;
@@ -34,54 +35,121 @@ public static class AnalyzeCommand
           --registry ECO=URL   the base URL of a {HelpEcosystems.BaseUrlIds} registry
                                (repeatable; same as Cucos__Registries__ECO in the environment).
                                {HelpEcosystems.Native}
-          --task-assemblies P  ';'-separated plug-in assemblies whose tasks and ecosystems are
-                               loaded (same as Cucos__TaskAssemblies in the environment)
-          --output FILE        also write the full analysis and every result as JSON
-          --tasks a,b          run only these tasks under init (default: the whole default flow)
-          --param NAME=VALUE   a parameter for the tasks (repeatable)
+          --task-assembly DLL  a plug-in assembly whose tasks and ecosystems are loaded (repeatable;
+                               --task-assemblies A;B and Cucos__TaskAssemblies take a ';'-separated list)
+          -o, --output FILE    write the analysis and every result there (JSON unless --format says
+                               otherwise); '-' is stdout
+          -f, --format F       table (the summary, the default), json (the analysis and every result),
+                               sarif (static_analysis and security_issues findings as SARIF 2.1.0),
+                               cyclonedx (CycloneDX 1.6) or spdx (SPDX 2.3) SBOMs (docs/sbom.md). With a
+                               machine format on stdout, progress and the summary go to stderr:
+                               cucos analyze X -f json | jq .
+          -t, --tasks a,b      run only these tasks under init (default: the whole default flow)
+          -p, --param N=V      a parameter for the tasks (repeatable)
+          --max-attempts N     attempts per task, the first included (default 2, a short wait of at
+                               most 2 s between them: a person is waiting; a silo uses each task's own)
+          --no-retry           one attempt per task: the same as --max-attempts 1
           --cache DIR          where the analysis unpacks the package (default: the system temp folder)
           --keep-cache         keep the unpacked package after the analysis
           --postgres CONN      store state, results and reminders in this PostgreSQL database
                                (migrated with 'cucos migrate'); default: in memory
-          --quiet              no progress lines, only the summary
-          --verbose            the cluster's own log on stderr
+          -q, --quiet          no progress lines, only the summary
+          -v, --verbose        the cluster's own log on stderr
 
         On a running cluster instead of an embedded one (packages only: the cluster cannot
         see this machine's files):
-          --cluster URL|HOST:PORT  a silo's HTTP API (http://host:8080) or a silo's Orleans
+          -c, --cluster URL|HOST:PORT  a silo's HTTP API (http://host:8080) or a silo's Orleans
                                gateway (host:30000); the result is printed the same way
           --cluster-id ID      the cluster id for a gateway (its Cucos:ClusterId; default cucos)
+          --tls-certificate F  this client's certificate for a gateway that requires TLS: a .pfx
+                               file, or PEM with --tls-key (a .pfx password or an encrypted key's
+                               comes from Cucos__Client__Tls__CertificatePassword in the environment)
+          --tls-key FILE       the PEM private key of --tls-certificate
+          --tls-ca FILE        the PEM CA certificate the cluster's silo certificates are issued by
+          --api-key KEY        the key for a silo's HTTP API (better: CUCOS_API_KEY in the environment,
+                               since a command line is visible to every user of the machine)
           --force              start a new analysis even when the cluster has one of this
                                version (without it the current one is reused)
 
+        Errors show their type and message; --verbose adds their stack traces (to --output too).
+
         Exit codes: 0 every task succeeded, 3 finished with failed or skipped tasks,
         1 the analysis failed (init could not lay out the package) or the cluster could not
-        be reached, 2 bad usage, 130 interrupted.
+        be reached, 2 bad usage (an unwritable --cache included), 130 stopped by Ctrl+C
+        (SIGINT), 143 stopped by SIGTERM.
         """;
 
-    private static readonly string[] ValueOptions = ["--output", "--tasks", "--param", "--cache", "--postgres", "--registry", "--cluster", "--cluster-id", "--task-assemblies"];
-    private static readonly string[] FlagOptions = ["--keep-cache", "--quiet", "--verbose", "--force"];
+    /// <summary>The retries of the embedded cluster when no option says otherwise: a person waits for the answer.</summary>
+    public static readonly RetryPolicyLimit InteractiveRetries = new(2, TimeSpan.FromSeconds(2));
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CucosCommand Create() =>
+        new CucosCommand("analyze", "PATH|ECOSYSTEM:NAME@VERSION  run a whole analysis (embedded cluster, or --cluster URL)", Help, "PATH")
+            .Value("--output", "where the analysis goes ('-' is stdout)", "-o")
+            .Value("--format", "table, json, sarif, cyclonedx, spdx", "-f")
+            .Completing("--format", AnalysisOutput.Formats)
+            .Value("--tasks", "run only these tasks under init", "-t")
+            .Repeatable("--param", "a task parameter NAME=VALUE", "-p")
+            .Value("--cache", "where the package is unpacked")
+            .Flag("--keep-cache", "keep the unpacked package")
+            .Value("--postgres", "a PostgreSQL connection string")
+            .Repeatable("--registry", "ECOSYSTEM=URL of a registry", "-r")
+            .Repeatable("--task-assembly", "a plug-in assembly")
+            .Value("--task-assemblies", "';'-separated plug-in assemblies")
+            .Value("--max-attempts", "attempts per task")
+            .Flag("--no-retry", "one attempt per task")
+            .Flag("--quiet", "no progress lines", "-q")
+            .Flag("--verbose", "the cluster's own log", "-v")
+            .Value("--cluster", "a running cluster: http://host:8080 or host:30000", "-c")
+            .Value("--cluster-id", "a gateway's cluster id")
+            .Value("--api-key", "the API key for --cluster http://... (or CUCOS_API_KEY)")
+            .Value("--tls-certificate", "this client's certificate")
+            .Value("--tls-key", "the PEM key of --tls-certificate")
+            .Value("--tls-ca", "the CA of the silos' certificates")
+            .Flag("--force", "a new analysis on a running cluster")
+            .Runs(RunAsync);
+
+    public static async Task<int> RunAsync(CommandLine line, CliConsole console, CancellationToken cancellationToken)
     {
-        var line = new CommandLine("analyze", args, ValueOptions, FlagOptions);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(console);
+        var (stdout, stderr) = (console.Out, console.Error);
         if (line.Positionals.Count != 1)
             throw new UsageException(line.Positionals.Count == 0
                 ? "analyze needs a PATH (a directory or an archive) or a package as ECOSYSTEM:NAME@VERSION. See 'cucos analyze --help'."
                 : $"analyze takes one PATH or package, not {line.Positionals.Count}. See 'cucos analyze --help'.");
         var tasks = line.Value("--tasks")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var output = AnalysisOutput.From(line);
         if (line.Value("--cluster") is { } cluster)
-            return await ClusterAnalysis.RunAsync(cluster, line, tasks, stdout, stderr, cancellationToken);
-        if (line.Value("--cluster-id") is not null)
-            throw new UsageException("--cluster-id goes with --cluster HOST:PORT (a gateway). See 'cucos analyze --help'.");
+            return await ClusterAnalysis.RunAsync(cluster, line, tasks, output, stdout, stderr, cancellationToken);
+        foreach (var option in (string[])["--cluster-id", .. ClusterAnalysis.TlsOptions])
+            if (line.Value(option) is not null)
+                throw new UsageException($"{option} goes with --cluster HOST:PORT (a gateway). See 'cucos analyze --help'.");
+        if (line.Value("--api-key") is not null)
+            throw new UsageException("--api-key goes with --cluster http://... (a silo's HTTP API). See 'cucos analyze --help'.");
+        var retries = Retries(line);
         var plugins = TaskAssemblies(line);
         var ecosystems = Catalog(plugins);
         var request = KnownEcosystem(ecosystems, Request(line.Positionals[0], tasks));
         var registries = RegistrySettings(ecosystems, line.Pairs("--registry", "analyze"));
-        var output = line.Value("--output");
-        CliJson.CheckWritable(output);
+        // Said before the embedded cluster starts (seconds), not by init after it: where the package would come from.
+        if (request.SourcePath is null && NoRegistry(request.Ecosystem, registries) is { } noRegistry)
+        {
+            stderr.WriteLine($"error: {noRegistry}");
+            return 1;
+        }
         var parameters = line.Pairs("--param", "analyze");
         var cacheRoot = line.Value("--cache");
+        if (cacheRoot is not null)
+        {
+            try
+            {
+                CacheRootCheck.EnsureWritable(cacheRoot, "--cache");
+            }
+            catch (CacheRootNotWritableException exception)
+            {
+                throw new UsageException(exception.Message);
+            }
+        }
         var postgres = line.Value("--postgres");
         if (postgres is not null)
         {
@@ -104,6 +172,7 @@ public static class AnalyzeCommand
             if (cacheRoot is not null)
                 options.CacheRoot = Path.GetFullPath(cacheRoot);
         }, postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres));
+        builder.Services.AddSingleton(retries);
         builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(plugins);
         builder.Services.AddCucosClient();
         using var host = builder.Build();
@@ -125,7 +194,9 @@ public static class AnalyzeCommand
         }
         finally
         {
-            await host.StopAsync(CancellationToken.None);
+            // Bounded, so a stop asked by a signal ends the process even if the embedded silo is slow to leave.
+            using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await host.StopAsync(stopLimit.Token);
         }
     }
 
@@ -134,9 +205,14 @@ public static class AnalyzeCommand
     /// a cluster's gateway and a silo's HTTP API, so all three print alike.
     /// </summary>
     internal static async Task<int> RunAnalysisAsync(
-        ICucosClient client, AnalysisRequest request, CommandLine line, string? output, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        ICucosClient client, AnalysisRequest request, CommandLine line, AnalysisOutput output, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var printer = new AnalysisPrinter(stderr, stdout, TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(output);
+        // A document on stdout keeps stdout for itself: the summary and the closing line go where the progress goes.
+        var people = output.DocumentOnStdout ? stderr : stdout;
+        var printer = new AnalysisPrinter(stderr, people, TimeProvider.System);
         AnalysisTicket ticket;
         try
         {
@@ -154,14 +230,24 @@ public static class AnalyzeCommand
         if (!line.Has("--quiet"))
             stderr.WriteLine();
         printer.Summary(analysis);
-        if (output is not null)
+        if (output.Format != AnalysisOutput.Table)
         {
-            var results = new SortedDictionary<string, object?>(StringComparer.Ordinal);
+            var results = new SortedDictionary<string, JsonElement?>(StringComparer.Ordinal);
             foreach (var name in analysis.Tasks.Keys)
                 results[name] = await client.GetResultAsync(analysis.AnalysisId, name, cancellationToken);
-            await CliJson.WriteFileAsync(output, new { analysis, results }, cancellationToken);
-            stdout.WriteLine();
-            stdout.WriteLine($"Full results written to {Path.GetFullPath(output)}");
+            var shown = line.Has("--verbose") ? analysis : analysis.WithoutStackTraces();
+            await output.WriteAsync(shown, results, stdout, cancellationToken);
+            if (output.File is { } file)
+            {
+                people.WriteLine();
+                people.WriteLine($"Full results written to {Path.GetFullPath(file)}");
+            }
+        }
+        else if (output.File is { } file)
+        {
+            var table = new StringWriter();
+            new AnalysisPrinter(TextWriter.Null, table, TimeProvider.System).Summary(analysis);
+            await File.WriteAllTextAsync(file, table.ToString(), cancellationToken);
         }
         return ExitCode(analysis, stderr);
     }
@@ -191,6 +277,21 @@ public static class AnalyzeCommand
         }
     }
 
+    /// <summary>
+    /// Why a built-in ecosystem with no registry client configuration of its own (pypi, go, maven, crates, rubygems) has
+    /// no registry, as its init would say it: neither Cucos' settings nor the tool's own configuration name one.
+    /// </summary>
+    private static string? NoRegistry(string ecosystem, Dictionary<string, string?> registries)
+    {
+        var user = Workers.Registries.UserEnvironment.CurrentUser();
+        var native = Workers.Registries.RegistryServices.NativeConfigurations(user);
+        if (native.All(n => n.Ecosystem != ecosystem))
+            return null;
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(registries).Build();
+        var settings = Workers.Registries.RegistrySettings.From(configuration, native);
+        return settings.TryDescribe(ecosystem, ecosystem, out var description) ? null : description;
+    }
+
     /// <summary><c>--registry pypi=URL</c> as the configuration keys the registries read (an alias written as its ecosystem's id).</summary>
     private static Dictionary<string, string?> RegistrySettings(EcosystemCatalog ecosystems, Dictionary<string, string> pairs)
     {
@@ -207,13 +308,32 @@ public static class AnalyzeCommand
         return settings;
     }
 
-    /// <summary><c>--task-assemblies</c>, else <c>Cucos__TaskAssemblies</c>: plug-ins, as a silo loads them.</summary>
-    private static string[] TaskAssemblies(CommandLine line) =>
-        (line.Value("--task-assemblies") ?? Environment.GetEnvironmentVariable("Cucos__TaskAssemblies") ?? "")
-            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    /// <summary>
+    /// <c>--task-assembly</c> (repeatable) and <c>--task-assemblies A;B</c>, else the configuration's
+    /// <c>Cucos:TaskAssemblies</c> (<c>Cucos__TaskAssemblies</c> in the environment): plug-ins, as a silo loads them.
+    /// </summary>
+    public static string[] TaskAssemblies(CommandLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var given = line.Values("--task-assembly").Concat(line.Values("--task-assemblies")).ToList();
+        if (given.Count == 0 && new ConfigurationBuilder().AddEnvironmentVariables().Build()["Cucos:TaskAssemblies"] is { Length: > 0 } configured)
+            given.Add(configured);
+        return [.. given.SelectMany(g => g.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+    }
+
+    /// <summary>The embedded cluster's retries: <c>--no-retry</c>, <c>--max-attempts N</c>, else a short interactive default.</summary>
+    private static RetryPolicyLimit Retries(CommandLine line)
+    {
+        var maxAttempts = line.Number("--max-attempts", minimum: 1);
+        if (line.Has("--no-retry") && maxAttempts is not null)
+            throw new UsageException("--no-retry and --max-attempts say the same thing twice: give one. See 'cucos analyze --help'.");
+        return line.Has("--no-retry") ? InteractiveRetries with { MaxAttempts = 1 }
+            : maxAttempts is { } attempts ? InteractiveRetries with { MaxAttempts = attempts }
+            : InteractiveRetries;
+    }
 
     /// <summary>The ecosystems the embedded cluster will know (built-ins and plug-ins), for checking the command line before it starts.</summary>
-    private static EcosystemCatalog Catalog(string[] plugins)
+    internal static EcosystemCatalog Catalog(string[] plugins)
     {
         if (plugins.Length == 0)
             return BuiltInTasks.EcosystemsOf(null);
@@ -261,6 +381,9 @@ public static class AnalyzeCommand
             case AnalysisStatus.Failed:
                 var root = analysis.Tasks[CucosFlow.RootTask];
                 stderr.WriteLine($"error: the analysis failed: {CucosFlow.RootTask}: {root.Error?.Message ?? "no reason recorded"}");
+                return 1;
+            case AnalysisStatus.Cancelled:
+                stderr.WriteLine($"error: the analysis was cancelled at {analysis.CancelledAt:O}; the results stored before are kept.");
                 return 1;
             default:
                 var bad = analysis.Tasks.Values.Where(t => t.Status is AnalysisTaskStatus.Failed or AnalysisTaskStatus.Skipped).Select(t => t.Name);

@@ -19,9 +19,16 @@ public static class MigrateCommand
 
     public const string ConnectionVariable = "ConnectionStrings__Cucos";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static CucosCommand Create() =>
+        new CucosCommand("migrate", "create or upgrade the PostgreSQL schema (--postgres CONNECTION)", Help)
+            .Value("--postgres", "the PostgreSQL connection string")
+            .Runs((line, console, cancellationToken) => RunAsync(line, console.Out, console.Error, cancellationToken));
+
+    public static async Task<int> RunAsync(CommandLine line, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var line = new CommandLine("migrate", args, ["--postgres"], []);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
         if (line.Positionals.Count > 0)
             throw new UsageException("migrate takes no positional arguments. See 'cucos migrate --help'.");
         var connection = ConnectionString(line);

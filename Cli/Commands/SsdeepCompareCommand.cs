@@ -12,9 +12,14 @@ public static class SsdeepCompareCommand
         (BLOCKSIZE:PART:PART). 100 is identical, 0 unrelated or of block sizes too far apart to compare.
         """;
 
-    public static int Run(string[] args, TextWriter stdout)
+    public static CucosCommand Create() =>
+        new CucosCommand("ssdeep-compare", "SIGNATURE SIGNATURE  similarity (0-100) of two ssdeep signatures", Help, "SIGNATURE")
+            .Runs((line, console, _) => Task.FromResult(Run(line, console.Out)));
+
+    public static int Run(CommandLine line, TextWriter stdout)
     {
-        var line = new CommandLine("ssdeep-compare", args, [], []);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(stdout);
         if (line.Positionals.Count != 2)
             throw new UsageException("ssdeep-compare needs two signatures. See 'cucos ssdeep-compare --help'.");
         try

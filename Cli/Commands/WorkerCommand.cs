@@ -22,31 +22,55 @@ public static class WorkerCommand
 
           TASK                       a task name; 'cucos workers' lists them
           PATH                       the package folder to analyse
-          --output FILE              write the JSON to FILE instead of the terminal
-          --param NAME=VALUE         a parameter for the task (repeatable)
+          -o, --output FILE          write the JSON to FILE instead of the terminal ('-' is stdout)
+          -p, --param NAME=VALUE     a parameter for the task (repeatable)
           --with-result TASK=FILE    a result document the task depends on (repeatable)
-          --verbose                  print the full stack of an error
+          --task-assembly DLL        a plug-in assembly whose tasks and ecosystems are loaded (repeatable;
+                                     --task-assemblies A;B and Cucos__TaskAssemblies take a list)
+          --keep-cache               for 'init': keep the folder it lays the package out in (the
+                                     result's package_path); without it the folder is removed
+          -v, --verbose              print the full stack of an error
 
         Exit codes: 0 the task succeeded, 1 it failed, 2 bad usage.
         """;
 
-    private static readonly string[] ValueOptions = ["--output", "--param", "--with-result"];
-    private static readonly string[] FlagOptions = ["--verbose"];
+    public static CucosCommand Create() =>
+        new CucosCommand("worker", "TASK PATH  run one task on a folder and print its JSON, no cluster", Help, "TASK PATH")
+            .Value("--output", "where the JSON goes ('-' is stdout)", "-o")
+            .Repeatable("--param", "a task parameter NAME=VALUE", "-p")
+            .Repeatable("--with-result", "TASK=FILE, a result the task depends on")
+            .Repeatable("--task-assembly", "a plug-in assembly")
+            .Value("--task-assemblies", "';'-separated plug-in assemblies")
+            .Flag("--keep-cache", "for init: keep the laid-out package")
+            .Flag("--verbose", "the full stack of an error", "-v")
+            .Runs(RunAsync);
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(CommandLine line, CliConsole console, CancellationToken cancellationToken)
     {
-        var line = new CommandLine("worker", args, ValueOptions, FlagOptions);
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(console);
+        var (stdout, stderr) = (console.Out, console.Error);
         if (line.Positionals.Count != 2)
             throw new UsageException("worker needs a TASK and a PATH, for example 'cucos worker digests ./my-package'. See 'cucos worker --help'.");
         var (taskName, path) = (line.Positionals[0], Path.GetFullPath(line.Positionals[1]));
-        var output = line.Value("--output");
+        var output = line.Value("--output") is "-" ? null : line.Value("--output");
         CliJson.CheckWritable(output);
 
-        var services = new ServiceCollection()
-            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build())
-            .AddLogging(logging => AnalyzeCommand.ConfigureLogging(logging, line.Has("--verbose")))
-            .AddCucosBuiltInTasks()
-            .BuildServiceProvider();
+        ServiceProvider services;
+        try
+        {
+            services = new ServiceCollection()
+                .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build())
+                .AddLogging(logging => AnalyzeCommand.ConfigureLogging(logging, line.Has("--verbose")))
+                .AddCucosBuiltInTasks()
+                .AddCucosTaskAssemblies(AnalyzeCommand.TaskAssemblies(line))
+                .BuildServiceProvider();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // A plug-in that cannot be loaded, or whose tasks do not fit with the built-in ones.
+            throw new UsageException(exception.Message);
+        }
         await using var _ = services;
         var registry = services.GetRequiredService<TaskRegistry>();
         if (registry.Find(taskName) is null)
@@ -89,7 +113,9 @@ public static class WorkerCommand
         }
         finally
         {
-            if (isInit && Directory.Exists(cache))
+            if (isInit && line.Has("--keep-cache") && Directory.Exists(cache))
+                stderr.WriteLine($"kept: the package is laid out in {cache} (remove it when done).");
+            else if (isInit && Directory.Exists(cache))
                 Directory.Delete(cache, recursive: true);
         }
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using Cucos.Sdk;
 using Cucos.Workers;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cucos.Cli.Commands;
@@ -9,7 +10,7 @@ namespace Cucos.Cli.Commands;
 public static class WorkersCommand
 {
     public const string Help = """
-        usage: cucos workers [--format table|dot]
+        usage: cucos workers [--format table|dot] [--task-assembly DLL]
 
         Lists the registered tasks with their versions, place in the flow and descriptions, then
         draws the flow as a tree: what init spawns, what each task spawns in turn, what a task
@@ -17,21 +18,43 @@ public static class WorkersCommand
 
           --format table   the list and the tree (the default)
           --format dot     the flow as a Graphviz graph: cucos workers --format dot | dot -Tsvg > flow.svg
+          --task-assembly DLL  also the tasks of this plug-in assembly (repeatable; --task-assemblies A;B
+                           and Cucos__TaskAssemblies take a list)
         """;
 
     private static readonly string[] Formats = ["table", "dot"];
 
-    public static int Run(string[] args, TextWriter stdout)
+    public static CucosCommand Create() =>
+        new CucosCommand("workers", "list the registered tasks and draw their flow", Help)
+            .Value("--format", "table or dot", "-f")
+            .Completing("--format", Formats)
+            .Repeatable("--task-assembly", "a plug-in assembly")
+            .Value("--task-assemblies", "';'-separated plug-in assemblies")
+            .Runs((line, console, _) => Task.FromResult(Run(line, console.Out)));
+
+    public static int Run(CommandLine line, TextWriter stdout)
     {
+        ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(stdout);
-        var line = new CommandLine("workers", args, ["--format"], []);
         if (line.Positionals.Count > 0)
             throw new UsageException("workers takes no arguments. See 'cucos workers --help'.");
         var format = line.Value("--format") ?? "table";
         if (!Formats.Contains(format))
             throw new UsageException($"--format '{format}' is not known: use {string.Join(" or ", Formats)}.");
-        using var services = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
-        var registry = services.GetRequiredService<TaskRegistry>();
+        ServiceProvider services;
+        TaskRegistry registry;
+        try
+        {
+            services = new ServiceCollection()
+                .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddEnvironmentVariables().Build())
+                .AddCucosBuiltInTasks().AddCucosTaskAssemblies(AnalyzeCommand.TaskAssemblies(line)).BuildServiceProvider();
+            registry = services.GetRequiredService<TaskRegistry>();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new UsageException(exception.Message);
+        }
+        using var _ = services;
         stdout.Write(format == "dot" ? Dot(registry) : Table(registry) + Environment.NewLine + Tree(registry));
         return 0;
     }
@@ -40,10 +63,15 @@ public static class WorkersCommand
     public static string Table(TaskRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
+        // Columns as wide as their longest entry, so a long plug-in task name or place never pushes a row askew.
+        var rows = registry.All.Select(t => (t.Name, t.Version, Place: Place(registry.Graph[t.Name], t), t.Description)).ToList();
+        var nameWidth = Math.Max("TASK".Length, rows.Max(r => r.Name.Length));
+        var versionWidth = Math.Max("VERSION".Length, rows.Max(r => r.Version.Length));
+        var placeWidth = Math.Max("FLOW".Length, rows.Max(r => r.Place.Length));
         var text = new StringBuilder();
-        text.AppendLine($"{"TASK",-20} {"VERSION",-8} {"FLOW",-30} DESCRIPTION");
-        foreach (var task in registry.All)
-            text.AppendLine($"{task.Name,-20} {task.Version,-8} {Place(registry.Graph[task.Name], task),-30} {task.Description}");
+        text.AppendLine($"{"TASK".PadRight(nameWidth)}  {"VERSION".PadRight(versionWidth)}  {"FLOW".PadRight(placeWidth)}  DESCRIPTION");
+        foreach (var (name, version, place, description) in rows)
+            text.AppendLine($"{name.PadRight(nameWidth)}  {version.PadRight(versionWidth)}  {place.PadRight(placeWidth)}  {description}");
         return text.ToString();
     }
 

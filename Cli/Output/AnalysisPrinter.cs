@@ -9,12 +9,13 @@ namespace Cucos.Cli.Output;
 public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOut, TimeProvider clock)
 {
     private readonly Dictionary<string, (AnalysisTaskStatus Status, int Attempts)> seen = new(StringComparer.Ordinal);
-    private readonly DateTimeOffset startedAt = clock.GetUtcNow();
-
-    /// <summary>Prints what changed since the previous snapshot.</summary>
+    /// <summary>
+    /// Prints what changed since the previous snapshot. Times are the cluster's own (when the task started or ended,
+    /// from the analysis' creation), the clock the summary's durations read, so the two agree however late this looks.
+    /// </summary>
     public void Progress(AnalysisSnapshot snapshot)
     {
-        var elapsed = (clock.GetUtcNow() - startedAt).TotalSeconds;
+        ArgumentNullException.ThrowIfNull(snapshot);
         foreach (var run in Ordered(snapshot))
         {
             if (seen.TryGetValue(run.Name, out var before) && before == (run.Status, run.Attempts))
@@ -25,11 +26,13 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
             var detail = run.Status switch
             {
                 AnalysisTaskStatus.Running => $"attempt {run.Attempts}",
-                AnalysisTaskStatus.RetryScheduled => $"retry at {run.NextAttemptAt:HH:mm:ss}: {run.Error?.Message}",
+                AnalysisTaskStatus.RetryScheduled => $"retry at {When(run.NextAttemptAt)}: {run.Error?.Message}",
                 AnalysisTaskStatus.Failed => run.Error?.Message ?? "",
                 AnalysisTaskStatus.Skipped => run.SkipReason ?? "",
                 _ => "",
             };
+            var moment = run.Status == AnalysisTaskStatus.Running ? run.StartedAt : run.EndedAt;
+            var elapsed = Math.Max(0, ((moment ?? clock.GetUtcNow()) - snapshot.CreatedAt).TotalSeconds);
             progressOut.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{elapsed,6:0.00}s] {run.Name,-20} {Word(run.Status),-15} {detail}").TrimEnd());
         }
     }
@@ -52,8 +55,21 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
         }
     }
 
+    /// <summary>A moment in UTC: its time when it is today, else its date too, so that a retry days away does not read as this afternoon.</summary>
+    private string When(DateTimeOffset? moment)
+    {
+        if (moment is not { } value)
+            return "-";
+        var utc = value.ToUniversalTime();
+        var format = utc.Date == clock.GetUtcNow().UtcDateTime.Date ? "HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm:ss 'UTC'";
+        return utc.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A local path by its name, a package as a person writes it: <c>npm:chalk@4.1.2</c>.</summary>
     private static string Describe(AnalysisSnapshot snapshot) =>
-        snapshot.Request.Ecosystem == Messages.AnalysisRequest.LocalEcosystem ? snapshot.Request.Name : snapshot.Request.Release;
+        snapshot.Request.Ecosystem == Messages.AnalysisRequest.LocalEcosystem
+            ? snapshot.Request.Name
+            : $"{snapshot.Request.Ecosystem}:{snapshot.Request.Name}@{snapshot.Request.Version}";
 
     private static IEnumerable<AnalysisTask> Ordered(AnalysisSnapshot snapshot) => snapshot.Tasks.Values
         .OrderBy(r => r.Kind == AnalysisTaskKind.Callback ? 2 : r.SpawnedBy is null ? 0 : 1)
@@ -74,20 +90,51 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
 
     private static string ShortType(string type) => type[(type.LastIndexOf('.') + 1)..];
 
-    /// <summary>The top-level fields of a summary as <c>key=value</c>, nested values abbreviated.</summary>
+    /// <summary>
+    /// The top-level fields of a summary as <c>key=value</c>: a small object inline (<c>algorithms=MD5:8 MD4:2</c>), a
+    /// bigger one or a long list by its count, empty values and hashes left out (the JSON has them), and a long line
+    /// cut between two fields, never inside a word.
+    /// </summary>
     public static string Flatten(JsonElement? summary)
     {
         if (summary is not { ValueKind: JsonValueKind.Object } element)
             return summary?.ToString() ?? "";
-        var parts = element.EnumerateObject().Select(p => p.Name + "=" + p.Value.ValueKind switch
+        var parts = element.EnumerateObject().Select(p => Field(p.Name, p.Value)).OfType<string>().ToList();
+        var line = new StringBuilder();
+        for (var i = 0; i < parts.Count; i++)
         {
-            JsonValueKind.Object => "{…}",
-            JsonValueKind.Array => ShortList(p.Value),
-            JsonValueKind.Null => "-",
-            JsonValueKind.String => Shorten(p.Value.GetString()!, 24),
-            _ => p.Value.GetRawText(),
-        });
-        return Shorten(string.Join(' ', parts), 100);
+            if (line.Length + 1 + parts[i].Length > MaxSummary && i > 0)
+            {
+                line.Append(CultureInfo.InvariantCulture, $" (+{parts.Count - i} more)");
+                break;
+            }
+            if (line.Length > 0)
+                line.Append(' ');
+            line.Append(parts[i]);
+        }
+        return line.ToString();
+    }
+
+    private const int MaxSummary = 110;
+
+    private static string? Field(string name, JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.Undefined => null,
+        JsonValueKind.String when value.GetString() is not { Length: > 0 } text || IsHash(text) => null,
+        JsonValueKind.String => $"{name}={Words(value.GetString()!, 40)}",
+        JsonValueKind.Object when !value.EnumerateObject().Any() => null,
+        JsonValueKind.Object => $"{name}={InlineObject(value)}",
+        JsonValueKind.Array => $"{name}={ShortList(value)}",
+        _ => $"{name}={value.GetRawText()}",
+    };
+
+    // Up to six scalar entries print whole ("MD5:8 MD4:2"); anything bigger or nested as its count.
+    private static string InlineObject(JsonElement element)
+    {
+        var entries = element.EnumerateObject().ToList();
+        if (entries.Count <= 6 && entries.All(e => e.Value.ValueKind is JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False))
+            return string.Join(' ', entries.Select(e => $"{e.Name}:{(e.Value.ValueKind == JsonValueKind.String ? Words(e.Value.GetString()!, 24) : e.Value.GetRawText())}"));
+        return string.Create(CultureInfo.InvariantCulture, $"({entries.Count})");
     }
 
     // A short list of names prints whole ("weak=[MD5,SHA-1]"); anything longer as its count.
@@ -98,5 +145,18 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
         return items.All(i => i.ValueKind == JsonValueKind.String) && names.Length <= 40 ? $"[{names}]" : $"[{items.Length}]";
     }
 
-    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
+    /// <summary>A hex digest (md5 and longer) or a base64 integrity string: noise in a table.</summary>
+    private static bool IsHash(string text) =>
+        (text.Length >= 32 && text.All(Uri.IsHexDigit))
+        || (text.Length >= 40 && text.Contains('-', StringComparison.Ordinal) && text.StartsWith("sha", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>At most <paramref name="max"/> characters, cut before a word rather than inside one.</summary>
+    private static string Words(string text, int max)
+    {
+        if (text.Length <= max)
+            return text;
+        // One long word (a URL, an identifier) prints whole: half of it would mislead.
+        var cut = text.LastIndexOf(' ', max - 1);
+        return cut > 0 ? text[..cut] + "…" : text;
+    }
 }

@@ -25,3 +25,13 @@ public sealed record StartAnalysisBody
     /// <summary>The field names, for the error that names an unknown one.</summary>
     public static readonly IReadOnlyList<string> FieldNames = ["package", "ecosystem", "name", "version", "force", "tasks", "parameters"];
 }
+
+/// <summary>
+/// A page of <c>GET /api/v1/analyses</c> without a version: analyses newest first, and the cursor of the next page
+/// (null on the last), to pass back as <c>cursor=</c> with the same filters.
+/// </summary>
+public sealed record AnalysisListBody
+{
+    public required IReadOnlyList<Cucos.Messages.AnalysisListEntry> Analyses { get; init; }
+    public string? NextCursor { get; init; }
+}

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Reports.Sbom;
 using Cucos.State;
 
 namespace Cucos.Client.Http;
@@ -13,12 +14,32 @@ namespace Cucos.Client.Http;
 /// </summary>
 public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
 {
-    /// <summary>An HttpClient for <paramref name="baseAddress"/>, with a timeout that outlasts a long poll.</summary>
-    public static HttpClient CreateHttpClient(Uri baseAddress) => new()
+    /// <summary>The header an API key travels in.</summary>
+    public const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>
+    /// An HttpClient for <paramref name="baseAddress"/>, with a timeout that outlasts a long poll, sending
+    /// <paramref name="apiKey"/> (when given) with every request.
+    /// </summary>
+    public static HttpClient CreateHttpClient(Uri baseAddress, string? apiKey = null)
     {
-        BaseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/"),
-        Timeout = TimeSpan.FromSeconds(MaxWaitSeconds + 45),
-    };
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        var http = new HttpClient
+        {
+            BaseAddress = baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/"),
+            Timeout = TimeSpan.FromSeconds(MaxWaitSeconds + 45),
+        };
+        if (!string.IsNullOrWhiteSpace(apiKey))
+            http.DefaultRequestHeaders.Add(ApiKeyHeader, apiKey.Trim());
+        return http;
+    }
+
+    /// <summary>An HttpClient for <paramref name="baseAddress"/> with the API key of <paramref name="options"/>.</summary>
+    public static HttpClient CreateHttpClient(Uri baseAddress, CucosClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return CreateHttpClient(baseAddress, options.ApiKey);
+    }
 
     /// <summary>The longest <c>wait_seconds</c> the API accepts.</summary>
     private const int MaxWaitSeconds = 20;
@@ -61,6 +82,19 @@ public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync<AnalysisSnapshot>(response, cancellationToken).ConfigureAwait(false);
     }
 
+    public override async Task<AnalysisSnapshot?> CancelAnalysisAsync(string analysisId, CancellationToken cancellationToken = default)
+    {
+        CheckId(analysisId);
+        using var response = await http.PostAsync($"api/v1/analyses/{Uri.EscapeDataString(analysisId)}/cancel", content: null, cancellationToken).ConfigureAwait(false);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => null,
+            // Finished before the cancel: nothing to cancel, the analysis as it ended.
+            HttpStatusCode.Conflict => await GetAnalysisAsync(analysisId, cancellationToken).ConfigureAwait(false),
+            _ => await ReadAsync<AnalysisSnapshot>(response, cancellationToken).ConfigureAwait(false),
+        };
+    }
+
     public override async Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);
@@ -80,6 +114,21 @@ public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
         if (response.StatusCode == HttpStatusCode.BadRequest)
             throw await InvalidRequestAsync(response, cancellationToken).ConfigureAwait(false);
         return await ReadAsync<PackageAnalyses>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The silo renders it (GET /api/v1/analyses/{id}/sbom); a 409 (nothing to describe) is an <see cref="SbomException"/>.</summary>
+    public override async Task<byte[]?> GetSbomAsync(string analysisId, SbomFormat format, CancellationToken cancellationToken = default)
+    {
+        CheckId(analysisId);
+        using var response = await http.GetAsync(
+            $"api/v1/analyses/{Uri.EscapeDataString(analysisId)}/sbom?format={SbomWriter.Name(format)}", cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        if (response.StatusCode == HttpStatusCode.Conflict)
+            throw new SbomException(await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+        if (!response.IsSuccessStatusCode)
+            throw new CucosApiException(response.StatusCode, await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override WaitFailure Classify(Exception exception) => exception switch

@@ -14,6 +14,6 @@ public interface ICallbackGrain : IGrainWithStringKey
     Task<string> InvokeAsync(TaskAttempt invocation);
 
     /// <summary>How many times the callback body was started: 1 after a normal analysis.</summary>
-    [Alias("Invocations")]
+    [Alias("Invocations"), ClientCallable]
     Task<int> GetInvocationCountAsync();
 }

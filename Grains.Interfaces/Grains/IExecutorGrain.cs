@@ -12,4 +12,11 @@ public interface IExecutorGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("StartMany")]
     Task<string> StartAsync(TaskAttempt[] invocations);
+
+    /// <summary>
+    /// Cancels the CancellationToken of those <paramref name="attempts"/> this silo's executor runs (their analysis was
+    /// cancelled); their reports are not sent. Returns how many it ran.
+    /// </summary>
+    [Alias("Cancel")]
+    Task<int> CancelAsync(TaskAttempt[] attempts);
 }

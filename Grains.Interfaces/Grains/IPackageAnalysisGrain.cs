@@ -10,10 +10,10 @@ namespace Cucos.Grains;
 public interface IPackageAnalysisGrain : IGrainWithStringKey
 {
     /// <summary>Returns the current analysis of this version, starting one if there is none or if the request says force.</summary>
-    [Alias("Start")]
+    [Alias("Start"), ClientCallable]
     Task<AnalysisTicket> StartAsync(AnalysisRequest request);
 
     /// <summary>Every analysis started for this version, oldest first.</summary>
-    [Alias("History")]
+    [Alias("History"), ClientCallable]
     Task<string[]> GetHistoryAsync();
 }

@@ -7,6 +7,6 @@ namespace Cucos.Grains;
 public interface ITaskResultGrain : IGrainWithStringKey
 {
     /// <summary>The document, or null when the task stored none.</summary>
-    [Alias("Get")]
+    [Alias("Get"), ClientCallable]
     Task<JsonElement?> GetAsync();
 }

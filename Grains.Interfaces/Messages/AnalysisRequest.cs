@@ -63,7 +63,7 @@ public sealed partial record AnalysisRequest
     /// </summary>
     public static AnalysisRequest ParsePackage(string text, bool force = false, string[]? tasks = null)
     {
-        ArgumentNullException.ThrowIfNull(text);
+        ThrowIfForged(text);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
             throw new ArgumentException(
@@ -77,6 +77,18 @@ public sealed partial record AnalysisRequest
         if (request.Validate() is { Count: > 0 } problems)
             throw new ArgumentException($"'{text}' is not a valid package: {string.Join(" ", problems)}");
         return request;
+    }
+
+    /// <summary>
+    /// Refuses a package text with a character that forges lines, before any message quotes it.
+    /// Throws <see cref="InvalidAnalysisRequestException"/> for the <c>package</c> field.
+    /// </summary>
+    public static void ThrowIfForged(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (RequestChecks.HasForgingCharacter(text))
+            throw new InvalidAnalysisRequestException(RequestFields.Package,
+                "the package has control or formatting characters (such as a line break, NUL, ESC or a bidi override): write it as ECOSYSTEM:NAME@VERSION in plain characters.");
     }
 
     /// <summary>

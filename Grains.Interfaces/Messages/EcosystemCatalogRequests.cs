@@ -16,7 +16,7 @@ public static class EcosystemCatalogRequests
     public static AnalysisRequest ParsePackage(this EcosystemCatalog catalog, string text, bool force = false, string[]? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        ArgumentNullException.ThrowIfNull(text);
+        AnalysisRequest.ThrowIfForged(text);
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         if (colon <= 0)
             throw new ArgumentException($"'{text}' does not name a package as ECOSYSTEM:NAME@VERSION with an ecosystem among {catalog.IdsInRegistrationOrder} (for example {catalog.ExamplePackage}).");

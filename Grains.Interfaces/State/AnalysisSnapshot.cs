@@ -19,6 +19,10 @@ public sealed record AnalysisSnapshot
     [Id(7)] public long Revision { get; set; }
     /// <summary>Written by the callback once every task is final.</summary>
     [Id(8)] public JsonElement? Summary { get; set; }
+    /// <summary>Every re-run of a task of this analysis, oldest first (<c>IAnalysisGrain.RerunTaskAsync</c>).</summary>
+    [Id(9)] public List<TaskRerun> Reruns { get; init; } = [];
+    /// <summary>When a cancel was asked for; from then on only callbacks run, and the analysis ends <see cref="AnalysisStatus.Cancelled"/>.</summary>
+    [Id(10)] public DateTimeOffset? CancelledAt { get; set; }
 
     public bool IsFinished => FinishedAt is not null;
 }

@@ -10,4 +10,6 @@ public enum AnalysisStatus
     CompletedWithFailures = 2,
     /// <summary>The root task (init) failed, so nothing could be analysed.</summary>
     Failed = 3,
+    /// <summary>Cancelled on request: running attempts were stopped, nothing new ran, the callback ran once.</summary>
+    Cancelled = 4,
 }

@@ -41,4 +41,6 @@ public sealed record AnalysisTask
     [Id(16)] public int UndeliveredAttempts { get; set; }
     /// <summary>The silo running the current attempt, so the watchdog can tell when it died.</summary>
     [Id(17)] public string? RunningOn { get; set; }
+    /// <summary>Attempts that counted against the retry policy before the latest re-run; a re-run gets the whole policy again.</summary>
+    [Id(18)] public int AttemptsBeforeRerun { get; set; }
 }

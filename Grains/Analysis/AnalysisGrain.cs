@@ -1,6 +1,8 @@
 using Cucos.Grains.Execution;
 using Cucos.Grains.Flow;
 using Cucos.Grains.Hosting;
+using Cucos.Grains.Listing;
+using Cucos.Grains.Packages;
 using Cucos.Grains.Telemetry;
 using Cucos.Messages;
 using Cucos.Sdk;
@@ -38,7 +40,9 @@ public sealed class AnalysisGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
     ILogger<AnalysisGrain> logger,
-    CucosTelemetry telemetry)
+    CucosTelemetry telemetry,
+    AnalysisRequestValidator validator,
+    IAnalysisIndexSink index)
     : Grain, IAnalysisGrain, IRemindable, IAnalysisStepEffects
 {
     private const string WakeReminder = "cucos-wake";
@@ -61,6 +65,8 @@ public sealed class AnalysisGrain(
 
     public async Task<AnalysisSnapshot> StartAsync(AnalysisRequest request)
     {
+        // The package grain checked it already; checked again because a grain takes nothing on trust from its caller.
+        validator.ThrowIfInvalid(request);
         var created = false;
         await Pump.ChangeAsync(now =>
         {
@@ -73,7 +79,10 @@ public sealed class AnalysisGrain(
         });
         // Counted once its first step is stored: a failed write throws above, and the retry creates it afresh.
         if (created)
+        {
             telemetry.AnalysisStarted();
+            await index.RecordAsync(AnalysisListEntry.From(Analysis!));
+        }
         return Analysis!;
     }
 
@@ -91,6 +100,105 @@ public sealed class AnalysisGrain(
         }
         return changedState;
     });
+
+    public async Task<TaskRerunResult> RerunTaskAsync(string taskName, string reason, string? requestedBy = null)
+    {
+        if (string.IsNullOrWhiteSpace(taskName) || string.IsNullOrWhiteSpace(reason))
+            throw new TaskRerunRefusedException(TaskRerunRefusal.InvalidArgument,
+                "a re-run needs the task's name and a reason (kept in the analysis' audit trail).");
+        TaskRerun? rerun = null;
+        var started = false;
+        TaskRerunRefusedException? refused = null;
+        // Decided inside the step, against the state as the pump has it: a refusal must not fail the other changes of the batch.
+        await Pump.ChangeAsync(now =>
+        {
+            if (Analysis is not { } analysis)
+            {
+                refused = new(TaskRerunRefusal.AnalysisNotFound, $"no analysis has the id {AnalysisId}.");
+                return false;
+            }
+            try
+            {
+                (rerun, started) = AnalysisFlow.Rerun(analysis, taskName, reason.Trim(), string.IsNullOrWhiteSpace(requestedBy) ? "unknown" : requestedBy.Trim(), now);
+            }
+            catch (TaskRerunRefusedException exception)
+            {
+                refused = exception;
+                return false;
+            }
+            if (started)
+                Log.TaskRerun(taskName, AnalysisId, rerun.Reason);
+            return started;
+        });
+        if (refused is not null)
+            throw refused;
+        return new TaskRerunResult
+        {
+            AnalysisId = AnalysisId,
+            Outcome = started ? TaskRerunOutcome.Started : TaskRerunOutcome.AlreadyPending,
+            Rerun = rerun!,
+            Revision = Analysis!.Revision,
+        };
+    }
+
+    public async Task<DispatchedAttempts?> ConfirmDispatchedAsync(TaskAttempt[] attempts)
+    {
+        // Attempts are dispatched after their step is stored, so a stored state answers for every real one.
+        while (Pump.IsStepping)
+            await Pump.Published;
+        if (Analysis is not { } analysis)
+            return null;
+        var confirmed = attempts.Where(attempt => attempt.AnalysisId == AnalysisId
+            && AnalysisFlow.RunningAttempt(analysis, attempt.TaskName, attempt.Attempt) is not null).ToArray();
+        return new DispatchedAttempts
+        {
+            Request = analysis.Request,
+            Confirmed = confirmed,
+            AnalysisTasks = confirmed.Any(attempt => analysis.Tasks[attempt.TaskName].Kind == AnalysisTaskKind.Callback) ? analysis.Tasks : null,
+        };
+    }
+
+    public async Task<AnalysisSnapshot?> CancelAsync()
+    {
+        var interrupted = new List<TaskAttempt>();
+        var runningOn = new List<string?>();
+        await Pump.ChangeAsync(now =>
+        {
+            if (Analysis is not { } analysis)
+                return false;
+            // Where each running attempt runs, read before the cancel marks it failed.
+            var running = analysis.Tasks.Values.Where(run => run.Status == AnalysisTaskStatus.Running).ToDictionary(run => run.Name, run => run.RunningOn);
+            if (!AnalysisFlow.Cancel(analysis, now, interrupted))
+                return false;
+            runningOn.AddRange(interrupted.Select(attempt => running.GetValueOrDefault(attempt.TaskName)));
+            return true;
+        });
+        if (interrupted.Count > 0)
+            await StopAttemptsAsync(interrupted, runningOn);
+        return await GetAsync();
+    }
+
+    /// <summary>
+    /// Tells the executor to cancel the tokens of attempts the cancel failed. The attempts of this analysis run on the
+    /// silo that dispatched them, the analysis' own (workers are stateless workers on the caller's silo); an attempt
+    /// dispatched by an earlier activation elsewhere cannot be reached from here, and its late report is ignored.
+    /// </summary>
+    private async Task StopAttemptsAsync(List<TaskAttempt> interrupted, List<string?> runningOn)
+    {
+        var here = localSilo.SiloAddress.ToParsableString();
+        TaskAttempt[] local = [.. interrupted.Where((_, i) => runningOn[i] is null || runningOn[i] == here)];
+        Log.AnalysisCancelled(AnalysisId, local.Length);
+        if (local.Length == 0)
+            return;
+        try
+        {
+            await GrainFactory.GetGrain<IExecutorGrain>(0).CancelAsync(local);
+        }
+        catch (Exception exception)
+        {
+            Log.CancelNotDelivered(exception, AnalysisId, string.Join(", ", local.Select(attempt => attempt.TaskName)));
+        }
+    }
 
     public async Task<AnalysisSnapshot?> GetAsync()
     {
@@ -158,8 +266,10 @@ public sealed class AnalysisGrain(
     {
         Log.AnalysisFinished(AnalysisId, analysis.Status.ToString());
         await ApplyWakeUpsAsync(Plan.Next(analysis, now));
+        await index.RecordAsync(AnalysisListEntry.From(analysis));
         if (!analysis.Request.KeepCache)
-            await DeleteCacheAsync(analysis.CachePath);
+            // Derived again, as the executor derives it, rather than read from the stored state.
+            await DeleteCacheAsync(AnalysisCache.PathFor(options.Value.CacheRoot, analysis.Request.ToRequestView(), AnalysisId));
     }
 
     private Task DeleteCacheAsync(string cachePath) => Task.Run(() =>
@@ -168,7 +278,7 @@ public sealed class AnalysisGrain(
         {
             AnalysisCache.Delete(cachePath, options.Value.CacheRoot);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException)
         {
             Log.CacheNotRemoved(exception, cachePath);
         }
@@ -183,11 +293,11 @@ public sealed class AnalysisGrain(
         var workers = ready.Where(run => run.Kind != AnalysisTaskKind.Callback).ToArray();
         var handOvers = ready.Where(run => run.Kind == AnalysisTaskKind.Callback)
             .Select(run => HandOverAsync([run], () => GrainFactory.GetGrain<ICallbackGrain>(GrainKeys.Callback(AnalysisId, run.Name))
-                .InvokeAsync(Invocation(analysis, run))))
+                .InvokeAsync(Invocation(run))))
             .ToList();
         if (workers.Length > 0)
             handOvers.Add(HandOverAsync(workers, () => GrainFactory.GetGrain<IExecutorGrain>(0)
-                .StartAsync([.. workers.Select(run => Invocation(analysis, run))])));
+                .StartAsync([.. workers.Select(Invocation)])));
         return [.. (await Task.WhenAll(handOvers)).SelectMany(failed => failed)];
     }
 
@@ -208,15 +318,7 @@ public sealed class AnalysisGrain(
         }
     }
 
-    private TaskAttempt Invocation(AnalysisSnapshot analysis, AnalysisTask run) => new()
-    {
-        AnalysisId = AnalysisId,
-        TaskName = run.Name,
-        Attempt = run.Attempts,
-        Request = analysis.Request,
-        CachePath = analysis.CachePath,
-        AnalysisTasks = run.Kind == AnalysisTaskKind.Callback ? analysis.Tasks : null,
-    };
+    private TaskAttempt Invocation(AnalysisTask run) => new() { AnalysisId = AnalysisId, TaskName = run.Name, Attempt = run.Attempts };
 
     /// <summary>Does what the wake-up plan asks: the reminder first (a write that may throw), then the timer.</summary>
     private async Task ApplyWakeUpsAsync(WakeUps next)

@@ -65,6 +65,8 @@ public sealed class WakeUpPlan(TimeSpan watchdogPeriod)
     {
         ArgumentNullException.ThrowIfNull(reminder);
         ReminderNextTick = reminder.FirstTick;
+        // A finished analysis whose task is re-run runs again: its next finish must stop the reminder again.
+        stopped = false;
     }
 
     public void TimerArmed(TimerWakeUp timer)

@@ -10,8 +10,9 @@ public sealed class ExecutorGrain(TaskExecutor executor, ILocalSiloDetails silo)
 {
     public Task<string> StartAsync(TaskAttempt[] invocations)
     {
-        foreach (var invocation in invocations)
-            executor.Start(invocation);
+        executor.Start(invocations);
         return Task.FromResult(silo.SiloAddress.ToParsableString());
     }
+
+    public Task<int> CancelAsync(TaskAttempt[] attempts) => Task.FromResult(executor.Cancel(attempts));
 }

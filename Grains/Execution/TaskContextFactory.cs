@@ -15,12 +15,13 @@ namespace Cucos.Grains.Execution;
 public static class TaskContextFactory
 {
     /// <summary>The context of an attempt the analysis dispatched: the package laid out in its cache folder.</summary>
-    public static TaskContext ForAttempt(TaskAttempt attempt, ITaskResultStore results, IServiceProvider services)
+    public static TaskContext ForAttempt(ConfirmedAttempt confirmed, ITaskResultStore results, IServiceProvider services)
     {
-        ArgumentNullException.ThrowIfNull(attempt);
-        var (packagePath, artifactDirectory) = AnalysisCache.Layout(attempt.CachePath);
-        return Create(attempt.AnalysisId, attempt.TaskName, attempt.Attempt, ToRequestView(attempt.Request), attempt.CachePath,
-            packagePath, artifactDirectory, results, services, Views(attempt.AnalysisTasks));
+        ArgumentNullException.ThrowIfNull(confirmed);
+        var (attempt, request, cachePath, tasks) = confirmed;
+        var (packagePath, artifactDirectory) = AnalysisCache.Layout(cachePath);
+        return Create(attempt.AnalysisId, attempt.TaskName, attempt.Attempt, ToRequestView(request), cachePath,
+            packagePath, artifactDirectory, results, services, Views(tasks));
     }
 
     /// <summary>

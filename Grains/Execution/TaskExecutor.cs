@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Cucos.Grains.Hosting;
 using Cucos.Grains.Results;
@@ -31,6 +32,8 @@ public sealed class TaskExecutor : IDisposable
     private readonly CancellationTokenRegistration stoppingRegistration;
     // Per analysis with a report on its way: the reports that came meanwhile, to go in the next message.
     private readonly Dictionary<string, List<AttemptReport>> outgoing = [];
+    // The token of each attempt this executor runs, so a cancelled analysis can stop its attempts.
+    private readonly ConcurrentDictionary<(string AnalysisId, string Task, int Attempt), CancellationTokenSource> running = new();
 
     public TaskExecutor(
         IServiceProvider services, TaskRegistry registry, IGrainFactory grains, ILoggerFactory loggerFactory,
@@ -47,23 +50,100 @@ public sealed class TaskExecutor : IDisposable
         stoppingRegistration = lifetime.ApplicationStopping.Register(stopping.Cancel);
     }
 
-    /// <summary>Accepts an attempt and returns at once.</summary>
-    public void Start(TaskAttempt invocation)
+    /// <summary>
+    /// Accepts attempts and returns at once. Each runs once its analysis confirms it dispatched it, on the analysis'
+    /// own request and in the cache folder derived from this silo's cache root: nothing in the message is taken on trust.
+    /// </summary>
+    public void Start(IReadOnlyList<TaskAttempt> attempts)
     {
-        telemetry.TaskQueued();
-        _ = Task.Run(() => RunAsync(invocation));
+        ArgumentNullException.ThrowIfNull(attempts);
+        foreach (var analysis in attempts.GroupBy(attempt => attempt.AnalysisId, StringComparer.Ordinal))
+        {
+            var batch = analysis.ToArray();
+            foreach (var _ in batch)
+                telemetry.TaskQueued();
+            _ = Task.Run(() => ConfirmAndRunAsync(analysis.Key, batch));
+        }
     }
 
-    private async Task RunAsync(TaskAttempt invocation)
+    private async Task ConfirmAndRunAsync(string analysisId, TaskAttempt[] attempts)
     {
+        DispatchedAttempts? dispatched;
+        try
+        {
+            dispatched = await ClusterErrors.RetryTransientAsync(
+                () => grains.GetGrain<IAnalysisGrain>(analysisId).ConfirmDispatchedAsync(attempts), options.ReportDeliveryTimeout, stopping.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // Unconfirmed, the attempt is not run; its lease runs out and the watchdog dispatches it again.
+            Dequeued(attempts.Length);
+            if (!stopping.IsCancellationRequested)
+                logger.AttemptsNotConfirmed(exception, Names(attempts), analysisId);
+            return;
+        }
+        var confirmed = dispatched?.Confirmed ?? [];
+        if (confirmed.Length < attempts.Length)
+        {
+            Dequeued(attempts.Length - confirmed.Length);
+            logger.AttemptsNotDispatched(Names(attempts.Except(confirmed)), analysisId);
+        }
+        if (dispatched is null || confirmed.Length == 0)
+            return;
+        var cachePath = AnalysisCache.PathFor(options.CacheRoot, dispatched.Request.ToRequestView(), analysisId);
+        foreach (var attempt in confirmed)
+        {
+            var run = new ConfirmedAttempt(attempt, dispatched.Request, cachePath, dispatched.AnalysisTasks);
+            // Each on its own: a task's CPU-bound work before its first await must not hold up the others.
+            _ = Task.Run(() => RunAsync(run));
+        }
+    }
+
+    /// <summary>Cancels the token of each of <paramref name="attempts"/> that runs here; how many did.</summary>
+    public int Cancel(IReadOnlyList<TaskAttempt> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        var cancelled = 0;
+        foreach (var attempt in attempts)
+        {
+            if (!running.TryGetValue((attempt.AnalysisId, attempt.TaskName, attempt.Attempt), out var token))
+                continue;
+            try
+            {
+                token.Cancel();
+                cancelled++;
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+        }
+        return cancelled;
+    }
+
+    private void Dequeued(int count)
+    {
+        for (var i = 0; i < count; i++)
+            telemetry.TaskDequeued();
+    }
+
+    private static string Names(IEnumerable<TaskAttempt> attempts) => string.Join(", ", attempts.Select(attempt => $"{attempt.TaskName}#{attempt.Attempt}"));
+
+    private async Task RunAsync(ConfirmedAttempt confirmed)
+    {
+        var invocation = confirmed.Attempt;
         // Every log line of the attempt, the task's own included, carries AnalysisId, TaskName and Attempt.
         using var scope = logger.BeginScope(LogScope.ForTask(invocation.AnalysisId, invocation.TaskName, invocation.Attempt));
+        var key = (invocation.AnalysisId, invocation.TaskName, invocation.Attempt);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        running[key] = attemptToken;
         AttemptReport report;
         try
         {
             try
             {
-                await slots.WaitAsync(stopping.Token).ConfigureAwait(false);
+                await slots.WaitAsync(attemptToken.Token).ConfigureAwait(false);
             }
             finally
             {
@@ -74,7 +154,7 @@ public sealed class TaskExecutor : IDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                report = await ExecuteAsync(invocation).ConfigureAwait(false);
+                report = await ExecuteAsync(confirmed, attemptToken.Token).ConfigureAwait(false);
                 telemetry.TaskAttemptEnded(invocation.TaskName, report.Outcome, started);
                 CucosTelemetry.TaskSpanEnded(activity, report);
             }
@@ -84,9 +164,13 @@ public sealed class TaskExecutor : IDisposable
                 slots.Release();
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (attemptToken.IsCancellationRequested)
         {
-            logger.AttemptLeftToWatchdog(invocation.Attempt, invocation.TaskName);
+            // Stopping: the lease runs out and another silo runs it. Cancelled: the analysis counts it as failed already.
+            if (stopping.IsCancellationRequested)
+                logger.AttemptLeftToWatchdog(invocation.Attempt, invocation.TaskName);
+            else
+                logger.AttemptCancelled(invocation.Attempt, invocation.TaskName);
             return;
         }
         catch (Exception exception)
@@ -103,14 +187,22 @@ public sealed class TaskExecutor : IDisposable
                 Error = TaskError.From(exception, fatal: exception is KeyNotFoundException or FatalTaskException, invocation.Attempt, now),
             };
         }
+        finally
+        {
+            running.TryRemove(key, out _);
+        }
         await DeliverAsync(invocation.AnalysisId, report).ConfigureAwait(false);
     }
 
-    private async Task<AttemptReport> ExecuteAsync(TaskAttempt invocation)
+    private async Task<AttemptReport> ExecuteAsync(ConfirmedAttempt confirmed, CancellationToken cancellationToken)
     {
-        var results = new StorageTaskResultStore(resultStorage, grains, invocation.AnalysisId, options.ReportDeliveryTimeout);
-        var context = TaskContextFactory.ForAttempt(invocation, results, services);
-        var attempt = await TaskRunner.CallAsync(registry, context, stopping.Token).ConfigureAwait(false);
+        var invocation = confirmed.Attempt;
+        ITaskResultStore results = new StorageTaskResultStore(resultStorage, grains, invocation.AnalysisId, options.ReportDeliveryTimeout);
+        // An index kept beside the results (the in-memory profile's dependents) sees each document as it is stored.
+        if (services.GetService<Cucos.Usage.IDependentsIndex>() is Cucos.Usage.IStoredResultObserver observer)
+            results = new Usage.ObservedResultStore(results, invocation.AnalysisId, observer);
+        var context = TaskContextFactory.ForAttempt(confirmed, results, services);
+        var attempt = await TaskRunner.CallAsync(registry, context, cancellationToken).ConfigureAwait(false);
         if (attempt.Report.Error is { } error)
             logger.AttemptFailed(invocation.TaskName, invocation.Attempt, error.Type, error.Message);
         return attempt.Report;

@@ -24,12 +24,14 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         return snapshot;
     }
 
+    /// <summary>The task, when <paramref name="attempt"/> is the attempt of it that is running now; null for any other (stale, never dispatched).</summary>
+    public static AnalysisTask? RunningAttempt(AnalysisSnapshot analysis, string taskName, int attempt) =>
+        analysis.Tasks.TryGetValue(taskName, out var run) && run.Status == AnalysisTaskStatus.Running && run.Attempts == attempt ? run : null;
+
     /// <summary>Applies a worker's report; false when it is a duplicate or stale and changes nothing.</summary>
     public bool ApplyReport(AnalysisSnapshot snapshot, AttemptReport report, DateTimeOffset now)
     {
-        if (!snapshot.Tasks.TryGetValue(report.TaskName, out var run)
-            || run.Status != AnalysisTaskStatus.Running
-            || run.Attempts != report.Attempt)
+        if (RunningAttempt(snapshot, report.TaskName, report.Attempt) is not { } run)
             return false;
 
         run.LeaseExpiresAt = null;
@@ -38,8 +40,10 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             run.Status = AnalysisTaskStatus.Succeeded;
             run.EndedAt = report.EndedAt;
             run.Summary = report.Summary;
-            foreach (var child in ChildrenOf(snapshot, run))
-                AddTask(snapshot, child, spawnedBy: run.Name);
+            // A cancelled analysis spawns nothing more (its callbacks still report).
+            if (snapshot.CancelledAt is null)
+                foreach (var child in ChildrenOf(snapshot, run))
+                    AddTask(snapshot, child, spawnedBy: run.Name);
             return true;
         }
 
@@ -71,11 +75,54 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
                     : $"attempt {run.Attempts} did not report before its lease ran out at {run.LeaseExpiresAt:O}; the worker is presumed lost.",
                 Attempt = run.Attempts,
                 At = now,
-            }, retryAfter: null, now);
+            }, retryAfter: siloDied ? RedispatchDelay : null, now);
+            // A dead silo is no fault of the task: another silo takes the attempt over at once instead of after the
+            // task's retry back-off. It still counts, so a task that brings its silo down runs out of attempts.
             run.LeaseExpiresAt = null;
             changed = true;
         }
         return changed;
+    }
+
+    /// <summary>
+    /// Cancels the analysis: tasks that have not run are skipped, running attempts fail (fatally, so never retried) and
+    /// are added to <paramref name="interrupted"/> for their executor to be told; callbacks still run once their subtree is
+    /// final, which is now. False when the analysis is finished or already cancelled: a second cancel changes nothing.
+    /// </summary>
+    public static bool Cancel(AnalysisSnapshot snapshot, DateTimeOffset now, List<TaskAttempt> interrupted)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(interrupted);
+        if (snapshot.IsFinished || snapshot.CancelledAt is not null)
+            return false;
+        snapshot.CancelledAt = now;
+        foreach (var run in snapshot.Tasks.Values.Where(r => r.Kind == AnalysisTaskKind.Task && !r.Status.IsFinal()))
+        {
+            if (run.Status == AnalysisTaskStatus.Running)
+            {
+                interrupted.Add(new TaskAttempt { AnalysisId = snapshot.AnalysisId, TaskName = run.Name, Attempt = run.Attempts });
+                if (run.Error is not null)
+                    run.PastErrors.Add(run.Error);
+                run.Error = new TaskError
+                {
+                    Type = "Cucos.Cancelled",
+                    Message = $"attempt {run.Attempts} was stopped: the analysis was cancelled. Results stored before are kept.",
+                    Fatal = true,
+                    Attempt = run.Attempts,
+                    At = now,
+                };
+                run.Status = AnalysisTaskStatus.Failed;
+            }
+            else
+            {
+                run.Status = AnalysisTaskStatus.Skipped;
+                run.SkipReason = "the analysis was cancelled before this task ran.";
+            }
+            run.EndedAt = now;
+            run.NextAttemptAt = null;
+            run.LeaseExpiresAt = null;
+        }
+        return true;
     }
 
     /// <summary>How soon an attempt whose dispatch failed is tried again.</summary>
@@ -87,7 +134,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     /// </summary>
     public static bool DispatchFailed(AnalysisSnapshot analysis, string taskName, int attempt, Exception exception, DateTimeOffset now)
     {
-        if (!analysis.Tasks.TryGetValue(taskName, out var run) || run.Status != AnalysisTaskStatus.Running || run.Attempts != attempt)
+        if (RunningAttempt(analysis, taskName, attempt) is not { } run)
             return false;
         if (run.Error is not null)
             run.PastErrors.Add(run.Error);
@@ -140,14 +187,105 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         if (!snapshot.Tasks.Values.All(r => r.Status.IsFinal()))
             return false;
         var root = snapshot.Tasks[CucosFlow.RootTask];
-        snapshot.Status = root.Status != AnalysisTaskStatus.Succeeded ? AnalysisStatus.Failed
+        snapshot.Status = snapshot.CancelledAt is not null ? AnalysisStatus.Cancelled
+            : root.Status != AnalysisTaskStatus.Succeeded ? AnalysisStatus.Failed
             : snapshot.Tasks.Values.All(r => r.Status == AnalysisTaskStatus.Succeeded) ? AnalysisStatus.Succeeded
             : AnalysisStatus.CompletedWithFailures;
         snapshot.FinishedAt = now;
+        if (snapshot.Reruns.LastOrDefault() is { FinishedAt: null } rerun)
+        {
+            rerun.FinishedAt = now;
+            rerun.Status = snapshot.Status;
+        }
         if (registry.Graph.Find(CucosFlow.RootTask)?.Callback is { } rootCallback
             && snapshot.Tasks.TryGetValue(rootCallback, out var callback))
             snapshot.Summary = callback.Summary;
         return true;
+    }
+
+    /// <summary>
+    /// Resets <paramref name="taskName"/> of a finished analysis for a new attempt, with every task that depends on it
+    /// or that it spawned (directly or further down) and every callback above them, and sets the analysis running
+    /// again. The attempt numbers go on growing, so a late report of an earlier attempt stays stale; the retry policy
+    /// starts afresh. Returns the pending re-run and false when the same re-run is still pending (nothing changes).
+    /// </summary>
+    /// <exception cref="TaskRerunRefusedException">The task is unknown or a callback, the analysis is still running,
+    /// or a prerequisite of the task did not succeed.</exception>
+    public static (TaskRerun Rerun, bool Started) Rerun(
+        AnalysisSnapshot snapshot, string taskName, string reason, string requestedBy, DateTimeOffset now)
+    {
+        if (!snapshot.IsFinished)
+        {
+            var pending = snapshot.Reruns.LastOrDefault(r => r.FinishedAt is null);
+            if (pending is not null && pending.Tasks.Contains(taskName, StringComparer.Ordinal))
+                return (pending, false);
+            throw new TaskRerunRefusedException(TaskRerunRefusal.AnalysisNotFinished, pending is null
+                ? $"analysis {snapshot.AnalysisId} is still running; a task is re-run only once the analysis has finished."
+                : $"analysis {snapshot.AnalysisId} is re-running '{pending.TaskName}'; ask again once that re-run has finished.");
+        }
+        // Checked after the analysis is known to be finished: a running analysis may not have spawned the task yet.
+        if (!snapshot.Tasks.TryGetValue(taskName, out var target))
+            throw new TaskRerunRefusedException(TaskRerunRefusal.UnknownTask,
+                $"analysis {snapshot.AnalysisId} has no task '{taskName}'; its tasks are: {string.Join(", ", snapshot.Tasks.Keys.Order(StringComparer.Ordinal))}.");
+        if (target.Kind == AnalysisTaskKind.Callback)
+            throw new TaskRerunRefusedException(TaskRerunRefusal.CallbackTask,
+                $"'{taskName}' is the callback of '{target.CallbackFor}' and is not re-run alone; re-run '{target.CallbackFor}' or a task below it, and the callback runs again after it.");
+        if (Prerequisites(target).Select(p => snapshot.Tasks[p]).FirstOrDefault(p => p.Status != AnalysisTaskStatus.Succeeded) is { } blocker)
+            throw new TaskRerunRefusedException(TaskRerunRefusal.PrerequisiteNotSucceeded,
+                $"'{taskName}' needs '{blocker.Name}', which {blocker.Status.ToString().ToLowerInvariant()}; re-run '{blocker.Name}' instead.");
+
+        var reset = Downstream(snapshot, taskName);
+        // Callbacks whose target is reset or sits above a reset task must run again once that subtree is final.
+        foreach (var callback in snapshot.Tasks.Values.Where(r => r.Kind == AnalysisTaskKind.Callback))
+            if (reset.Any(name => name == callback.CallbackFor || IsBelow(snapshot, snapshot.Tasks[name], callback.CallbackFor!)))
+                reset.Add(callback.Name);
+        foreach (var name in reset)
+            ResetForRerun(snapshot.Tasks[name]);
+
+        var rerun = new TaskRerun
+        {
+            TaskName = taskName,
+            Reason = reason,
+            RequestedBy = requestedBy,
+            RequestedAt = now,
+            Tasks = [.. reset.Order(StringComparer.Ordinal)],
+            PreviousStatus = snapshot.Status,
+        };
+        snapshot.Reruns.Add(rerun);
+        snapshot.Status = AnalysisStatus.Running;
+        snapshot.FinishedAt = null;
+        return (rerun, true);
+    }
+
+    /// <summary>The task and everything that needs it: what depends on it or was spawned below it, to a fixed point.</summary>
+    private static HashSet<string> Downstream(AnalysisSnapshot snapshot, string taskName)
+    {
+        var reached = new HashSet<string>(StringComparer.Ordinal) { taskName };
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var run in snapshot.Tasks.Values)
+                if (!reached.Contains(run.Name)
+                    && ((run.SpawnedBy is { } parent && reached.Contains(parent)) || run.DependsOn.Any(reached.Contains)))
+                    grew |= reached.Add(run.Name);
+        }
+        return reached;
+    }
+
+    private static void ResetForRerun(AnalysisTask run)
+    {
+        if (run.Error is not null)
+            run.PastErrors.Add(run.Error);
+        run.Error = null;
+        run.Status = AnalysisTaskStatus.Pending;
+        run.AttemptsBeforeRerun = run.Attempts - run.UndeliveredAttempts;
+        run.StartedAt = null;
+        run.EndedAt = null;
+        run.NextAttemptAt = null;
+        run.LeaseExpiresAt = null;
+        run.SkipReason = null;
+        run.Summary = null;
+        run.RunningOn = null;
     }
 
     /// <summary>The earliest moment something is due: a retry, or a lease running out.</summary>
@@ -167,10 +305,10 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             run.PastErrors.Add(run.Error);
         run.Error = error;
         var policy = registry.Get(run.Name).RetryPolicy;
-        if (!error.Fatal && run.Attempts - run.UndeliveredAttempts < run.MaxAttempts)
+        if (!error.Fatal && run.Attempts - run.UndeliveredAttempts - run.AttemptsBeforeRerun < run.MaxAttempts)
         {
             run.Status = AnalysisTaskStatus.RetryScheduled;
-            run.NextAttemptAt = now + (retryAfter ?? policy.DelayBefore(run.Attempts + 1));
+            run.NextAttemptAt = now + policy.DelayBefore(run.Attempts - run.AttemptsBeforeRerun + 1, retryAfter);
         }
         else
         {

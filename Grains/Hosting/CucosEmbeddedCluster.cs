@@ -10,7 +10,7 @@ public static class CucosEmbeddedCluster
     /// <summary>
     /// Runs a single-silo cluster inside this process: localhost clustering on free ports, grain state and
     /// reminders in memory unless <paramref name="storage"/> configures other providers. With the default,
-    /// nothing needs installing and nothing outlives the process.
+    /// nothing needs installing and nothing outlives the process. Local paths are analysed (see <see cref="CucosSiloOptions.AllowLocalPaths"/>).
     /// </summary>
     public static IHostApplicationBuilder UseCucosEmbeddedCluster(
         this IHostApplicationBuilder builder, Action<CucosSiloOptions>? configure = null, Action<ISiloBuilder>? storage = null)
@@ -19,7 +19,12 @@ public static class CucosEmbeddedCluster
         var gatewayPort = FreeLoopbackPort();
         builder.UseOrleans(silo => silo
             .UseLocalhostClustering(siloPort, gatewayPort, serviceId: ClusterDefaults.ServiceId, clusterId: "cucos-embedded")
-            .AddCucos(configure)
+            // The caller and the silo are one user here, so a path on this machine is the caller's own to analyse.
+            .AddCucos(options =>
+            {
+                options.AllowLocalPaths = true;
+                configure?.Invoke(options);
+            })
             .Apply(storage ?? (s => s.UseCucosInMemoryStorage())));
         return builder;
     }

@@ -2,9 +2,13 @@ using System.Text.Json.Serialization;
 using Cucos.Client;
 using Cucos.Grains.Execution;
 using Cucos.Grains.Flow;
+using Cucos.Grains.Listing;
 using Cucos.Grains.Packages;
+using Cucos.Grains.Security;
 using Cucos.Grains.Telemetry;
+using Cucos.Grains.Usage;
 using Cucos.Sdk;
+using Cucos.Sdk.Ecosystems;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -26,13 +30,21 @@ public static class CucosSiloBuilderExtensions
             options.Configure(configure);
         silo.Services.TryAddSingleton<TaskRegistry>();
         silo.Services.TryAddSingleton<TaskExecutor>();
-        silo.Services.TryAddSingleton<AnalysisRequestValidator>();
+        silo.Services.TryAddSingleton(sp => new AnalysisRequestValidator(
+            sp.GetRequiredService<TaskRegistry>(), sp.GetService<EcosystemCatalog>(),
+            LocalPathPolicy.From(sp.GetRequiredService<IOptions<CucosSiloOptions>>().Value)));
+        // Outside clients may call only the methods marked [ClientCallable].
+        silo.AddIncomingGrainCallFilter<ExternalCallerFilter>();
         // A silo is a client of its own grains: tasks (dependency_snapshot) start analyses through the same door as everyone.
         silo.Services.AddCucosClient();
         silo.Services.AddMetrics();
+        // The cluster-wide list: an in-memory index unless a storage profile brings its own (PostgreSQL's table).
+        silo.Services.TryAddSingleton<IAnalysisListing, IndexGrainListing>();
+        silo.Services.TryAddSingleton<IAnalysisIndexSink, IndexGrainSink>();
         silo.Services.TryAddSingleton<CucosTelemetry>();
         silo.Services.TryAddSingleton(sp => new AnalysisFlow(
             sp.GetRequiredService<TaskRegistry>(), sp.GetRequiredService<IOptions<CucosSiloOptions>>().Value.LeaseGrace));
+        silo.AddCucosUsage();
         silo.UseSystemTextJsonGrainStorageSerializer();
         // Enum values stored by name ("Failed", not 3), so stored state reads well in SQL.
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(options =>

@@ -8,6 +8,15 @@ public sealed class CucosSiloOptions
     /// <summary>Where each analysis gets its folder (artifact and extracted tree).</summary>
     public string CacheRoot { get; set; } = Path.Combine(Path.GetTempPath(), "cucos-cache");
 
+    /// <summary>
+    /// Whether analyses of paths on the silo's own disk (a request's source path) are run. Off by default: the files
+    /// are the silo's and the results readable by API callers. The command line's embedded cluster turns it on.
+    /// </summary>
+    public bool AllowLocalPaths { get; set; }
+
+    /// <summary>With <see cref="AllowLocalPaths"/>, the folders a source path must be in (links resolved); empty for any.</summary>
+    public string[] LocalPathRoots { get; set; } = [];
+
     /// <summary>How often a running analysis checks for lost workers. Never below the reminder minimum period.</summary>
     public TimeSpan WatchdogInterval { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -22,4 +31,7 @@ public sealed class CucosSiloOptions
     /// to outlast the detection of a dead silo, after which the analysis comes back on a live one.
     /// </summary>
     public TimeSpan ReportDeliveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>In the in-memory profile, how many analyses the cluster-wide list keeps (the oldest drop out).</summary>
+    public int AnalysisIndexCapacity { get; set; } = 100_000;
 }

@@ -10,7 +10,8 @@ namespace Cucos.Grains.Packages;
 /// <see cref="EcosystemCatalog"/>. The package analysis grain runs it where a request enters the cluster; the API
 /// uses <see cref="PackageProblems"/> for its list query.
 /// </summary>
-public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalog? ecosystems = null)
+/// <param name="localPaths">Whether source paths are analysed; null refuses them.</param>
+public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalog? ecosystems = null, LocalPathPolicy? localPaths = null)
 {
     /// <summary>Every problem of <paramref name="request"/>, in field order; empty when it may start.</summary>
     public IReadOnlyList<RequestProblem> Validate(AnalysisRequest request)
@@ -21,7 +22,10 @@ public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalo
         // ecosystem is only a label (tests and benchmarks use their own). A host with no ecosystems leaves it to init.
         if (request.SourcePath is null && IsRegistryEcosystemUnknown(request.Ecosystem) is { } unknown)
             problems.Insert(0, unknown);
-        if (request.Tasks is { Length: > 0 } named && tasks.Unknown(named) is { Count: > 0 } unknownTasks)
+        if (request.SourcePath is { Length: > 0 } sourcePath && (localPaths ?? LocalPathPolicy.Refused).Problem(sourcePath) is { } refused)
+            problems.Add(new(RequestFields.SourcePath, refused));
+        // A list RequestChecks refused (a null entry, too many) is not looked up.
+        if (request.Tasks is { Length: > 0 } named && !problems.Any(p => p.Field == RequestFields.Tasks) && tasks.Unknown(named) is { Count: > 0 } unknownTasks)
             problems.Add(new(RequestFields.Tasks,
                 $"unknown task(s): {string.Join(", ", unknownTasks)}. The tasks of this cluster are: {string.Join(", ", tasks.All.Select(d => d.Name))}."));
         if (tasks.Find(CucosFlow.RootTask) is null)

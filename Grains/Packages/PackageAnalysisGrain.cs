@@ -28,10 +28,22 @@ public sealed class PackageAnalysisGrain(
         if (!request.Force && state.State.Analyses.Count > 0)
             return new AnalysisTicket(state.State.Analyses[^1], Created: false);
 
-        var analysisId = GrainKeys.NewAnalysisId();
+        // Starting an analysis is idempotent and its id follows from this package's count of analyses, so when the
+        // write below fails (the database went away after the analysis was stored), the caller's retry starts
+        // nothing new: it finds the analysis the first try started and records it. No analysis runs unlisted.
+        var analysisId = GrainKeys.AnalysisId(key, state.State.Analyses.Count);
         await GrainFactory.GetGrain<IAnalysisGrain>(analysisId).StartAsync(request);
         state.State.Analyses.Add(analysisId);
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // The activation's list must match the stored one, or the retry would take the next number.
+            state.State.Analyses.RemoveAt(state.State.Analyses.Count - 1);
+            throw;
+        }
         return new AnalysisTicket(analysisId, Created: true);
     }
 

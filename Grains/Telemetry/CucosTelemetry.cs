@@ -147,6 +147,7 @@ public sealed class CucosTelemetry
         AnalysisStatus.Succeeded => "succeeded",
         AnalysisStatus.CompletedWithFailures => "completed_with_failures",
         AnalysisStatus.Failed => "failed",
+        AnalysisStatus.Cancelled => "cancelled",
         _ => "running",
     };
 }

@@ -37,7 +37,14 @@ public sealed class GroupCommit : IAsyncDisposable
         var pending = new PendingStatement(sql, parameters, readRow);
         if (!queue.Writer.TryWrite(pending))
             throw new ObjectDisposedException(nameof(GroupCommit), "the PostgreSQL storage is shutting down.");
-        return (T?)await pending.Done.Task.ConfigureAwait(false);
+        try
+        {
+            return (T?)await pending.Done.Task.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (StorageFailures.IsDatabaseFailure(exception))
+        {
+            throw StorageFailures.From(exception);
+        }
     }
 
     /// <summary>Opens a connection of its own, for reads of many rows that do not go through a batch.</summary>

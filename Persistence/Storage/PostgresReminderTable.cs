@@ -93,14 +93,21 @@ public sealed class PostgresReminderTable(GroupCommit commits, string serviceId)
 
     private async Task<ReminderTableData> ReadManyAsync(string sql, params NpgsqlParameter[] parameters)
     {
-        await using var connection = await commits.OpenConnectionAsync().ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter("service", NpgsqlDbType.Text) { Value = serviceId });
-        command.Parameters.AddRange(parameters);
-        var entries = new List<ReminderEntry>();
-        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-        while (await reader.ReadAsync().ConfigureAwait(false))
-            entries.Add(ReadEntry(reader));
-        return new ReminderTableData(entries);
+        try
+        {
+            await using var connection = await commits.OpenConnectionAsync().ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter("service", NpgsqlDbType.Text) { Value = serviceId });
+            command.Parameters.AddRange(parameters);
+            var entries = new List<ReminderEntry>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+                entries.Add(ReadEntry(reader));
+            return new ReminderTableData(entries);
+        }
+        catch (Exception exception) when (StorageFailures.IsDatabaseFailure(exception))
+        {
+            throw StorageFailures.From(exception);
+        }
     }
 }

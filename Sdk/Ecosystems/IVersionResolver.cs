@@ -26,6 +26,13 @@ public interface IVersionResolver
 
     /// <summary>The version the ecosystem picks from <paramref name="versions"/> (in any order) for <paramref name="spec"/>.</summary>
     Resolution Resolve(string spec, IReadOnlyList<string> versions);
+
+    /// <summary>
+    /// The ecosystem's own ordering of two versions (negative, zero or positive, as <see cref="IComparer{T}"/>), or
+    /// null when either is not a version of this ecosystem. Security advisories' ranges are evaluated with it; an
+    /// ecosystem without an ordering leaves the default, and its advisories' ranges are reported as not evaluated.
+    /// </summary>
+    int? CompareVersions(string left, string right) => null;
 }
 
 /// <summary>Rules every ecosystem's resolver shares.</summary>

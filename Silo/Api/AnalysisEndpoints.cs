@@ -19,7 +19,7 @@ public static partial class AnalysisEndpoints
     /// <summary>The longest wait a long poll may ask for; the analysis grain answers within 20 s.</summary>
     public const int MaxWaitSeconds = 20;
 
-    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, EcosystemCatalog ecosystems, CancellationToken cancellationToken)
+    public static async Task<IResult> StartAsync(HttpRequest http, ICucosClient client, EcosystemCatalog ecosystems, AnalysisRequestValidator validator, CancellationToken cancellationToken)
     {
         // A start request is small: read it whole, so an empty body can be told from a malformed one.
         using var buffer = new MemoryStream();
@@ -59,6 +59,10 @@ public static partial class AnalysisEndpoints
         // The body has no source path: 'local' would name a path on the silo's own disk, which the API does not serve.
         if (request.Ecosystem == AnalysisRequest.LocalEcosystem)
             return ApiProblems.Invalid(new InvalidAnalysisRequestException(RequestFields.Ecosystem, LocalNotServed));
+        // The cluster checks again where the request enters it; checked here, a null in a list or a control
+        // character never travels, and is answered without a round trip.
+        if (validator.Validate(request) is { Count: > 0 } problems)
+            return ApiProblems.Invalid(new InvalidAnalysisRequestException(problems));
 
         try
         {
@@ -72,7 +76,7 @@ public static partial class AnalysisEndpoints
     }
 
     /// <summary>The analysis; with <c>after_revision</c>, waits (a long poll) until it has a newer revision or <c>wait_seconds</c> passed.</summary>
-    public static async Task<IResult> GetAsync(string analysisId, HttpRequest http, ICucosClient client, CancellationToken cancellationToken)
+    public static async Task<IResult> GetAsync(string analysisId, HttpRequest http, ICucosClient client, IStackTraceDisclosure disclosure, CancellationToken cancellationToken)
     {
         if (!IsAnalysisId(analysisId))
             return ApiProblems.UnknownAnalysis(analysisId);
@@ -92,7 +96,9 @@ public static partial class AnalysisEndpoints
         var snapshot = afterRevision is { } known
             ? await client.WaitForChangeAsync(analysisId, known, TimeSpan.FromSeconds(waitSeconds), cancellationToken)
             : await client.GetAnalysisAsync(analysisId, cancellationToken);
-        return snapshot is null ? ApiProblems.UnknownAnalysis(analysisId) : Results.Ok(snapshot);
+        if (snapshot is null)
+            return ApiProblems.UnknownAnalysis(analysisId);
+        return Results.Ok(disclosure.ShowsStackTraces(http.HttpContext) ? snapshot : snapshot.WithoutStackTraces());
     }
 
     /// <summary>One task's stored result document, as the worker wrote it.</summary>
@@ -146,6 +152,8 @@ public static partial class AnalysisEndpoints
     private static string Describe(JsonException exception)
     {
         var field = exception.Path is { Length: > 2 } path ? path[2..] : null;
+        if (exception.Path == "$" && exception.Message.Contains("could not be converted", StringComparison.Ordinal))
+            return "the body is not a JSON object";
         if (exception.Message.Contains("could not be mapped", StringComparison.Ordinal))
         {
             var unknown = UnmappedProperty().Match(exception.Message) is { Success: true } match ? match.Groups[1].Value : field;
@@ -156,7 +164,7 @@ public static partial class AnalysisEndpoints
         return $"it is not well-formed JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})";
     }
 
-    private static bool IsAnalysisId(string text) => AnalysisIdPattern().IsMatch(text);
+    internal static bool IsAnalysisId(string text) => AnalysisIdPattern().IsMatch(text);
 
     private static string Word(AnalysisTaskStatus status) => status switch
     {

@@ -27,8 +27,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger
                 },
             });
         }
-        var transient = IsTransient(exception);
-        ApiLog.RequestFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        // A cancellation the caller did not ask for (its request was not aborted) is the cluster giving up on a call
+        // inside it, seen while a silo died under load (the soak run): the same request may succeed on a retry.
+        var transient = IsTransient(exception)
+            || exception is OperationCanceledException && !httpContext.RequestAborted.IsCancellationRequested;
+        // The path as sent (percent-escaped): decoded, a %0A in it would forge a log line.
+        ApiLog.RequestFailed(logger, exception, httpContext.Request.Method, httpContext.Request.Path.ToUriComponent());
         httpContext.Response.StatusCode = transient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -18,6 +18,16 @@ public static class ApiProblems
     public static IResult NotFound(string title, string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: title);
 
+    public static IResult UnsupportedMediaType(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Results.Problem(UnsupportedMediaTypeDetail($"{request.Method} {request.Path.ToUriComponent()}") +
+            (request.ContentType is null ? " The request had no Content-Type." : ""),
+            statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+    }
+
+    public static string UnsupportedMediaTypeDetail(string where) => $"{where} reads JSON: send the body with the header Content-Type: application/json.";
+
     public static IResult Unavailable(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The cluster cannot answer just now");
 

@@ -22,6 +22,7 @@ public static class CucosApi
         services.ConfigureHttpJsonOptions(json => CucosApiJson.Configure(json.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddSingleton<IStackTraceDisclosure, SettingStackTraceDisclosure>();
         services.AddOpenApi();
         return services;
     }
@@ -32,8 +33,11 @@ public static class CucosApi
         // A route that does not exist, a method it does not take or a body that is not JSON answers with a problem document too.
         app.UseStatusCodePages(StatusCodePage);
         app.MapOpenApi();
+        // Resolved now: a bad Cucos:Api:IncludeStackTraces stops the start with its name.
+        app.Services.GetRequiredService<IStackTraceDisclosure>();
 
         var api = app.MapGroup("/api/v1").WithTags("analyses");
+        api.AddEndpointFilter(RequireJsonBody);
         api.MapPost("/analyses", AnalysisEndpoints.StartAsync)
             .WithName("StartAnalysis")
             .WithSummary("Starts an analysis of a registry package, or returns the version's current one unless force is true.")
@@ -42,10 +46,11 @@ public static class CucosApi
             .Produces<AnalysisTicket>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        api.MapGet("/analyses", AnalysisEndpoints.ListAsync)
-            .WithName("ListPackageAnalyses")
-            .WithSummary("Every analysis of one package version (query: ecosystem, name, version), oldest first; the last is the current one.")
-            .Produces<PackageAnalyses>()
+        api.MapGet("/analyses", ListEndpoint.ListAsync)
+            .WithName("ListAnalyses")
+            .WithSummary("Without version: the cluster's analyses newest first (query: status, ecosystem, name, since, until, limit, cursor), a page at a time. " +
+                "With ecosystem, name and version: every analysis of that package version, oldest first (a PackageAnalyses document); the last is the current one.")
+            .Produces<AnalysisListBody>()
             .ProducesValidationProblem();
         api.MapGet("/analyses/{analysisId}", AnalysisEndpoints.GetAsync)
             .WithName("GetAnalysis")
@@ -53,12 +58,34 @@ public static class CucosApi
             .Produces<AnalysisSnapshot>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/analyses/{analysisId}/cancel", CancelEndpoint.CancelAsync)
+            .WithName("CancelAnalysis")
+            .WithSummary("Cancels an analysis (operator role): running attempts are stopped, nothing new runs, the callback runs once and it ends cancelled; stored results are kept. Idempotent; no body.")
+            .WithMetadata(new CancelEndpoint.TakesNoBody())
+            .Produces<AnalysisSnapshot>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/analyses/{analysisId}/results/{taskName}", AnalysisEndpoints.GetResultAsync)
             .WithName("GetTaskResult")
             .WithSummary("One task's stored result document, as its worker wrote it (schemas/<task>.schema.json).")
             .Produces(StatusCodes.Status200OK, contentType: CucosApiJson.MediaType)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapSarif();
+        api.MapSbom();
         return app;
+    }
+
+    /// <summary>
+    /// A body-taking request (POST, PUT, PATCH) without a JSON Content-Type is 415 before its handler reads anything:
+    /// a missing header is not taken to mean JSON.
+    /// </summary>
+    private static async ValueTask<object?> RequireJsonBody(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if ((HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method)) && !request.HasJsonContentType()
+            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<CancelEndpoint.TakesNoBody>() is null)
+            return ApiProblems.UnsupportedMediaType(request);
+        return await next(context);
     }
 
     private static Task StatusCodePage(StatusCodeContext status)
@@ -69,7 +96,7 @@ public static class CucosApi
         {
             StatusCodes.Status404NotFound => $"there is nothing at {where}. The API is under /api/v1 and described at /openapi/v1.json.",
             StatusCodes.Status405MethodNotAllowed => $"{where} does not take {http.Request.Method}: see /openapi/v1.json for the methods of each route.",
-            StatusCodes.Status415UnsupportedMediaType => $"{where} reads JSON: send the body with the header Content-Type: application/json.",
+            StatusCodes.Status415UnsupportedMediaType => ApiProblems.UnsupportedMediaTypeDetail(where),
             _ => null,
         };
         return http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext

@@ -24,9 +24,9 @@ public static class CucosHealth
     public static WebApplication MapCucosHealth(this WebApplication app)
     {
         app.MapHealthChecks(ProbeEndpoints.Liveness, new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync })
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous();
         app.MapHealthChecks(ProbeEndpoints.Readiness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteAsync })
-            .ExcludeFromDescription();
+            .ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 

@@ -69,7 +69,8 @@ public static class ObservabilityExtensions
         var settings = app.Services.GetRequiredService<ObservabilitySettings>();
         app.MapPrometheusScrapingEndpoint(ObservabilitySettings.MetricsPath);
         if (settings.DashboardEnabled)
-            app.MapOrleansDashboard(routePrefix: ObservabilitySettings.DashboardPath);
+            // Behind the same authentication as the API (the fallback policy); its routes are not ours to describe.
+            app.MapOrleansDashboard(routePrefix: ObservabilitySettings.DashboardPath).ExcludeFromDescription();
         return app;
     }
 }

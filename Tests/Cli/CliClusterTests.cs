@@ -29,7 +29,7 @@ public sealed class CliClusterTests(HttpSiloFixture fixture) : IClassFixture<Htt
             "--tasks", "digests", "--force", "--output", output);
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}\n{fixture.Silo.Output}");
-        Assert.Matches(@"Analysis [0-9a-f]{32} of npm:@acme/widget:1\.0\.0: succeeded in", stdout);
+        Assert.Matches(@"Analysis [0-9a-f]{32} of npm:@acme/widget@1\.0\.0: succeeded in", stdout);
         Assert.Matches(@"digests\s+succeeded\s+1", stdout);
         Assert.Matches(@"\[\s*\d+\.\d\ds\] (init|digests)\s+", stderr);
         AssertResultFile(output);
@@ -43,7 +43,7 @@ public sealed class CliClusterTests(HttpSiloFixture fixture) : IClassFixture<Htt
             "--tasks", "digests", "--force", "--quiet", "--output", output);
 
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}\n{fixture.Silo.Output}");
-        Assert.Matches(@"Analysis [0-9a-f]{32} of npm:@acme/widget:1\.0\.0: succeeded in", stdout);
+        Assert.Matches(@"Analysis [0-9a-f]{32} of npm:@acme/widget@1\.0\.0: succeeded in", stdout);
         Assert.Equal("", stderr);
         AssertResultFile(output);
     }

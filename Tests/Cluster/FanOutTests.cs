@@ -48,7 +48,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
     public async Task Duplicate_and_stale_reports_change_nothing()
     {
         var analysis = await fixture.RunAsync(fixture.Request("producer"));
-        var grain = fixture.Grains.GetGrain<IAnalysisGrain>(analysis.AnalysisId);
+        var grain = fixture.SiloGrains.GetGrain<IAnalysisGrain>(analysis.AnalysisId);
         var producer = analysis.Tasks["producer"];
 
         var duplicate = new AttemptReport
@@ -74,13 +74,9 @@ public sealed class FanOutTests(ClusterFixture fixture)
     public async Task Duplicate_callback_invocation_is_ignored()
     {
         var analysis = await fixture.RunAsync(fixture.Request("producer"));
-        var callback = fixture.Grains.GetGrain<ICallbackGrain>(GrainKeys.Callback(analysis.AnalysisId, CucosFlow.FinalizeTask));
+        var callback = fixture.SiloGrains.GetGrain<ICallbackGrain>(GrainKeys.Callback(analysis.AnalysisId, CucosFlow.FinalizeTask));
 
-        _ = await callback.InvokeAsync(new TaskAttempt
-        {
-            AnalysisId = analysis.AnalysisId, TaskName = CucosFlow.FinalizeTask, Attempt = 1,
-            Request = analysis.Request, CachePath = analysis.CachePath, AnalysisTasks = analysis.Tasks,
-        });
+        _ = await callback.InvokeAsync(new TaskAttempt { AnalysisId = analysis.AnalysisId, TaskName = CucosFlow.FinalizeTask, Attempt = 1 });
 
         Assert.Equal(1, await callback.GetInvocationCountAsync());
     }

@@ -32,6 +32,27 @@ public sealed class RemoteSiloTests
     }
 
     [Fact]
+    public async Task A_silo_refuses_local_paths_and_the_cluster_s_own_methods_to_an_outside_client()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        using var package = new TempDirectory("cucos-package");
+        Fixtures.WriteTree(package.Path, Fixtures.SmallPackage(seed: 12));
+        var clusterId = "trust-test-" + Guid.NewGuid().ToString("N")[..8];
+        await using var silo = await SiloProcess.StartAsync(cache.Path, clusterId, new Dictionary<string, string> { ["Cucos__AllowLocalPaths"] = "false" });
+        await using var remote = await RemoteClient.ConnectAsync(clusterId, silo.GatewayPort);
+
+        var local = await Assert.ThrowsAsync<Messages.InvalidAnalysisRequestException>(
+            () => remote.Client.StartAnalysisAsync(Messages.AnalysisRequest.ForLocalPath(package.Path)));
+        Assert.Contains("this cluster does not analyse local paths", local.Message);
+        Assert.Contains("Cucos:AllowLocalPaths=true", local.Message);
+
+        var executor = await Assert.ThrowsAsync<Grains.CallRefusedException>(() => remote.Cluster.GetGrain<Grains.IExecutorGrain>(0)
+            .StartAsync([new Messages.TaskAttempt { AnalysisId = "a", TaskName = Sdk.CucosFlow.RootTask, Attempt = 2 }]));
+        Assert.StartsWith("IExecutorGrain.StartAsync belongs to the cluster", executor.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(cache.Path));
+    }
+
+    [Fact]
     public async Task A_second_silo_on_taken_ports_refuses_to_start_and_says_which()
     {
         using var cache = new TempDirectory("cucos-cache");

@@ -133,5 +133,25 @@ public sealed class DependencySnapshotTests : IDisposable
         Assert.Contains("analyse_dependencies='two' is not a whole number", attempt.Report.Error.Message);
     }
 
+    [Theory]
+    [InlineData("6")]
+    [InlineData("2147483647")]
+    public async Task A_depth_over_the_cap_is_refused_before_anything_starts(string depth)
+    {
+        Write("Cargo.toml", "[package]\nname = \"c\"\nversion = \"0.1.0\"\n[dependencies]\nrand = \"0.8\"\n");
+        var results = new InMemoryTaskResultStore();
+        await results.SaveAsync(MetadataTask.TaskName, 1, await WorkerRun.RunAsync(new MetadataTask(), package.Path), CancellationToken.None);
+
+        var attempt = await TaskRunner.RunAsync(new DependencySnapshotTask(), new TaskContext
+        {
+            AnalysisId = "test", TaskName = DependencySnapshotTask.TaskName, CachePath = package.Path, PackagePath = package.Path, Results = results,
+            Request = AnalysisRequest.ForLocalPath(package.Path).ToRequestView() with { Parameters = new() { [DependencySnapshotTask.DepthParameter] = depth } },
+        }, CancellationToken.None);
+
+        Assert.True(attempt.Report.Error!.Fatal);
+        Assert.Equal($"parameter analyse_dependencies={depth} is over the limit of {DependencySnapshotTask.MaxDepth}: give a depth from 0 to {DependencySnapshotTask.MaxDepth}.",
+            attempt.Report.Error.Message);
+    }
+
     public void Dispose() => package.Dispose();
 }

@@ -17,6 +17,7 @@ public sealed class KubernetesModeTests
         ["POD_NAMESPACE"] = "cucos",
         ["POD_IP"] = "10.42.0.17",
         ["ConnectionStrings:Cucos"] = "Host=db;Database=cucos",
+        ["Cucos:AllowUnauthenticatedCluster"] = "true", // these are about the pod, not TLS (Tests/Security)
     };
 
     [Fact]

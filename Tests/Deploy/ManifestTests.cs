@@ -270,6 +270,78 @@ public sealed partial class ManifestTests
         Assert.True(namespaces is [{ Length: > 0 }], $"{overlay}: objects are not all in one namespace: {string.Join(", ", namespaces)}");
     }
 
+    [Theory, MemberData(nameof(Kustomizations))]
+    public void The_network_policy_admits_silos_to_the_silo_port_silos_and_labelled_clients_to_the_gateway_and_anyone_to_http(string kustomization)
+    {
+        var manifests = Manifests.Render(kustomization);
+        var deployment = manifests.OnlyOne("Deployment", SiloDeployment);
+        var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+        var ports = ContainerPorts(Manifests.Container(deployment, SiloContainer));
+
+        var policy = Assert.Single(manifests.OfKind("NetworkPolicy"));
+        Assert.True(Selects(policy["spec"]!["podSelector"]!["matchLabels"]!.AsObject(), labels), $"{kustomization}: the NetworkPolicy does not select the silo pods");
+        Assert.Equal(["Ingress"], Strings(policy["spec"]!["policyTypes"]));
+        // Which peers each container port admits: "any" for a rule with no 'from', else each peer's pod labels.
+        var admitted = new Dictionary<string, List<JsonObject?>>();
+        foreach (var rule in policy["spec"]!["ingress"]!.AsArray())
+        {
+            var peers = rule!["from"]?.AsArray().Select(peer =>
+            {
+                Assert.True(peer!["namespaceSelector"] is null && peer["ipBlock"] is null, $"{kustomization}: a peer beyond this namespace's pods: {peer.ToJsonString()}");
+                return peer["podSelector"]?["matchLabels"]?.AsObject();
+            }).ToList();
+            foreach (var port in rule["ports"]!.AsArray())
+            {
+                Assert.Equal("TCP", (string?)port!["protocol"] ?? "TCP");
+                var name = port["port"]!.GetValueKind() == System.Text.Json.JsonValueKind.Number
+                    ? ports.Single(p => p.Value == (long)port["port"]!).Key
+                    : (string)port["port"]!;
+                Assert.True(ports.ContainsKey(name), $"{kustomization}: the NetworkPolicy names port {name}, which the silo container does not declare");
+                admitted[name] = peers ?? [null];
+            }
+        }
+        Assert.Equal(ports.Keys.Order(), admitted.Keys.Order()); // a port left out would be closed to everyone, probes included
+
+        Assert.Equal([null], admitted[ProbeEndpoints.PortName]); // the HTTP API, probes and metrics, as before
+        var silo = Assert.Single(admitted["silo"])!;
+        Assert.True(Selects(silo, labels), $"{kustomization}: the silo port admits other pods than the silos");
+        Assert.Equal(2, admitted["gateway"].Count);
+        Assert.Single(admitted["gateway"], peer => Selects(peer!, labels));
+        var client = Assert.Single(admitted["gateway"], peer => !Selects(peer!, labels))!;
+        Assert.Equal("""{"cucos.io/client":"true"}""", client.ToJsonString());
+    }
+
+    [Theory, MemberData(nameof(Kustomizations))]
+    public void Silos_read_their_tls_files_from_the_documented_secret_or_opt_out_explicitly(string kustomization)
+    {
+        var deployment = Manifests.Render(kustomization).OnlyOne("Deployment", SiloDeployment);
+        var pod = deployment["spec"]!["template"]!["spec"]!;
+        var container = Manifests.Container(deployment, SiloContainer);
+        var environment = Manifests.Environment(container);
+        var files = new[] { "Certificate", "CertificateKey", "TrustedCa" }
+            .Where(key => environment.ContainsKey("Cucos__Tls__" + key))
+            .ToDictionary(key => key, key => (string)environment["Cucos__Tls__" + key]["value"]!);
+        if (kustomization == "overlays/try-out")
+        {
+            Assert.Empty(files);
+            Assert.Equal("true", (string?)environment["Cucos__AllowUnauthenticatedCluster"]["value"]);
+            return;
+        }
+        Assert.False(environment.ContainsKey("Cucos__AllowUnauthenticatedCluster"), $"{kustomization} opts out of TLS");
+        Assert.Equal(3, files.Count);
+        var mount = Assert.Single(container["volumeMounts"]!.AsArray(), m => (string)m!["mountPath"]! == "/etc/cucos/tls")!;
+        Assert.True((bool?)mount["readOnly"]);
+        var volume = Assert.Single(pod["volumes"]!.AsArray(), v => (string?)v!["name"] == (string?)mount["name"])!;
+        Assert.Equal("cucos-silo-tls", (string?)volume["secret"]?["secretName"]);
+        // The keys a cert-manager Certificate (or kubectl create secret tls plus ca.crt) writes into its Secret.
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["Certificate"] = "/etc/cucos/tls/tls.crt",
+            ["CertificateKey"] = "/etc/cucos/tls/tls.key",
+            ["TrustedCa"] = "/etc/cucos/tls/ca.crt",
+        }, files);
+    }
+
     private static string SiloEntryPoint(Dockerfile dockerfile) => InstalledAssembly(dockerfile, "Silo/Cucos.Orleans.Silo.csproj");
 
     private static string CliEntryPoint(Dockerfile dockerfile) => InstalledAssembly(dockerfile, "Cli/Cucos.Orleans.Cli.csproj");

@@ -91,6 +91,22 @@ public sealed class AnalysisFlowTests
     }
 
     [Fact]
+    public void A_retry_a_task_asks_for_is_kept_but_never_later_than_the_policy_allows()
+    {
+        var analysis = Start("child");
+        flow.Advance(analysis, T0);
+        flow.ApplyReport(analysis, Ok("init"), T0);
+        flow.Advance(analysis, T0);
+
+        // A registry's Retry-After of 2147483647 seconds: 68 years, unless cut.
+        Assert.True(flow.ApplyReport(analysis, Failed("child") with { Outcome = AttemptOutcome.RetryRequested, RetryAfter = TimeSpan.FromSeconds(int.MaxValue) }, T0));
+
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, analysis.Tasks["child"].Status);
+        Assert.Equal(T0 + new RetryPolicy(2, TimeSpan.Zero, 1, TimeSpan.Zero).MaxRequestedDelay, analysis.Tasks["child"].NextAttemptAt);
+        Assert.Equal(TimeSpan.FromMinutes(3), RetryPolicy.Default.DelayBefore(2, TimeSpan.FromMinutes(3)));
+    }
+
+    [Fact]
     public void Failure_schedules_a_retry_then_fails_at_max_attempts_and_skips_dependents()
     {
         var analysis = Start("dependent");
@@ -136,6 +152,19 @@ public sealed class AnalysisFlowTests
         Assert.True(flow.ExpireLeases(analysis, lease.AddTicks(1)));
         Assert.Equal(AnalysisTaskStatus.RetryScheduled, analysis.Tasks["init"].Status);
         Assert.Equal("Cucos.WorkerLost", analysis.Tasks["init"].Error!.Type);
+    }
+
+    [Fact]
+    public void An_attempt_whose_silo_died_is_tried_again_at_once_not_after_the_retry_back_off()
+    {
+        var analysis = Start("child");
+        flow.Advance(analysis, T0);
+        var init = analysis.Tasks["init"];
+        init.RunningOn = "dead-silo";
+        Assert.True(flow.ExpireLeases(analysis, T0, silo => silo == "dead-silo"));
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, init.Status);
+        Assert.Equal(T0 + AnalysisFlow.RedispatchDelay, init.NextAttemptAt);
+        Assert.Equal(1, init.Attempts);
     }
 
     [Fact]

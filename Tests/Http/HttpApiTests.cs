@@ -117,7 +117,7 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
     [InlineData("""{"ecosystem": "npm", "name": " ", "version": "1.0.0"}""", "Invalid analysis request", "the field 'name' is empty: give the package name")]
     [InlineData("""{"ecosystem": "npm", "version": "1.0.0"}""", "Invalid analysis request", "the field 'name' is empty")]
     [InlineData("""{"ecosystem": "npm", "name": "left-pad", "version": "1.0 beta"}""", "Invalid analysis request",
-        "version '1.0 beta' is malformed: a version has no spaces, slashes or control characters")]
+        "version '1.0 beta' is malformed: a version has no spaces, slashes, colons or control characters")]
     [InlineData("""{"ecosystem": "npm", "name": "left-pad", "version": "../../1.0"}""", "Invalid analysis request", "version '../../1.0' is malformed")]
     [InlineData("""{"ecosystem": "npm", "name": "left-pad"}""", "Invalid analysis request", "the field 'version' is empty")]
     [InlineData("""{"ecosystem": "local", "name": "/etc", "version": "local"}""", "Invalid analysis request",
@@ -159,8 +159,8 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
             "after_revision 'soon' is not a revision");
         await AssertProblemAsync(await http.GetAsync($"api/v1/analyses/{id}?after_revision=1&wait_seconds=600"), HttpStatusCode.BadRequest, "Invalid query",
             "wait_seconds '600' is not valid: give whole seconds from 0 to 20.");
-        await AssertProblemAsync(await http.GetAsync("api/v1/analyses?ecosystem=npm&name=left-pad"), HttpStatusCode.BadRequest, "Invalid query",
-            "the query parameter 'version' is empty: give the package version, such as '1.7.1' (analyses are kept per package version).");
+        await AssertProblemAsync(await http.GetAsync("api/v1/analyses?name=left-pad"), HttpStatusCode.BadRequest, "Invalid query",
+            "'name' needs 'ecosystem': a name means a package only within its ecosystem.");
         await AssertProblemAsync(await http.GetAsync("api/v1/analyses?ecosystem=cpan&name=Moose&version=2.0"), HttpStatusCode.BadRequest, "Invalid query",
             "ecosystem 'cpan' is not known to this cluster: give one of crates, go, maven, npm, nuget, pypi, rubygems.");
         await AssertProblemAsync(await http.GetAsync("api/v2/analyses"), HttpStatusCode.NotFound, "Not Found",
@@ -190,6 +190,14 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
         var start = paths.GetProperty("/api/v1/analyses").GetProperty("post");
         Assert.True(start.GetProperty("responses").TryGetProperty("202", out _));
         Assert.Contains("\"force\"", document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("StartAnalysisBody").GetRawText());
+        // The new routes with real schemas: the list's page and the cancel's analysis.
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        Assert.Contains("\"next_cursor\"", schemas.GetProperty("AnalysisListBody").GetRawText());
+        Assert.Contains("\"created_at\"", schemas.GetProperty("AnalysisListEntry").GetRawText());
+        var cancel = paths.GetProperty("/api/v1/analyses/{analysisId}/cancel").GetProperty("post");
+        Assert.Contains("AnalysisSnapshot", cancel.GetProperty("responses").GetProperty("202").GetRawText());
+        Assert.True(cancel.GetProperty("responses").TryGetProperty("409", out _));
+        Assert.DoesNotContain(paths.EnumerateObject(), route => route.Name.StartsWith("/dashboard", StringComparison.Ordinal));
 
         using var live = await http.GetAsync("health/live");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);

@@ -54,6 +54,17 @@ public sealed class ReadinessTests : IAsyncLifetime
                 Assert.DoesNotContain("   at ", body);
             }
 
+            // Nor store a new analysis: every POST a 503 as well, never a 500 (storage errors cross Orleans as ours).
+            using (var api = new HttpClient { BaseAddress = silo.HttpAddress, Timeout = TimeSpan.FromSeconds(90) })
+                for (var i = 0; i < 3; i++)
+                {
+                    using var content = new StringContent($$"""{"package": "npm:outage-{{i}}@1.0.0"}""", System.Text.Encoding.UTF8, "application/json");
+                    using var started = await api.PostAsync("api/v1/analyses", content);
+                    var body = await started.Content.ReadAsStringAsync();
+                    Assert.True(started.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)started.StatusCode}: {body}");
+                    Assert.Contains("Try again in a few seconds.", JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString());
+                }
+
             var (liveStatus, live) = await GetAsync(http, "health/live");
             Assert.Equal(HttpStatusCode.OK, liveStatus);
             Assert.Equal("healthy", live.GetProperty("status").GetString());
@@ -90,6 +101,14 @@ public sealed class ReadinessTests : IAsyncLifetime
             var waiting = ready.GetProperty("checks").GetProperty("database").GetProperty("description").GetString();
             Assert.Contains("cannot reach PostgreSQL", waiting);
             Assert.Contains("Trying again in", waiting);
+
+            // The API is not there yet: a 503 problem with Retry-After (never an empty 404, which reads as "not found").
+            using var api = await http.GetAsync("api/v1/analyses/npm%3Aleft-pad%3A1.3.0-0");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, api.StatusCode);
+            Assert.NotNull(api.Headers.RetryAfter);
+            Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+            var problem = JsonDocument.Parse(await api.Content.ReadAsStringAsync()).RootElement;
+            Assert.Contains("not serving requests yet", problem.GetProperty("detail").GetString());
         }
         finally
         {

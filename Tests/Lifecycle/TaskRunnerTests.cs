@@ -40,12 +40,11 @@ public sealed class TaskRunnerTests
 
     private static ServiceProvider Services() => new ServiceCollection().AddCucosTask<Echo>().AddCucosTask<FinalizeTask>().BuildServiceProvider();
 
-    private static TaskAttempt Attempt(string task, Dictionary<string, AnalysisTask>? tasks = null) => new()
-    {
-        AnalysisId = "a1", TaskName = task, Attempt = 2, CachePath = "/cache/a1",
-        Request = new AnalysisRequest { Ecosystem = "npm", Name = "serve-static", Version = "1.7.1", Parameters = new() { ["mode"] = "fast" } },
-        AnalysisTasks = tasks,
-    };
+    private static ConfirmedAttempt Attempt(string task, Dictionary<string, AnalysisTask>? tasks = null) => new(
+        new TaskAttempt { AnalysisId = "a1", TaskName = task, Attempt = 2 },
+        new AnalysisRequest { Ecosystem = "npm", Name = "serve-static", Version = "1.7.1", Parameters = new() { ["mode"] = "fast" } },
+        "/cache/a1",
+        tasks);
 
     [Fact]
     public async Task Call_runs_the_named_task_in_the_context_the_factory_lays_out()

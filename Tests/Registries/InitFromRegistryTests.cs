@@ -31,16 +31,19 @@ public sealed class InitFromRegistryTests : IDisposable
     public InitFromRegistryTests()
     {
         work.WriteFile("home/.npmrc", System.Text.Encoding.UTF8.GetBytes($"registry={server.BaseUrl}npm/\n"));
-        services = new ServiceCollection()
-            .AddSingleton(new RegistrySettings(new Dictionary<string, string>
-            {
-                ["pypi"] = server.BaseUrl.AbsoluteUri,
-                ["rubygems"] = new Uri(server.BaseUrl, "gems-api/").AbsoluteUri,
-            }))
-            .AddSingleton(new NpmConfigSource(work.Path, work.Combine("home"), new Dictionary<string, string>(), AskNpm: false))
-            .AddCucosBuiltInTasks()
-            .BuildServiceProvider();
+        services = Services(new RegistryLimits());
     }
+
+    private ServiceProvider Services(RegistryLimits limits) => new ServiceCollection()
+        .AddSingleton(new RegistrySettings(new Dictionary<string, string>
+        {
+            ["pypi"] = server.BaseUrl.AbsoluteUri,
+            ["rubygems"] = new Uri(server.BaseUrl, "gems-api/").AbsoluteUri,
+        }))
+        .AddSingleton(limits)
+        .AddSingleton(new NpmConfigSource(work.Path, work.Combine("home"), new Dictionary<string, string>(), AskNpm: false))
+        .AddCucosBuiltInTasks()
+        .BuildServiceProvider();
 
     private string CacheRoot => work.Combine("cache");
 
@@ -50,8 +53,9 @@ public sealed class InitFromRegistryTests : IDisposable
             w.AddFile("fixture-1.0.0/" + path, content);
     });
 
-    private async Task<(FinishedAttempt Attempt, TaskContext Context)> RunInit(AnalysisRequest request, int attempt = 1)
+    private async Task<(FinishedAttempt Attempt, TaskContext Context)> RunInit(AnalysisRequest request, int attempt = 1, ServiceProvider? with = null)
     {
+        var services = with ?? this.services;
         var cache = AnalysisCache.PathFor(CacheRoot, request.ToRequestView(), "analysis1");
         var context = TaskContextFactory.Create("analysis1", CucosFlow.RootTask, attempt, request.ToRequestView(), cache, packagePath: null, new InMemoryTaskResultStore(), services);
         return (await TaskRunner.CallAsync(services.GetRequiredService<TaskRegistry>(), context, CancellationToken.None), context);
@@ -98,6 +102,58 @@ public sealed class InitFromRegistryTests : IDisposable
         Assert.True(services.GetRequiredService<TaskRegistry>().Create(CucosFlow.RootTask, services).RetryPolicy.MaxAttempts > 1);
         Assert.True(second.Succeeded, second.Report.Error?.Message);
         Assert.Equal(2, server.CountRequests("/packages/fixture-1.0.0.tar.gz"));
+    }
+
+    /// <summary>A PyPI release whose one sdist comes with no digests at all.</summary>
+    private void ServeWithoutChecksum()
+    {
+        server.Map("/pypi/fixture/1.0.0/json", Reply.Json(new
+        {
+            urls = new[] { new { packagetype = "sdist", filename = "fixture-1.0.0.tar.gz", url = server.Url("/packages/fixture-1.0.0.tar.gz") } },
+        }));
+        server.Map("/packages/fixture-1.0.0.tar.gz", Reply.File(Sdist()));
+    }
+
+    [Fact]
+    public async Task A_package_without_a_checksum_is_taken_unverified_by_default_and_refused_when_one_is_required()
+    {
+        ServeWithoutChecksum();
+        var request = AnalysisRequest.ForPackage("pypi", "fixture", "1.0.0");
+        using var strict = Services(new RegistryLimits { RequireChecksum = true });
+
+        var (lenient, _) = await RunInit(request);
+        var (refused, context) = await RunInit(request, with: strict);
+
+        Assert.True(lenient.Succeeded, lenient.Report.Error?.Message);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, lenient.Document!.Value.GetProperty("details").GetProperty("artifact").GetProperty("verified").ValueKind);
+        var error = refused.Report.Error!;
+        Assert.True(error.Fatal);
+        Assert.Equal($"PyPI at {server.BaseUrl} publishes no checksum this version checks for fixture-1.0.0.tar.gz, and Cucos:Registries:RequireChecksum is on, so it was refused.", error.Message);
+        Assert.False(File.Exists(Path.Combine(context.ArtifactDirectory, "fixture-1.0.0.tar.gz")));
+    }
+
+    [Fact]
+    public async Task An_empty_sha256_is_refused_not_skipped()
+    {
+        PyPiRelease(server, "fixture", "1.0.0", ("sdist", "fixture-1.0.0.tar.gz", Sdist(), ""));
+
+        var (attempt, _) = await RunInit(AnalysisRequest.ForPackage("pypi", "fixture", "1.0.0"));
+
+        Assert.True(attempt.Report.Error!.Fatal);
+        Assert.Contains("an empty sha256 checksum for fixture-1.0.0.tar.gz", attempt.Report.Error.Message);
+    }
+
+    [Fact]
+    public async Task A_registry_that_never_answers_fails_the_attempt_as_transient_naming_the_timeout()
+    {
+        server.Map("/pypi/fixture/1.0.0/json", new Reply(200, []) { NeverAnswers = true });
+        using var impatient = Services(new RegistryLimits { HeadersTimeout = TimeSpan.FromSeconds(1) });
+
+        var (attempt, _) = await RunInit(AnalysisRequest.ForPackage("pypi", "fixture", "1.0.0"), with: impatient);
+
+        var error = attempt.Report.Error!;
+        Assert.False(error.Fatal);
+        Assert.Contains("did not answer within 00:00:01 (Cucos:Registries:HeadersTimeout)", error.Message);
     }
 
     [Fact]

@@ -53,12 +53,12 @@ public sealed class NpmRegistryTests : IDisposable
         server.Map(tarballPath, Reply.File(tarball));
     }
 
-    private NpmRegistry Registry(string npmrc, Dictionary<string, string>? environment = null)
+    private NpmRegistry Registry(string npmrc, Dictionary<string, string>? environment = null, RegistryLimits? limits = null)
     {
         var home = work.Combine("home");
         work.WriteFile("home/.npmrc", System.Text.Encoding.UTF8.GetBytes(npmrc));
         Directory.CreateDirectory(work.Combine("project"));
-        return new NpmRegistry(Http(), new NpmConfigSource(work.Combine("project"), home, environment ?? [], AskNpm: false));
+        return new NpmRegistry(Http(limits), new NpmConfigSource(work.Combine("project"), home, environment ?? [], AskNpm: false));
     }
 
     [Fact]
@@ -76,6 +76,18 @@ public sealed class NpmRegistryTests : IDisposable
         Assert.Equal(Sha256(tarball), fetched.Archive.Digests.Sha256);
         Assert.Equal(tarball.Length, fetched.Archive.Digests.Size);
         Assert.Contains($"the npm registry at {server.BaseUrl}", fetched.Registry);
+    }
+
+    [Fact]
+    public async Task The_registry_s_version_document_is_kept_for_supply_chain()
+    {
+        Serve("fixture", "/fixture", "/fixture/-/fixture-1.0.0.tgz");
+        await Registry($"registry={server.BaseUrl}\n").FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        using var kept = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Metadata, NpmRegistryDocument.FileName)));
+        Assert.Equal("1.0.0", kept.RootElement.GetProperty("version").GetString());
+        Assert.Equal("fixture", kept.RootElement.GetProperty("document").GetProperty("name").GetString());
+        Assert.Equal(server.Url("/fixture/-/fixture-1.0.0.tgz"), kept.RootElement.GetProperty("document").GetProperty("dist").GetProperty("tarball").GetString());
     }
 
     [Fact]
@@ -182,6 +194,97 @@ public sealed class NpmRegistryTests : IDisposable
     {
         var refused = await Assert.ThrowsAsync<RegistryException>(() => Registry("fund=false\n").ListVersionsAsync("fixture", CancellationToken.None));
         Assert.Contains("set 'registry=URL' in ~/.npmrc", refused.Message);
+    }
+
+    /// <summary>A packument whose one version's dist is exactly <paramref name="dist"/>, the tarball served at /t/fixture-1.0.0.tgz.</summary>
+    private NpmRegistry ServeDist(Dictionary<string, string?> dist, RegistryLimits? limits = null)
+    {
+        server.Map("/fixture", Reply.Json(new { name = "fixture", versions = new Dictionary<string, object> { ["1.0.0"] = new { name = "fixture", version = "1.0.0", dist } } }));
+        server.Map("/t/fixture-1.0.0.tgz", Reply.File(tarball));
+        return Registry($"registry={server.BaseUrl}\n", limits: limits);
+    }
+
+    private static string Sri(string algorithm, byte[] digest) => $"{algorithm}-{Convert.ToBase64String(digest)}";
+
+    [Theory]
+    [InlineData("/t/fixture-1.0.0.tgz")]
+    [InlineData("t/fixture-1.0.0.tgz")]
+    public async Task A_relative_tarball_url_is_fetched_relative_to_the_packument(string tarballUrl)
+    {
+        var fetched = await ServeDist(new() { ["tarball"] = tarballUrl, ["integrity"] = Sri("sha512", SHA512.HashData(tarball)) })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        Assert.Equal(server.Url("/t/fixture-1.0.0.tgz"), fetched.Archive.Url);
+        Assert.Equal(tarball, File.ReadAllBytes(fetched.Archive.Path));
+    }
+
+    [Fact]
+    public async Task A_tarball_url_that_is_not_http_is_refused()
+    {
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => ServeDist(new() { ["tarball"] = "file:///etc/passwd" })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+
+        Assert.Contains("only http(s)", refused.Message);
+    }
+
+    [Fact]
+    public async Task A_tarball_on_a_host_outside_the_allow_list_is_refused_and_never_asked_for()
+    {
+        using var elsewhere = new RegistryServer("127.0.0.2");
+        elsewhere.Map("/t/fixture-1.0.0.tgz", Reply.File(tarball));
+        var registry = ServeDist(new() { ["tarball"] = elsewhere.Url("/t/fixture-1.0.0.tgz") }, new RegistryLimits { AllowedHosts = ["files.example.invalid"] });
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => registry.FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+
+        Assert.Contains("Cucos:Registries:AllowedHosts", refused.Message);
+        Assert.Empty(elsewhere.Requests);
+    }
+
+    [Fact]
+    public async Task Of_several_integrity_entries_the_strongest_known_is_checked()
+    {
+        var integrity = $"sha1-{Convert.ToBase64String(SHA1.HashData(tarball))} md6-AAAA {Sri("sha384", SHA384.HashData(tarball))} {Sri("sha256", SHA256.HashData(tarball))} sha1-again";
+
+        var fetched = await ServeDist(new() { ["tarball"] = "/t/fixture-1.0.0.tgz", ["integrity"] = integrity })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        Assert.Equal("sha384:" + Convert.ToHexStringLower(SHA384.HashData(tarball)), fetched.Archive.Verified);
+    }
+
+    [Fact]
+    public async Task An_sha256_integrity_is_checked_and_a_wrong_one_refused()
+    {
+        var good = await ServeDist(new() { ["tarball"] = "/t/fixture-1.0.0.tgz", ["integrity"] = Sri("sha256", SHA256.HashData(tarball)) })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+        Assert.Equal("sha256:" + Sha256(tarball), good.Archive.Verified);
+
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => ServeDist(new() { ["tarball"] = "/t/fixture-1.0.0.tgz", ["integrity"] = Sri("sha256", SHA256.HashData("other"u8)) })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+        Assert.Contains("the download is not the published package", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("sha512-", null, "an empty sha512 checksum")]
+    [InlineData("", null, "an empty sha512 checksum")]
+    [InlineData(null, "", "an empty sha1 checksum")]
+    [InlineData("sha512-not*base64", null, "neither hex nor base64")]
+    [InlineData(null, "abc123", "neither hex nor base64")]
+    public async Task An_empty_or_malformed_checksum_is_refused_clearly(string? integrity, string? shasum, string expected)
+    {
+        var refused = await Assert.ThrowsAsync<RegistryException>(() => ServeDist(new() { ["tarball"] = "/t/fixture-1.0.0.tgz", ["integrity"] = integrity, ["shasum"] = shasum })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None));
+
+        Assert.Contains(expected, refused.Message);
+        Assert.Empty(Directory.EnumerateFiles(Artifacts));
+    }
+
+    [Fact]
+    public async Task A_checksum_only_in_an_unknown_algorithm_leaves_the_tarball_unverified()
+    {
+        var fetched = await ServeDist(new() { ["tarball"] = "/t/fixture-1.0.0.tgz", ["integrity"] = "md6-AAAA" })
+            .FetchAsync("fixture", "1.0.0", Artifacts, Metadata, CancellationToken.None);
+
+        Assert.Null(fetched.Archive.Verified);
     }
 
     public void Dispose()

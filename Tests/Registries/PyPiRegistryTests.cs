@@ -75,7 +75,7 @@ public sealed class PyPiRegistryTests : IDisposable
     {
         var registry = new PyPiRegistry(Http(), new RegistrySettings(new Dictionary<string, string>()));
         var refused = await Assert.ThrowsAsync<RegistryException>(() => registry.ListVersionsAsync("fixture", CancellationToken.None));
-        Assert.Contains("set Cucos:Registries:pypi (environment variable Cucos__Registries__pypi)", refused.Message);
+        Assert.Contains("set Cucos:Registries:pypi (environment variable Cucos__Registries__pypi, or --registry pypi=URL)", refused.Message);
     }
 
     public void Dispose()

@@ -15,7 +15,7 @@ namespace Cucos.Tests.Registries;
 /// <summary>What every registry protocol test needs: a real HTTP client and digests computed by the test itself.</summary>
 public static class RegistryTestSupport
 {
-    public static RegistryHttp Http() => new(RegistryHttp.CreateClient());
+    public static RegistryHttp Http(RegistryLimits? limits = null) => new(RegistryHttp.CreateClient(), limits);
 
     public static RegistrySettings Settings(string ecosystem, Uri baseUrl) => new(new Dictionary<string, string> { [ecosystem] = baseUrl.AbsoluteUri });
 

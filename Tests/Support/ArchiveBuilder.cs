@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Formats.Tar;
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -104,5 +105,69 @@ public static class ArchiveBuilder
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
             write(zip);
         return memory.ToArray();
+    }
+
+    /// <summary>
+    /// A ustar header block as a hostile writer makes it: any type byte and any declared size (octal, or GNU base-256
+    /// past 8 GiB); the data, <see cref="WriteTarPadding"/> and the end are the caller's.
+    /// </summary>
+    public static void WriteTarHeader(Stream output, string name, char type, long size, string linkName = "") =>
+        WriteTarHeader(output, Encoding.UTF8.GetBytes(name), type, size, linkName);
+
+    /// <summary>The same, with the name given as raw bytes (not necessarily UTF-8).</summary>
+    public static void WriteTarHeader(Stream output, byte[] name, char type, long size, string linkName = "")
+    {
+        var header = new byte[512];
+        name.CopyTo(header, 0);
+        Encoding.ASCII.GetBytes("0000644\0", header.AsSpan(100));
+        Encoding.ASCII.GetBytes("0000000\0", header.AsSpan(108));
+        Encoding.ASCII.GetBytes("0000000\0", header.AsSpan(116));
+        if (size < 1L << 33)
+            Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0", header.AsSpan(124));
+        else
+        {
+            header[124] = 0x80;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(128), size);
+        }
+        Encoding.ASCII.GetBytes("00000000000\0", header.AsSpan(136));
+        header[156] = (byte)type;
+        Encoding.UTF8.GetBytes(linkName, header.AsSpan(157, 100));
+        Encoding.ASCII.GetBytes("ustar\000", header.AsSpan(257));
+        header.AsSpan(148, 8).Fill((byte)' ');
+        var checksum = header.Sum(b => b);
+        Encoding.ASCII.GetBytes(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ", header.AsSpan(148));
+        output.Write(header);
+    }
+
+    public static void WriteTarPadding(Stream output, long size) => output.Write(new byte[(512 - size % 512) % 512]);
+
+    public static void WriteTarEnd(Stream output) => output.Write(new byte[1024]);
+
+    /// <summary>A tar entry with its data and padding, written by hand (<see cref="WriteTarHeader"/>).</summary>
+    public static void WriteTarEntry(Stream output, string name, char type, byte[] data, string linkName = "")
+    {
+        WriteTarHeader(output, name, type, data.Length, linkName);
+        output.Write(data);
+        WriteTarPadding(output, data.Length);
+    }
+
+    /// <summary>One pax record, <c>LENGTH key=value\n</c>, LENGTH counting the whole record with its own digits.</summary>
+    public static byte[] PaxRecord(string key, string value)
+    {
+        var body = $" {key}={value}\n";
+        var length = Encoding.UTF8.GetByteCount(body);
+        var total = length + length.ToString(CultureInfo.InvariantCulture).Length;
+        if (total.ToString(CultureInfo.InvariantCulture).Length != (total - length))
+            total++;
+        return Encoding.UTF8.GetBytes(total.ToString(CultureInfo.InvariantCulture) + body);
+    }
+
+    /// <summary>Writes <paramref name="count"/> copies of <paramref name="value"/> without holding them, for headers and links of hundreds of MiB.</summary>
+    public static void WriteRepeated(Stream output, byte value, long count)
+    {
+        var chunk = new byte[1024 * 1024];
+        chunk.AsSpan().Fill(value);
+        for (var left = count; left > 0; left -= chunk.Length)
+            output.Write(chunk, 0, (int)Math.Min(chunk.Length, left));
     }
 }

@@ -21,7 +21,11 @@ public class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
     public ICucosClient Client { get; private set; } = null!;
+    /// <summary>The grains as an outside client reaches them, through the gateway: only the [ClientCallable] methods answer.</summary>
     public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>The grains as the cluster itself reaches them (the silo's own client): for tests that play a silo's part.</summary>
+    public IGrainFactory SiloGrains => Cluster.GetSiloServiceProvider().GetRequiredService<IGrainFactory>();
     public string CacheRoot => cache.Path;
     public string PackagePath => package.Path;
 
@@ -41,7 +45,7 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// A one-silo test cluster with the built-in and test tasks, a 1 s watchdog and reminder minimum (tests only),
+    /// A one-silo test cluster with the built-in and test tasks, local paths allowed, a 1 s watchdog and reminder minimum (tests only),
     /// and a client host with <see cref="ICucosClient"/>; <paramref name="storage"/> picks the storage profile.
     /// </summary>
     public static InProcessTestClusterBuilder CreateBuilder(string cacheRoot, Action<ISiloBuilder> storage)
@@ -52,6 +56,8 @@ public class ClusterFixture : IAsyncLifetime
             silo.AddCucos(options =>
                 {
                     options.CacheRoot = cacheRoot;
+                    // The tests analyse fixture folders, as the command line's embedded cluster does.
+                    options.AllowLocalPaths = true;
                     options.WatchdogInterval = Watchdog;
                     options.LeaseGrace = TimeSpan.FromSeconds(1);
                 })

@@ -1,5 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Cucos.Sdk;
+using Cucos.Workers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cucos.Tests.Support;
 
@@ -36,4 +39,17 @@ public static class Fixtures
         Convert.ToHexStringLower(MD5.HashData(content)),
         Convert.ToHexStringLower(SHA1.HashData(content)),
         Convert.ToHexStringLower(SHA256.HashData(content)));
+}
+
+/// <summary>The built-in tasks as this build registers them, so a test that lists them keeps up with a new worker.</summary>
+public static class BuiltInTaskNames
+{
+    private static readonly Lazy<string[]> Names = new(() =>
+    {
+        using var services = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
+        return [.. services.GetRequiredService<TaskRegistry>().All.Select(d => d.Name)];
+    });
+
+    /// <summary>Every built-in task's name, in ordinal order.</summary>
+    public static IReadOnlyList<string> All => Names.Value;
 }

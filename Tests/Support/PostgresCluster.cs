@@ -26,9 +26,12 @@ public sealed class PostgresCluster : IAsyncDisposable
         .GetRequiredKeyedService<IGrainStorage>(StateNames.StorageProvider);
 
     public static async Task<PostgresCluster> StartAsync(
-        string connectionString, string clusterId, string cacheRoot, PostgresStorageProvider storage = PostgresStorageProvider.GroupCommit)
+        string connectionString, string clusterId, string cacheRoot, PostgresStorageProvider storage = PostgresStorageProvider.GroupCommit,
+        Action<IServiceCollection>? siloServices = null)
     {
         var builder = ClusterFixture.CreateBuilder(cacheRoot, silo => silo.UseCucosPostgresStorage(connectionString, storage));
+        if (siloServices is not null)
+            builder.ConfigureSiloHost((_, host) => siloServices(host.Services));
         builder.Options.ClusterId = clusterId;
         builder.Options.ServiceId = "cucos-tests";
         var cluster = builder.Build();

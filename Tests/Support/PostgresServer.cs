@@ -22,9 +22,18 @@ public sealed class PostgresServer : IAsyncLifetime
     /// <summary>Set to start an own server even when <c>CUCOS_TEST_POSTGRES</c> names one (for tests that stop it).</summary>
     public bool AlwaysOwnServer { get; init; }
 
+    /// <summary>
+    /// A network namespace to run the server in (a host of a <see cref="NetworkLab"/>); the server then listens on
+    /// <see cref="ListenAddress"/> there, and <see cref="AdminConnectionString"/> reaches it by its Unix socket,
+    /// which no namespace hides. Implies an own server.
+    /// </summary>
+    public string? NetworkNamespace { get; init; }
+
+    public string ListenAddress { get; init; } = "127.0.0.1";
+
     public async Task InitializeAsync()
     {
-        if (!AlwaysOwnServer && Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
+        if (!AlwaysOwnServer && NetworkNamespace is null && Environment.GetEnvironmentVariable(ConnectionVariable) is { Length: > 0 } given)
         {
             AdminConnectionString = given;
             return;
@@ -38,12 +47,14 @@ public sealed class PostgresServer : IAsyncLifetime
         var port = CucosEmbeddedCluster.FreeLoopbackPort();
         var data = Path.Combine(dataDirectory, "data");
         await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", data, "-U", SuperUser, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], runAsPostgres);
-        var options = $"-p {port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
-        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "start"], runAsPostgres);
-        AdminConnectionString = $"Host=127.0.0.1;Port={port};Username={SuperUser};Database=postgres;Pooling=false";
+        if (NetworkNamespace is not null)
+            // initdb trusts loopback connections only; a server on a lab host is reached from the other hosts of its subnet.
+            await File.AppendAllTextAsync(Path.Combine(data, "pg_hba.conf"), "host all all samenet trust\n");
+        AdminConnectionString = $"Host={(NetworkNamespace is null ? ListenAddress : dataDirectory)};Port={port};Username={SuperUser};Database=postgres;Pooling=false";
+        await StartServerAsync();
     }
 
-    private string StartOptions => $"-p {new NpgsqlConnectionStringBuilder(AdminConnectionString).Port} -k {dataDirectory} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200";
+    private string StartOptions => $"-p {new NpgsqlConnectionStringBuilder(AdminConnectionString).Port} -k {dataDirectory} -c listen_addresses={ListenAddress} -c fsync=off -c max_connections=200";
 
     /// <summary>Stops the server abruptly, as a crash or a network cut does.</summary>
     public async Task StopServerAsync()
@@ -94,11 +105,12 @@ public sealed class PostgresServer : IAsyncLifetime
                 $"(apt-get install postgresql) or set {ConnectionVariable} to the connection string of a server to use.");
     }
 
-    private static async Task RunAsync(string program, string[] arguments, bool asPostgres)
+    private async Task RunAsync(string program, string[] arguments, bool asPostgres)
     {
-        var start = asPostgres
-            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", program, .. arguments])
-            : new ProcessStartInfo(program, arguments);
+        string[] command = asPostgres ? ["runuser", "-u", "postgres", "--", program, .. arguments] : [program, .. arguments];
+        if (NetworkNamespace is not null)
+            command = ["ip", "netns", "exec", NetworkNamespace, .. command];
+        var start = new ProcessStartInfo(command[0], command[1..]);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         using var process = Process.Start(start)!;

@@ -6,7 +6,14 @@ namespace Cucos.Tests.Support;
 public static class ReferenceTool
 {
     /// <summary>Runs <paramref name="program"/> and returns its standard output; fails the test if it is missing or fails.</summary>
-    public static string Run(string program, string package, string workingDirectory, params string[] arguments)
+    public static string Run(string program, string package, string workingDirectory, params string[] arguments) =>
+        Capture(program, package, workingDirectory, [0], arguments).Stdout;
+
+    /// <summary>
+    /// Runs <paramref name="program"/> and returns its standard output and error; fails the test if it is missing or
+    /// exits with a code not in <paramref name="exitCodes"/> (linters exit 1 when they found something).
+    /// </summary>
+    public static (string Stdout, string Stderr) Capture(string program, string package, string workingDirectory, int[] exitCodes, params string[] arguments)
     {
         var start = new ProcessStartInfo(program, arguments)
         {
@@ -29,8 +36,8 @@ public static class ReferenceTool
             var stderr = process.StandardError.ReadToEndAsync();
             var stdout = process.StandardOutput.ReadToEnd();
             process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {stderr.Result}");
-            return stdout;
+            Assert.True(exitCodes.Contains(process.ExitCode), $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {stderr.Result}");
+            return (stdout, stderr.Result);
         }
     }
 }

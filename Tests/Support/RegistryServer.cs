@@ -12,6 +12,33 @@ public sealed record Reply(int Status, byte[] Body, string ContentType = "applic
     public static Reply Json(object document) => new(200, JsonSerializer.SerializeToUtf8Bytes(document), "application/json");
     public static Reply Text(string text, string contentType = "text/plain") => new(200, Encoding.UTF8.GetBytes(text), contentType);
     public static Reply File(byte[] content) => new(200, content);
+
+    /// <summary>A redirect to <paramref name="location"/>, sent as written (relative or absolute).</summary>
+    public static Reply Redirect(string location, int status = 302) => new(status, []) { Headers = new Dictionary<string, string> { ["Location"] = location } };
+
+    /// <summary><paramref name="content"/> gzipped on the wire, with <c>Content-Encoding: gzip</c>: small to send, large once decoded.</summary>
+    public static Reply Gzipped(byte[] content, string contentType = "application/octet-stream")
+    {
+        using var packed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(packed, System.IO.Compression.CompressionLevel.Fastest))
+            gzip.Write(content);
+        return new(200, packed.ToArray(), contentType) { Headers = new Dictionary<string, string> { ["Content-Encoding"] = "gzip" } };
+    }
+
+    /// <summary>Extra response headers (Location, Retry-After, Content-Encoding).</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// A body the test writes itself, chunked, instead of <see cref="Body"/>: a slow one, or an endless one. The token
+    /// ends with the server.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? Writer { get; init; }
+
+    /// <summary>A Content-Length to announce whatever the body is (a registry that claims more than it sends).</summary>
+    public long? ClaimedLength { get; init; }
+
+    /// <summary>Accept the request and never answer it, as a hung registry does.</summary>
+    public bool NeverAnswers { get; init; }
 }
 
 /// <summary>A request the test registry received.</summary>
@@ -27,19 +54,31 @@ public sealed class RegistryServer : IDisposable
     private readonly ConcurrentDictionary<string, Func<Reply>> routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> failures = new(StringComparer.Ordinal);
     private readonly Task loop;
+    private readonly CancellationTokenSource stopping = new();
 
-    public RegistryServer()
+    /// <summary>A registry at <paramref name="address"/>:<paramref name="port"/>, for hosts that do not share the machine's loopback (see <see cref="NetworkLab.InLabAsync"/>).</summary>
+    public RegistryServer(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        BaseUrl = new Uri($"http://{address}:{port}/");
+        listener.Prefixes.Add(BaseUrl.AbsoluteUri);
+        listener.Start();
+        loop = Task.Run(ServeAsync);
+    }
+
+    /// <param name="address">The loopback address to listen on; 127.0.0.2 gives a second host for tests of where a registry may send the silo.</param>
+    public RegistryServer(string address = "127.0.0.1")
     {
         // A port can be taken between asking and binding: try a few.
         for (var attempt = 0; ; attempt++)
         {
-            var port = FreePort();
+            var port = FreePort(IPAddress.Parse(address));
             listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add($"http://{address}:{port}/");
             try
             {
                 listener.Start();
-                BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+                BaseUrl = new Uri($"http://{address}:{port}/");
                 break;
             }
             catch (HttpListenerException) when (attempt < 5)
@@ -85,11 +124,11 @@ public sealed class RegistryServer : IDisposable
             {
                 return;
             }
-            _ = Task.Run(() => Answer(context));
+            _ = Task.Run(() => AnswerAsync(context));
         }
     }
 
-    private void Answer(HttpListenerContext context)
+    private async Task AnswerAsync(HttpListenerContext context)
     {
         var path = (context.Request.RawUrl ?? "/").Split('?')[0];
         var authorization = context.Request.Headers["Authorization"];
@@ -105,27 +144,46 @@ public sealed class RegistryServer : IDisposable
             reply = new Reply(404, Encoding.UTF8.GetBytes("{\"error\":\"Not found\"}"), "application/json");
         try
         {
+            if (reply.NeverAnswers)
+            {
+                await Task.Delay(Timeout.Infinite, stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                context.Response.Abort();
+                return;
+            }
             context.Response.StatusCode = reply.Status;
             context.Response.ContentType = reply.ContentType;
-            context.Response.ContentLength64 = reply.Body.Length;
+            foreach (var (name, value) in reply.Headers)
+                context.Response.AddHeader(name, value);
+            if (reply.Writer is { } writer)
+            {
+                context.Response.SendChunked = reply.ClaimedLength is null;
+                if (reply.ClaimedLength is { } claimed)
+                    context.Response.ContentLength64 = claimed;
+                await writer(context.Response.OutputStream, stopping.Token);
+                context.Response.Abort();
+                return;
+            }
+            context.Response.ContentLength64 = reply.ClaimedLength ?? reply.Body.Length;
             context.Response.OutputStream.Write(reply.Body);
             context.Response.Close();
         }
-        catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException)
+        catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            // The client went away.
+            // The client went away, or the server is stopping.
+            context.Response.Abort();
         }
     }
 
-    private static int FreePort()
+    private static int FreePort(IPAddress address)
     {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        using var socket = new TcpListener(address, 0);
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 
     public void Dispose()
     {
+        stopping.Cancel();
         listener.Close();
         try
         {
@@ -134,5 +192,6 @@ public sealed class RegistryServer : IDisposable
         catch (AggregateException)
         {
         }
+        stopping.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using Cucos.Client;
+using Cucos.Client.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -17,16 +18,33 @@ public sealed class RemoteClient : IAsyncDisposable
 
     public ICucosClient Client { get; }
 
-    public static async Task<RemoteClient> ConnectAsync(string clusterId, params int[] gatewayPorts)
+    /// <summary>The Orleans client underneath: the management grain, and the grains as this outside client reaches them.</summary>
+    public IClusterClient Cluster => host.Services.GetRequiredService<IClusterClient>();
+
+    public static Task<RemoteClient> ConnectAsync(string clusterId, params int[] gatewayPorts) =>
+        ConnectAsync(clusterId, null, CancellationToken.None, gatewayPorts);
+
+    /// <summary>Connects with a client certificate, for silos that require mutual TLS; a refused client may retry until cancelled.</summary>
+    public static async Task<RemoteClient> ConnectAsync(string clusterId, CucosTlsOptions? tls, CancellationToken cancellationToken, params int[] gatewayPorts)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseCucosClient(client =>
         {
             client.Gateways = [.. gatewayPorts.Select(port => $"127.0.0.1:{port}")];
             client.ClusterId = clusterId;
+            if (tls is not null)
+                client.Tls = tls;
         });
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
         return new RemoteClient(host);
     }
 

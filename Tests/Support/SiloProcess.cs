@@ -47,6 +47,27 @@ public sealed class SiloProcess : IAsyncDisposable
     public static SiloProcess StartNoWait(string cacheRoot, string clusterId, IReadOnlyDictionary<string, string> environment) =>
         Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment);
 
+    /// <summary>Starts a silo from <paramref name="workingDirectory"/> rather than its own folder, and returns at once.</summary>
+    public static SiloProcess StartNoWaitFrom(string workingDirectory, string cacheRoot, string clusterId, IReadOnlyDictionary<string, string> environment) =>
+        Launch(cacheRoot, clusterId, CucosEmbeddedCluster.FreeLoopbackPort(), CucosEmbeddedCluster.FreeLoopbackPort(), environment, workingDirectory: workingDirectory);
+
+    /// <summary>The silo program that <see cref="StartAsync(string, string, IReadOnlyDictionary{string, string}?)"/> runs.</summary>
+    public static string SiloDll => Path.Combine(RepositoryRoot(), "Silo", "bin", BuildConfiguration, "net10.0", "cucos-silo.dll");
+
+    /// <summary>The cucos CLI program as built next to the tests.</summary>
+    public static string CliDll => Path.Combine(RepositoryRoot(), "Cli", "bin", BuildConfiguration, "net10.0", "cucos.dll");
+
+    /// <summary>The build configuration of the tests (and so of the programs they run).</summary>
+    public static string Configuration => BuildConfiguration;
+
+    /// <summary>
+    /// Starts a silo inside a network namespace (a host of a <see cref="NetworkLab"/>) and returns at once. The namespace
+    /// is a host of its own, so the silo takes the standard ports unless <paramref name="siloPort"/> says otherwise.
+    /// </summary>
+    public static SiloProcess StartInNamespace(
+        string networkNamespace, string cacheRoot, string clusterId, IReadOnlyDictionary<string, string> environment, int siloPort = ClusterDefaults.SiloPort) =>
+        Launch(cacheRoot, clusterId, siloPort, ClusterDefaults.GatewayPort, environment, networkNamespace, Cucos.Silo.SiloSettings.DefaultHttpPort);
+
     /// <summary>Waits until the silo's output contains <paramref name="text"/>.</summary>
     public async Task<bool> WaitForOutputAsync(string text, TimeSpan limit)
     {
@@ -71,26 +92,32 @@ public sealed class SiloProcess : IAsyncDisposable
         return (silo.process.ExitCode, silo.Output);
     }
 
-    private static SiloProcess Launch(string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null)
+    private static SiloProcess Launch(
+        string cacheRoot, string clusterId, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string>? environment = null,
+        string? networkNamespace = null, int? httpPort = null, string? workingDirectory = null)
     {
-        var httpPort = CucosEmbeddedCluster.FreeLoopbackPort();
+        httpPort ??= CucosEmbeddedCluster.FreeLoopbackPort();
         var siloDll = Path.Combine(RepositoryRoot(), "Silo", "bin", BuildConfiguration, "net10.0", "cucos-silo.dll");
         if (!File.Exists(siloDll))
             throw new FileNotFoundException($"the silo is not built at {siloDll}; build the solution first (dotnet build Cucos.Orleans.sln).");
-        var start = new ProcessStartInfo("dotnet", [siloDll])
+        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip", networkNamespace is null ? [siloDll] : ["netns", "exec", networkNamespace, "dotnet", siloDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(siloDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(siloDll)!,
         };
         start.Environment["Cucos__SiloPort"] = siloPort.ToString();
         start.Environment["Cucos__GatewayPort"] = gatewayPort.ToString();
         start.Environment["Cucos__HttpPort"] = httpPort.ToString();
         start.Environment["Cucos__ClusterId"] = clusterId;
         start.Environment["Cucos__CacheRoot"] = cacheRoot;
+        // The tests analyse fixture folders on this machine; a silo refuses local paths unless told otherwise.
+        start.Environment["Cucos__AllowLocalPaths"] = "true";
+        // Explicitly off for the tests that are not about it; Tests/Http/ApiAuthenticationTests turn it on with keys.
+        start.Environment["Cucos__Api__Authentication__Enabled"] = "false";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
-        var silo = new SiloProcess(Process.Start(start)!, siloPort, gatewayPort, httpPort);
+        var silo = new SiloProcess(Process.Start(start)!, siloPort, gatewayPort, httpPort.Value);
         silo.process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         silo.process.BeginOutputReadLine();
@@ -134,6 +161,21 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public bool HasExited => process.HasExited;
+
+    /// <summary>Waits up to <paramref name="limit"/> for the silo to exit on its own; whether it did.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
     public int ProcessId => process.Id;
 
     /// <summary>SIGTERM, as Kubernetes stops a pod; waits up to <paramref name="limit"/> and returns the exit code, or null if still running.</summary>

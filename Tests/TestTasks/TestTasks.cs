@@ -202,6 +202,45 @@ public sealed class LoggingTask : TestTask
     }
 }
 
+/// <summary>Runs until its CancellationToken is cancelled, and says when it started and when it saw the cancel.</summary>
+public sealed class BlocksUntilCancelledTask : TestTask
+{
+    public override string Name => "blocks";
+    public override TimeSpan Timeout => TimeSpan.FromMinutes(10);
+
+    public static readonly ConcurrentDictionary<string, TaskCompletionSource> Started = new();
+    public static readonly ConcurrentDictionary<string, TaskCompletionSource> SawCancel = new();
+
+    public static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string analysisId) =>
+        signals.GetOrAdd(analysisId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
+    {
+        Signal(Started, context.AnalysisId).TrySetResult();
+        context.Logger.LogInformation("blocks: waiting for the cancel");
+        try
+        {
+            await Task.Delay(System.Threading.Timeout.InfiniteTimeSpan, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Signal(SawCancel, context.AnalysisId).TrySetResult();
+            throw;
+        }
+        return TaskResult.Success(new { blocked = false });
+    }
+}
+
+/// <summary>Needs the result of <see cref="BlocksUntilCancelledTask"/>, so it can only run after it.</summary>
+public sealed class NeedsBlocksTask : TestTask
+{
+    public override string Name => "needs-blocks";
+    public override IReadOnlyList<string> DependsOn => ["blocks"];
+
+    public override Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken) =>
+        Task.FromResult(TaskResult.Success(new { ran = true }));
+}
+
 public static class TestTaskRegistration
 {
     public static IServiceCollection AddTestTasks(this IServiceCollection services)
@@ -210,7 +249,8 @@ public static class TestTaskRegistration
             .AddCucosTask<BoomTask>().AddCucosTask<FatalTask>().AddCucosTask<NeedsFatalTask>()
             .AddCucosTask<FlakyTask>().AddCucosTask<AlwaysFailsTask>().AddCucosTask<RateLimitedTask>()
             .AddCucosTask<WaitsAnHourTask>().AddCucosTask<LostOnceTask>().AddCucosTask<SlowTask>()
-            .AddCucosTask<FanOutTask>().AddCucosTask<CountCallbackTask>().AddCucosTask<LoggingTask>();
+            .AddCucosTask<FanOutTask>().AddCucosTask<CountCallbackTask>().AddCucosTask<LoggingTask>()
+            .AddCucosTask<BlocksUntilCancelledTask>().AddCucosTask<NeedsBlocksTask>();
         foreach (var child in FanOutTask.Children)
             services.AddCucosTask<NoopTask>(child);
         return services;

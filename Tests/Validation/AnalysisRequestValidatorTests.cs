@@ -14,8 +14,10 @@ public sealed class AnalysisRequestValidatorTests : IDisposable
     private readonly ServiceProvider services = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
     private readonly AnalysisRequestValidator validator;
 
-    public AnalysisRequestValidatorTests() =>
-        validator = new AnalysisRequestValidator(services.GetRequiredService<TaskRegistry>(), services.GetRequiredService<EcosystemCatalog>());
+    public AnalysisRequestValidatorTests() => validator = Validator(LocalPathPolicy.Anywhere);
+
+    private AnalysisRequestValidator Validator(LocalPathPolicy? localPaths) =>
+        new(services.GetRequiredService<TaskRegistry>(), services.GetRequiredService<EcosystemCatalog>(), localPaths);
 
     private static AnalysisRequest Package(string ecosystem = "npm", string name = "left-pad", string version = "1.0.0", string[]? tasks = null) =>
         AnalysisRequest.ForPackage(ecosystem, name, version, tasks: tasks);
@@ -39,7 +41,7 @@ public sealed class AnalysisRequestValidatorTests : IDisposable
     [InlineData("npm", " ", "1.0.0", "name", "the field 'name' is empty: give the package name, such as 'serve-static', '@types/node' or 'org.example:library'.")]
     [InlineData("npm", "left-pad", "", "version", "the field 'version' is empty: give the package version, such as '1.7.1'.")]
     [InlineData("npm", "left-pad", "1.0 beta", "version",
-        "version '1.0 beta' is malformed: a version has no spaces, slashes or control characters and at most 256 characters (for example 1.7.1 or v1.2.3).")]
+        "version '1.0 beta' is malformed: a version has no spaces, slashes, colons or control characters and at most 256 characters (for example 1.7.1 or v1.2.3).")]
     [InlineData("npm", "left-pad", "../../1.0", "version", "version '../../1.0' is malformed")]
     [InlineData("local", "/etc", "local", "source_path", "a 'local' analysis needs a source path (a directory or an archive).")]
     public void Each_mistake_is_one_problem_of_its_field_in_one_wording(string ecosystem, string name, string version, string field, string message)
@@ -90,6 +92,41 @@ public sealed class AnalysisRequestValidatorTests : IDisposable
              "the query parameter 'version' is empty: give the package version, such as '1.7.1' (analyses are kept per package version)."],
             validator.PackageProblems("npm", null, " ", inQuery: true).Select(p => p.Message));
         Assert.Equal(Problems(Package(ecosystem: "cpan")).Single().Message, validator.PackageProblems("cpan", "x", "1").Single().Message);
+    }
+
+    [Fact]
+    public void Local_paths_are_refused_unless_the_policy_allows_them()
+    {
+        foreach (var refusing in new[] { Validator(null), Validator(LocalPathPolicy.Refused) })
+        {
+            var problem = Assert.Single(refusing.Validate(AnalysisRequest.ForLocalPath("/tmp/pkg")));
+            Assert.Equal(RequestFields.SourcePath, problem.Field);
+            Assert.Contains("this cluster does not analyse local paths", problem.Message);
+            Assert.Contains("Cucos:AllowLocalPaths=true", problem.Message);
+            // Any ecosystem label: the path is what is refused, not the 'local' ecosystem.
+            Assert.Single(refusing.Validate(Package(ecosystem: "test") with { SourcePath = "/tmp/pkg" }));
+            Assert.Empty(refusing.Validate(Package()));
+        }
+    }
+
+    [Fact]
+    public void With_roots_only_paths_inside_them_are_analysed_and_links_are_followed_first()
+    {
+        using var allowed = new Support.TempDirectory("cucos-roots");
+        using var outside = new Support.TempDirectory("cucos-outside");
+        var inside = Directory.CreateDirectory(Path.Combine(allowed.Path, "pkg")).FullName;
+        var escape = Path.Combine(allowed.Path, "escape");
+        Directory.CreateSymbolicLink(escape, outside.Path);
+        var rooted = Validator(LocalPathPolicy.From(new Grains.Hosting.CucosSiloOptions { AllowLocalPaths = true, LocalPathRoots = [allowed.Path] }));
+
+        Assert.Empty(rooted.Validate(AnalysisRequest.ForLocalPath(inside)));
+        Assert.Empty(rooted.Validate(AnalysisRequest.ForLocalPath(Path.Combine(allowed.Path, "pkg", "not-yet-there.tgz"))));
+        foreach (var path in new[] { outside.Path, Path.Combine(escape, "anything"), Path.Combine(inside, "..", "..", Path.GetFileName(outside.Path)) })
+        {
+            var problem = Assert.Single(rooted.Validate(AnalysisRequest.ForLocalPath(path)));
+            Assert.Equal(RequestFields.SourcePath, problem.Field);
+            Assert.Contains("is outside the folders this cluster analyses local paths in", problem.Message);
+        }
     }
 
     [Fact]

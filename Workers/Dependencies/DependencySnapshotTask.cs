@@ -42,6 +42,12 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
 {
     public const string TaskName = "dependency_snapshot";
     public const string DepthParameter = "analyse_dependencies";
+
+    /// <summary>The deepest recursion a request may ask for: each level can multiply the analyses by a package's fan-out.</summary>
+    public const int MaxDepth = 5;
+
+    /// <summary>The most dependency analyses one snapshot starts; the rest are listed as resolved but not started.</summary>
+    public const int MaxAnalysesStarted = 200;
     private const int Lookups = 8;
 
     public override string Name => TaskName;
@@ -75,7 +81,8 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
         if (value is null)
             return 0;
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var depth))
-            return depth;
+            return depth <= MaxDepth ? depth
+                : throw new FatalTaskException($"parameter {DepthParameter}={depth} is over the limit of {MaxDepth}: give a depth from 0 to {MaxDepth}.");
         throw new FatalTaskException($"parameter {DepthParameter}='{value}' is not a whole number: give the depth of dependencies to analyse, e.g. {DepthParameter}=2 (0 analyses none).");
     }
 
@@ -148,8 +155,8 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
             parameters.Remove(DepthParameter);
 
         var started = new List<DependencyAnalysis>();
-        foreach (var (name, version) in resolved.Where(r => r.ResolvedVersion is not null)
-                     .Select(r => (Name: r.Package ?? r.Name, Version: r.ResolvedVersion!)).Distinct())
+        var toStart = resolved.Where(r => r.ResolvedVersion is not null).Select(r => (Name: r.Package ?? r.Name, Version: r.ResolvedVersion!)).Distinct().ToList();
+        foreach (var (name, version) in toStart.Take(MaxAnalysesStarted))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var request = new AnalysisRequest
@@ -164,6 +171,8 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
             var ticket = await cucos.StartAnalysisAsync(request, cancellationToken).ConfigureAwait(false);
             started.Add(new DependencyAnalysis(request.Ecosystem, name, version, ticket.AnalysisId, ticket.Created));
         }
-        return new DependencyAnalyses(depth, "started", started);
+        return new DependencyAnalyses(depth, toStart.Count > MaxAnalysesStarted
+            ? $"started the first {MaxAnalysesStarted} of {toStart.Count}: one snapshot starts at most {MaxAnalysesStarted} analyses"
+            : "started", started);
     }
 }

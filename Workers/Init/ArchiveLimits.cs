@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace Cucos.Workers.Init;
@@ -12,14 +11,7 @@ public sealed record ArchiveLimits
     public static ArchiveLimits From(IConfiguration? configuration)
     {
         var section = configuration?.GetSection(Section);
-        T Read<T>(string key, T fallback) where T : IParsable<T>
-        {
-            if (section?[key] is not { } text)
-                return fallback;
-            return T.TryParse(text, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new InvalidOperationException($"{Section}:{key} is '{text}', which is not a number: set it to a plain number, such as {fallback}.");
-        }
+        T Read<T>(string key, T fallback) where T : IParsable<T> => NumberSettings.Read(section, Section, key, fallback);
         var defaults = new ArchiveLimits();
         return new ArchiveLimits
         {
@@ -28,11 +20,14 @@ public sealed record ArchiveLimits
             MaxCompressionRatio = Read(nameof(MaxCompressionRatio), defaults.MaxCompressionRatio),
             RatioCheckThresholdBytes = Read(nameof(RatioCheckThresholdBytes), defaults.RatioCheckThresholdBytes),
             MaxNestingDepth = Read(nameof(MaxNestingDepth), defaults.MaxNestingDepth),
+            MaxLinkTargetBytes = Read(nameof(MaxLinkTargetBytes), defaults.MaxLinkTargetBytes),
+            MaxTarHeaderBytes = Read(nameof(MaxTarHeaderBytes), defaults.MaxTarHeaderBytes),
         };
     }
 
     /// <summary>Entries in all, those of nested archives included.</summary>
     public int MaxEntries { get; init; } = 100_000;
+    /// <summary>Bytes decompressed in all (file data, tar headers, link targets, skipped entries, nested archives).</summary>
     public long MaxTotalBytes { get; init; } = 4L * 1024 * 1024 * 1024;
     /// <summary>Extracted bytes per archive byte; a larger ratio is taken for a decompression bomb.</summary>
     public double MaxCompressionRatio { get; init; } = 200;
@@ -43,4 +38,8 @@ public sealed record ArchiveLimits
     /// is kept and also unpacked next to itself, in <c>NAME-unpacked/</c>; one nested deeper than this refuses the whole archive.
     /// </summary>
     public int MaxNestingDepth { get; init; } = 3;
+    /// <summary>The longest link target (a symbolic or hard link's text), in bytes; Linux's own PATH_MAX is 4096.</summary>
+    public int MaxLinkTargetBytes { get; init; } = 4096;
+    /// <summary>The largest tar pax extended header or GNU long name, in bytes; such headers are read into memory whole, so they are capped first.</summary>
+    public int MaxTarHeaderBytes { get; init; } = 1024 * 1024;
 }

@@ -9,7 +9,7 @@ namespace Cucos.Workers.Init;
 /// workers can read while the user edits the original); an archive, local or fetched from the ecosystem's
 /// registry, is kept as the artifact with its digests and unpacked safely.
 /// </summary>
-public sealed class InitTask(ArchiveLimits limits, EcosystemCatalog ecosystems) : BaseTask
+public sealed class InitTask(ArchiveLimits limits, RegistryLimits registryLimits, EcosystemCatalog ecosystems) : BaseTask
 {
     public override string Name => CucosFlow.RootTask;
     public override string Description => "Lays out the package in the cache: fetches it from its registry or copies a directory, keeps the archive and unpacks it safely.";
@@ -59,6 +59,13 @@ public sealed class InitTask(ArchiveLimits limits, EcosystemCatalog ecosystems) 
         catch (PackageNotFoundException notFound)
         {
             throw new FatalTaskException($"{notFound.Message} Check the name and version.", notFound);
+        }
+        // Checked here, not in each registry client, so that an ecosystem added later is held to it too.
+        if (fetched.Archive.Verified is null && registryLimits.RequireChecksum)
+        {
+            File.Delete(fetched.Archive.Path);
+            throw new RegistryException(
+                $"{fetched.Registry} publishes no checksum this version checks for {fetched.Archive.FileName}, and {RegistrySettings.Section}:{nameof(RegistryLimits.RequireChecksum)} is on, so it was refused.");
         }
         var format = FormatOf(fetched.Archive.Path);
         return await Task.Run(

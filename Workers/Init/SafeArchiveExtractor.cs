@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using SharpCompress.Common;
@@ -19,7 +18,10 @@ public sealed record ExtractionReport(
 /// Unpacks untrusted archives, streaming. Writes nothing outside the target folder: an entry that would
 /// (absolute path, '..', a link leading out), a device file, a name the file system cannot hold, an archive nested
 /// too deep, or an archive past the limits refuses the whole archive. Links inside the tree are not created, only
-/// listed as skipped. The limits count every level of nesting together.
+/// listed as skipped. The limits count every level of nesting together, and every byte decompressed (tar headers,
+/// link targets and the data of skipped entries too). Checksums are checked: tar headers', zip entries' CRC-32, the
+/// gzip trailer, and bzip2's and xz's own. Two entries for one path refuse the archive rather than one silently
+/// replacing the other.
 /// </summary>
 public sealed class SafeArchiveExtractor(ArchiveLimits limits)
 {
@@ -42,7 +44,7 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         catch (Exception exception) when (IsUnreadable(exception))
         {
             throw new ArchiveRefusedException(archivePath,
-                exception is WrongSignatureException ? exception.Message : $"it is not a readable {format.Describe()} archive ({exception.Message}).", exception);
+                exception is ArchiveCorruptException ? exception.Message : $"it is not a readable {format.Describe()} archive ({exception.Message}).", exception);
         }
         return new ExtractionReport(totals.Files, totals.Directories, totals.Bytes, totals.NestedArchives, totals.Skipped, totals.Metadata);
     }
@@ -62,7 +64,7 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
             ExtractGem(level, file, cancellationToken);
         else
         {
-            using var stream = Decompress(file, format);
+            using var stream = level.Totals.Counted(Decompress(file, format));
             ExtractTar(level, stream, cancellationToken);
         }
     }
@@ -74,9 +76,6 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         [ArchiveFormat.TarXz] = ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz"),
     };
 
-    /// <summary>Unreadable, like any corrupt archive: refuses the outer archive, only skips a nested one.</summary>
-    private sealed class WrongSignatureException(string message) : FormatException(message);
-
     /// <summary>The tar stream inside <paramref name="file"/>, after checking the compressor's signature.</summary>
     private static Stream Decompress(Stream file, ArchiveFormat format)
     {
@@ -84,69 +83,85 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
             return file;
         Span<byte> head = stackalloc byte[expected.Signature.Length];
         if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || !head.SequenceEqual(expected.Signature))
-            throw new WrongSignatureException($"it is not {expected.Name}-compressed: the file does not start with the {expected.Name} signature.");
+            throw new ArchiveCorruptException($"it is not {expected.Name}-compressed: the file does not start with the {expected.Name} signature.");
         file.Position = 0;
         return format switch
         {
-            ArchiveFormat.TarGzip => new GZipStream(file, CompressionMode.Decompress),
+            ArchiveFormat.TarGzip => new CheckedGzipStream(file),
             ArchiveFormat.TarBzip2 => BZip2Stream.Create(file, SharpCompressionMode.Decompress, decompressConcatenated: true, leaveOpen: false, tolerateTruncatedStream: false),
             _ => new XZStream(file),
         };
     }
 
+    /// <param name="stream">The tar stream, already counted against the limits.</param>
     private static void ExtractTar(Level level, Stream stream, CancellationToken cancellationToken)
     {
-        using var reader = new TarReader(stream, leaveOpen: true);
-        while (reader.GetNextEntry(copyData: false) is { } entry)
+        var reader = new TarStreamReader(stream, level.Totals.Limits);
+        while (reader.Next() is { } entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
             level.CountEntry();
-            switch (entry.EntryType)
+            switch (entry.Type)
             {
-                case TarEntryType.Directory:
+                case '5':
                     level.CreateDirectory(entry.Name);
                     break;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    if (level.WriteFile(entry.Name, entry.DataStream ?? Stream.Null, cancellationToken) is { } written)
+                case '0' or '7':
+                    if (level.WriteFile(entry.Name, entry.Data, cancellationToken) is { } written)
                         UnpackNested(level, entry.Name, written, cancellationToken);
                     break;
-                case TarEntryType.SymbolicLink:
+                case '2':
                     level.SkipLink(entry.Name, entry.LinkName, relativeToEntry: true);
                     break;
-                case TarEntryType.HardLink:
+                case '1':
                     level.SkipLink(entry.Name, entry.LinkName, relativeToEntry: false);
                     break;
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice or TarEntryType.Fifo:
-                    level.Refuse($"entry '{level.Show(entry.Name)}' is a device file or FIFO ({entry.EntryType}).");
+                case '3' or '4' or '6':
+                    level.Refuse($"entry '{level.Show(entry.Name)}' is a device file or FIFO (tar type {TarTypeName(entry.Type)}).");
                     break;
                 default:
-                    level.Skip(entry.Name, $"tar entry type {entry.EntryType} is not extracted");
+                    level.SkipEntry(entry.Name, $"tar entry type {TarTypeName(entry.Type)} is not extracted");
                     break;
             }
         }
+        // Reading on to the end lets the decompressor check its trailer, and counts whatever follows the archive's end.
+        stream.CopyTo(Stream.Null);
     }
+
+    private static string TarTypeName(char type) => type switch
+    {
+        '3' => "character device",
+        '4' => "block device",
+        '6' => "FIFO",
+        'S' => "sparse file",
+        'V' => "volume label",
+        'M' => "multi-volume continuation",
+        'D' => "GNU dump directory",
+        _ when char.IsAsciiLetterOrDigit(type) => $"'{type}'",
+        _ => $"0x{(int)type:x2}",
+    };
 
     /// <summary>A gem's outer tar: the files come from data.tar.gz, the gemspec from metadata.gz; both are part of the format, not nesting.</summary>
     private static void ExtractGem(Level level, Stream file, CancellationToken cancellationToken)
     {
-        using var reader = new TarReader(file, leaveOpen: true);
+        using var gem = level.Totals.Counted(file);
+        var reader = new TarStreamReader(gem, level.Totals.Limits);
         var sawData = false;
-        while (reader.GetNextEntry(copyData: false) is { } entry)
+        while (reader.Next() is { } entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
             level.CountEntry();
-            var data = entry.DataStream ?? Stream.Null;
             switch (entry.Name)
             {
                 case "data.tar.gz":
                     sawData = true;
-                    using (var files = new GZipStream(data, CompressionMode.Decompress, leaveOpen: true))
+                    using (var files = level.Totals.Counted(new CheckedGzipStream(entry.Data)))
                         ExtractTar(level, files, cancellationToken);
                     break;
                 case "metadata.gz" or "checksums.yaml.gz" when level.Totals.MetadataDirectory is { } metadata:
                     Directory.CreateDirectory(metadata);
                     var name = entry.Name == "metadata.gz" ? "metadata.yaml" : "checksums.yaml";
-                    using (var text = new GZipStream(data, CompressionMode.Decompress, leaveOpen: true))
+                    using (var text = level.Totals.Counted(new CheckedGzipStream(entry.Data)))
                         level.Totals.Copy(text, Path.Combine(metadata, name), cancellationToken);
                     level.Totals.Metadata.Add(name);
                     break;
@@ -157,21 +172,23 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         }
         if (!sawData)
             level.Refuse("it is not a gem: there is no data.tar.gz inside.");
+        gem.CopyTo(Stream.Null);
     }
 
     private static void ExtractZip(Level level, string archive, CancellationToken cancellationToken)
     {
         using var zip = ZipFile.OpenRead(archive);
+        var limits = level.Totals.Limits;
+        // The central directory lists every entry up front: too many are refused before any is written.
+        if (level.Totals.Entries + zip.Entries.Count > limits.MaxEntries)
+            level.Refuse($"it holds more than {limits.MaxEntries} entries (the limit).");
         foreach (var entry in zip.Entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             level.CountEntry();
             var unixFileType = (entry.ExternalAttributes >> 16) & 0xF000;
             if (unixFileType == 0xA000)
-            {
-                using var linkReader = new StreamReader(entry.Open());
-                level.SkipLink(entry.FullName, linkReader.ReadToEnd(), relativeToEntry: true);
-            }
+                level.SkipLink(entry.FullName, ReadZipLinkTarget(level, entry), relativeToEntry: true);
             else if (unixFileType is 0x1000 or 0x2000 or 0x6000 or 0xC000)
                 level.Refuse($"entry '{level.Show(entry.FullName)}' is a device file, FIFO or socket.");
             else if (entry.FullName.EndsWith('/') || entry.FullName.EndsWith('\\'))
@@ -179,12 +196,29 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
             else
             {
                 string? written;
-                using (var data = entry.Open())
+                using (var data = OpenZipEntry(level, entry))
                     written = level.WriteFile(entry.FullName, data, cancellationToken);
                 if (written is not null)
                     UnpackNested(level, entry.FullName, written, cancellationToken);
             }
         }
+    }
+
+    private static CountingStream OpenZipEntry(Level level, ZipArchiveEntry entry) =>
+        level.Totals.Counted(new CheckedZipEntryStream(entry.Open(), level.Show(entry.FullName), entry.Crc32, entry.Length));
+
+    /// <summary>A zip symbolic link's target is its data: read up to one byte past the cap, never whole.</summary>
+    private static string ReadZipLinkTarget(Level level, ZipArchiveEntry entry)
+    {
+        var cap = level.Totals.Limits.MaxLinkTargetBytes;
+        if (entry.Length > cap)
+            level.RefuseLongLink(entry.FullName);
+        using var data = OpenZipEntry(level, entry);
+        var target = new byte[cap + 1];
+        var read = data.ReadAtLeast(target, target.Length, throwOnEndOfStream: false);
+        if (read > cap)
+            level.RefuseLongLink(entry.FullName);
+        return Encoding.UTF8.GetString(target, 0, read);
     }
 
     /// <summary>An archive inside the archive is kept as a file and unpacked next to it, up to the nesting limit.</summary>
@@ -226,11 +260,23 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         public int Files { get; set; }
         public int Directories { get; set; }
         public int NestedArchives { get; set; }
+        /// <summary>Bytes written to files.</summary>
         public long Bytes { get; private set; }
+        /// <summary>Bytes decompressed, at every level: what the size limits count.</summary>
+        public long Decompressed { get; private set; }
         public List<SkippedEntry> Skipped { get; } = [];
         public List<string> Metadata { get; } = [];
+        /// <summary>Every path an entry stands for, relative to the root as decoded; true for a folder.</summary>
+        public Dictionary<string, bool> Claims { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Streams <paramref name="data"/> to <paramref name="path"/>, refusing the archive as soon as a size limit is passed.</summary>
+        /// <summary>A stream that counts all it decompresses against the limits, refusing the archive as soon as one is passed.</summary>
+        public CountingStream Counted(Stream decompressed) => new CountingStream(decompressed, read =>
+        {
+            Decompressed += read;
+            CheckSize();
+        });
+
+        /// <summary>Streams <paramref name="data"/> (a counted stream) to <paramref name="path"/>.</summary>
         public void Copy(Stream data, string path, CancellationToken cancellationToken)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -242,7 +288,6 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     Bytes += read;
-                    CheckSize();
                     output.Write(buffer, 0, read);
                 }
             }
@@ -254,9 +299,9 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
 
         private void CheckSize()
         {
-            if (Bytes > Limits.MaxTotalBytes)
+            if (Decompressed > Limits.MaxTotalBytes)
                 Refuse($"it expands to more than {Limits.MaxTotalBytes} bytes (the limit).");
-            if (Bytes > Limits.RatioCheckThresholdBytes && archiveBytes > 0 && (double)Bytes / archiveBytes > Limits.MaxCompressionRatio)
+            if (Decompressed > Limits.RatioCheckThresholdBytes && archiveBytes > 0 && (double)Decompressed / archiveBytes > Limits.MaxCompressionRatio)
                 Refuse($"it expands to more than {Limits.MaxCompressionRatio} times its own size, as a decompression bomb does.");
         }
 
@@ -285,6 +330,7 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         {
             if (Resolve(entryName) is { } path)
             {
+                Claim(entryName, path, directory: true);
                 Directory.CreateDirectory(path);
                 Totals.Directories++;
             }
@@ -295,22 +341,64 @@ public sealed class SafeArchiveExtractor(ArchiveLimits limits)
         {
             if (Resolve(entryName) is not { } path)
                 return null;
-            if (Directory.Exists(path))
-                Refuse($"entry '{Show(entryName)}' is a file where the archive already has a folder.");
+            Claim(entryName, path, directory: false);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             Totals.Copy(data, path, cancellationToken);
             Totals.Files++;
             return path;
         }
 
+        /// <summary>An entry of a kind not extracted: listed, and its name taken, as a file's would be.</summary>
+        public void SkipEntry(string entryName, string reason)
+        {
+            if (Resolve(entryName) is { } path)
+                Claim(entryName, path, directory: false);
+            Skip(entryName, reason);
+        }
+
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        public void RefuseLongLink(string entryName) =>
+            Refuse($"entry '{Show(entryName)}' is a link whose target is longer than {Totals.Limits.MaxLinkTargetBytes} bytes (the limit).");
+
         public void SkipLink(string entryName, string linkTarget, bool relativeToEntry)
         {
-            var entryPath = Resolve(entryName) ?? baseDirectory;
+            if (Encoding.UTF8.GetByteCount(linkTarget) > Totals.Limits.MaxLinkTargetBytes)
+                RefuseLongLink(entryName);
+            var resolvedEntry = Resolve(entryName);
+            if (resolvedEntry is not null)
+                Claim(entryName, resolvedEntry, directory: false);
+            var entryPath = resolvedEntry ?? baseDirectory;
             var baseOfLink = relativeToEntry ? Path.GetDirectoryName(entryPath)! : baseDirectory;
             var resolved = Path.GetFullPath(Path.Combine(baseOfLink, linkTarget.Replace('\\', '/')));
             if (Path.IsPathRooted(linkTarget) || !IsInside(resolved))
                 Refuse($"entry '{Show(entryName)}' is a link to '{Printable(linkTarget)}', outside the package.");
             Skip(entryName, $"link to '{Printable(linkTarget)}' not extracted");
+        }
+
+        /// <summary>
+        /// Takes <paramref name="path"/> for this entry, and its parents as folders. Folders may be listed many times; any
+        /// other second use of a path (a file twice, a file and a folder, two names that decode to one, as 'a/./b' and
+        /// 'a/b' or two invalid UTF-8 names) is refused, since one entry would overwrite the other while the counts said
+        /// both were there. Names differing in case or Unicode normalisation stay distinct, as on the Linux file systems
+        /// packages are unpacked to.
+        /// </summary>
+        private void Claim(string entryName, string path, bool directory)
+        {
+            var key = Path.GetRelativePath(Totals.Root, path);
+            for (var slash = key.IndexOf('/', StringComparison.Ordinal); slash >= 0; slash = key.IndexOf('/', slash + 1))
+            {
+                if (!Totals.Claims.TryAdd(key[..slash], true) && !Totals.Claims[key[..slash]])
+                    Refuse($"entry '{Show(entryName)}' needs a folder '{Printable(key[..slash])}' where the archive already has a file or link.");
+            }
+            if (Totals.Claims.TryGetValue(key, out var wasDirectory))
+            {
+                if (wasDirectory && directory)
+                    return;
+                Refuse(wasDirectory ? $"entry '{Show(entryName)}' is a file or link where the archive already has a folder."
+                    : directory ? $"entry '{Show(entryName)}' is a folder where the archive already has a file or link."
+                    : $"entry '{Show(entryName)}' appears twice (or beside a name that decodes to the same path): one would overwrite the other.");
+            }
+            Totals.Claims[key] = directory;
         }
 
         /// <summary>The full path of an entry inside the target, or null for the root itself; refuses escapes and impossible names.</summary>

@@ -15,6 +15,9 @@ public sealed partial class CargoResolver : IVersionResolver
 {
     public string Ecosystem => "crates";
 
+    public int? CompareVersions(string left, string right) =>
+        SemVersion.Parse(left) is { } a && SemVersion.Parse(right) is { } b ? a.CompareTo(b) : null;
+
     public (string Name, string Spec)? Target(string name, string? spec, out string? reason)
     {
         reason = spec is null ? "no version requirement (a path or git dependency)" : VersionResolvers.NotARegistryVersion(spec);

@@ -9,7 +9,8 @@ using Cucos.Workers.Registries;
 namespace Cucos.Workers.Ecosystems.Go;
 
 /// <summary>
-/// The Go module proxy protocol at the configured base URL (<c>Cucos:Registries:go</c>, a GOPROXY URL):
+/// The Go module proxy protocol at the configured base URL (<c>Cucos:Registries:go</c>, else Go's own GOPROXY:
+/// <see cref="GoConfiguration"/>):
 /// <c>MODULE/@v/list</c>, <c>@v/VERSION.mod</c> and <c>@v/VERSION.zip</c>, with upper-case letters of module paths and
 /// versions written as '!' and the lower-case letter. The proxy publishes no checksum of its own (the checksum
 /// database does), so the zip's digests are recorded, not verified.
@@ -54,7 +55,7 @@ public sealed partial class GoModuleProxy(RegistryHttp http, RegistrySettings se
     {
         if (!ModulePath().IsMatch(name) || name.Split('/').Any(part => part is "." or ".."))
             throw new RegistryException($"'{name}' is not a Go module path: give one such as example.org/group/module.");
-        var baseUrl = settings.BaseUrl(Ecosystem, "Go module proxy");
+        var baseUrl = settings.Endpoint(Ecosystem, "Go module proxy", name).BaseUrl;
         return (new Uri(baseUrl, Escape(name) + "/"), $"the Go module proxy at {RegistryHttp.Show(baseUrl)}");
     }
 

@@ -16,6 +16,11 @@ public sealed partial class GoResolver : IVersionResolver
 {
     public string Ecosystem => "go";
 
+    // Module versions are semver with a 'v' (advisories write them without); pseudo-versions are semver pre-releases,
+    // so they order between the releases around their commit as the go command orders them.
+    public int? CompareVersions(string left, string right) =>
+        SemVersion.Parse(left) is { } a && SemVersion.Parse(right) is { } b ? a.CompareTo(b) : null;
+
     public Resolution Resolve(string spec, IReadOnlyList<string> versions)
     {
         if (versions.Contains(spec, StringComparer.Ordinal))

@@ -173,6 +173,10 @@ public sealed class MavenResolver : IVersionResolver
 {
     public string Ecosystem => "maven";
 
+    // Maven orders any text (unknown qualifiers sort alphabetically); only an empty version is not one.
+    public int? CompareVersions(string left, string right) =>
+        string.IsNullOrWhiteSpace(left) || string.IsNullOrWhiteSpace(right) ? null : new MavenVersion(left).CompareTo(new MavenVersion(right));
+
     public (string Name, string Spec)? Target(string name, string? spec, out string? reason)
     {
         reason = spec is null ? "no version declared (managed outside the package, e.g. by an imported BOM)"

@@ -10,7 +10,8 @@ namespace Cucos.Workers.Ecosystems.Npm;
 
 /// <summary>
 /// npm: the packument (<c>REGISTRY/NAME</c>, a scoped name's '/' escaped) lists the versions and each version's
-/// tarball, which is verified against <c>dist.integrity</c> (sha512) or <c>dist.shasum</c> (sha1). Registry and
+/// tarball (relative to the packument when its URL is relative), which is verified against the strongest of
+/// <c>dist.integrity</c> (sha512, sha384, sha256, sha1) or <c>dist.shasum</c> (sha1). Registry and
 /// credentials come from the user's npm configuration, read afresh for every request.
 /// </summary>
 public sealed partial class NpmRegistry(RegistryHttp http, NpmConfigSource configSource) : IPackageArtifactSource
@@ -19,56 +20,73 @@ public sealed partial class NpmRegistry(RegistryHttp http, NpmConfigSource confi
 
     public async Task<IReadOnlyList<string>> ListVersionsAsync(string name, CancellationToken cancellationToken)
     {
-        using var packument = await GetPackumentAsync(name, configSource.Load(), cancellationToken).ConfigureAwait(false);
-        return packument.RootElement.TryGetProperty("versions", out var versions) && versions.ValueKind == JsonValueKind.Object
-            ? [.. versions.EnumerateObject().Select(v => v.Name)]
-            : [];
+        var (packument, _) = await GetPackumentAsync(name, configSource.Load(), cancellationToken).ConfigureAwait(false);
+        using (packument)
+            return packument.RootElement.TryGetProperty("versions", out var versions) && versions.ValueKind == JsonValueKind.Object
+                ? [.. versions.EnumerateObject().Select(v => v.Name)]
+                : [];
     }
 
     public async Task<FetchedPackage> FetchAsync(string name, string version, string artifactDirectory, string metadataDirectory, CancellationToken cancellationToken)
     {
         var config = configSource.Load();
         var registry = Describe(config.RegistryFor(name));
-        using var packument = await GetPackumentAsync(name, config, cancellationToken).ConfigureAwait(false);
-        if (!packument.RootElement.TryGetProperty("versions", out var versions) || versions.ValueKind != JsonValueKind.Object
-            || !versions.TryGetProperty(version, out var manifest))
-            throw new PackageNotFoundException(Ecosystem, name, version, registry);
-        if (!manifest.TryGetProperty("dist", out var dist) || dist.ValueKind != JsonValueKind.Object
-            || !dist.TryGetProperty("tarball", out var tarballElement) || !Uri.TryCreate(tarballElement.GetString(), UriKind.Absolute, out var tarball))
-            throw new RegistryException($"{registry} lists {name}@{version} without a tarball URL in 'dist': the packument is malformed.");
+        var (packument, packumentUrl) = await GetPackumentAsync(name, config, cancellationToken).ConfigureAwait(false);
+        using (packument)
+        {
+            if (!packument.RootElement.TryGetProperty("versions", out var versions) || versions.ValueKind != JsonValueKind.Object
+                || !versions.TryGetProperty(version, out var manifest))
+                throw new PackageNotFoundException(Ecosystem, name, version, registry);
+            // A relative tarball URL is relative to the packument, as a browser would read it.
+            if (!manifest.TryGetProperty("dist", out var dist) || dist.ValueKind != JsonValueKind.Object
+                || !dist.TryGetProperty("tarball", out var tarballElement) || tarballElement.ValueKind != JsonValueKind.String
+                || http.Resolve(packumentUrl, tarballElement.GetString()) is not { } tarball)
+                throw new RegistryException($"{registry} lists {name}@{version} without a tarball URL in 'dist': the packument is malformed.");
 
-        var fileName = $"{name[(name.IndexOf('/') + 1)..]}-{version}.tgz";
-        var file = await http.DownloadAsync("tarball", tarball, config.AuthFor(tarball), artifactDirectory, fileName,
-            () => new PackageNotFoundException(Ecosystem, name, version, registry), cancellationToken).ConfigureAwait(false);
-        file = Verify(file, dist, registry);
-        return new FetchedPackage(registry, file, []);
+            var fileName = $"{name[(name.IndexOf('/') + 1)..]}-{version}.tgz";
+            var file = await http.DownloadAsync("tarball", tarball, config.AuthFor(tarball), artifactDirectory, fileName,
+                () => new PackageNotFoundException(Ecosystem, name, version, registry), cancellationToken).ConfigureAwait(false);
+            file = Verify(file, dist, registry);
+            NpmRegistryDocument.Write(metadataDirectory, packument.RootElement, version);
+            return new FetchedPackage(registry, file, []);
+        }
     }
 
-    /// <summary>Checks the strongest checksum the registry gives: an sha512 (or sha1) in <c>integrity</c>, else <c>shasum</c>.</summary>
+    /// <summary>The integrity algorithms this version checks, the strongest first.</summary>
+    private static readonly string[] IntegrityAlgorithms = ["sha512", "sha384", "sha256", "sha1"];
+
+    /// <summary>
+    /// Checks the strongest checksum the registry gives: of the <c>integrity</c> entries (there may be several) the
+    /// strongest algorithm this version checks, else <c>shasum</c> (sha1). An empty one is refused; one only in
+    /// algorithms this version does not know leaves the file unverified.
+    /// </summary>
     private static DownloadedFile Verify(DownloadedFile file, JsonElement dist, string registry)
     {
-        var integrity = (dist.TryGetProperty("integrity", out var i) ? i.GetString() : null)?
-            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        var integrityText = dist.TryGetProperty("integrity", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : null;
+        if (integrityText is not null && string.IsNullOrWhiteSpace(integrityText))
+            return RegistryHttp.Verify(file, "sha512", integrityText, registry);
+        var integrity = (integrityText ?? "")
+            .Split((char[])[' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)
             .Select(entry => entry.Split('-', 2))
             .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1].Split('?')[0], StringComparer.Ordinal) ?? [];
-        if (integrity.TryGetValue("sha512", out var sha512))
-            return RegistryHttp.Verify(file, "sha512", sha512, registry);
-        if (integrity.TryGetValue("sha1", out var sha1))
-            return RegistryHttp.Verify(file, "sha1", sha1, registry);
-        if (dist.TryGetProperty("shasum", out var shasum) && shasum.GetString() is { Length: > 0 } hex)
-            return RegistryHttp.Verify(file, "sha1", hex, registry);
+            .GroupBy(parts => parts[0], StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First()[1].Split('?')[0], StringComparer.Ordinal);
+        if (IntegrityAlgorithms.FirstOrDefault(integrity.ContainsKey) is { } strongest)
+            return RegistryHttp.Verify(file, strongest, integrity[strongest], registry);
+        if (dist.TryGetProperty("shasum", out var shasum) && shasum.ValueKind == JsonValueKind.String)
+            return RegistryHttp.Verify(file, "sha1", shasum.GetString(), registry);
         return file;
     }
 
-    private async Task<JsonDocument> GetPackumentAsync(string name, NpmConfig config, CancellationToken cancellationToken)
+    private async Task<(JsonDocument Packument, Uri Url)> GetPackumentAsync(string name, NpmConfig config, CancellationToken cancellationToken)
     {
         if (!PackageName().IsMatch(name))
             throw new RegistryException($"'{name}' is not a valid npm package name: use 'name' or '@scope/name'.");
         var registryUrl = config.RegistryFor(name);
         var url = new Uri(registryUrl, name.Replace("/", "%2f", StringComparison.Ordinal));
-        return await http.GetJsonAsync(url, config.AuthFor(url),
+        var packument = await http.GetJsonAsync(url, config.AuthFor(url),
             () => new PackageNotFoundException(Ecosystem, name, null, Describe(registryUrl)), cancellationToken).ConfigureAwait(false);
+        return (packument, url);
     }
 
     private static string Describe(Uri registry) => $"the npm registry at {RegistryHttp.Show(registry)}";

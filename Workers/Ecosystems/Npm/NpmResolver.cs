@@ -15,6 +15,9 @@ public sealed partial class NpmResolver : IVersionResolver
 {
     public string Ecosystem => "npm";
 
+    public int? CompareVersions(string left, string right) =>
+        SemVersion.Parse(left) is { } a && SemVersion.Parse(right) is { } b ? a.CompareTo(b) : null;
+
     public (string Name, string Spec)? Target(string name, string? spec, out string? reason)
     {
         reason = null;

@@ -102,7 +102,7 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
             using var index = await http.GetJsonAsync(source.SourceUri, auth,
                 () => new RegistryException($"{registry} has no service index at {RegistryHttp.Show(source.SourceUri)}: fix the source in your NuGet.Config."),
                 cancellationToken).ConfigureAwait(false);
-            var baseAddress = FindResource(index.RootElement)
+            var baseAddress = FindResource(index.RootElement, source.SourceUri)
                 ?? throw new RegistryException($"{registry} has no {PackageBaseAddress} resource in its service index, which this version needs.");
             var listing = new Uri(baseAddress, $"{Uri.EscapeDataString(name.ToLowerInvariant())}/index.json");
             IReadOnlyList<string> versions;
@@ -124,13 +124,14 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
         throw new PackageNotFoundException(Ecosystem, name, version, DescribeAll(sources));
     }
 
-    private static Uri? FindResource(JsonElement index)
+    /// <summary>The flat container's address; a relative <c>@id</c> is relative to the service index.</summary>
+    private Uri? FindResource(JsonElement index, Uri indexUrl)
     {
         if (!index.TryGetProperty("resources", out var resources) || resources.ValueKind != JsonValueKind.Array)
             return null;
         foreach (var resource in resources.EnumerateArray())
             if (resource.TryGetProperty("@type", out var type) && type.GetString() == PackageBaseAddress
-                && resource.TryGetProperty("@id", out var id) && Uri.TryCreate(id.GetString(), UriKind.Absolute, out var url))
+                && resource.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String && http.Resolve(indexUrl, id.GetString()) is { } url)
                 return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
         return null;
     }

@@ -15,6 +15,9 @@ public sealed class NuGetResolver : IVersionResolver
 {
     public string Ecosystem => "nuget";
 
+    public int? CompareVersions(string left, string right) =>
+        NuGetVersion.TryParse(left, out var a) && NuGetVersion.TryParse(right, out var b) ? VersionComparer.Default.Compare(a, b) : null;
+
     public (string Name, string Spec)? Target(string name, string? spec, out string? reason)
     {
         reason = null;

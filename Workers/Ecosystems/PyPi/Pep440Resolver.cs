@@ -105,6 +105,9 @@ public sealed partial class Pep440Resolver : IVersionResolver
 {
     public string Ecosystem => "pypi";
 
+    public int? CompareVersions(string left, string right) =>
+        Pep440Version.Parse(left) is { } a && Pep440Version.Parse(right) is { } b ? a.CompareTo(b) : null;
+
     public (string Name, string Spec)? Target(string name, string? spec, out string? reason)
     {
         reason = spec is null ? null : VersionResolvers.NotARegistryVersion(spec);

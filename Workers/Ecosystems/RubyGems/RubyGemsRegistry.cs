@@ -38,7 +38,7 @@ public sealed partial class RubyGemsRegistry(RegistryHttp http, RegistrySettings
             var fileName = $"{name}-{version}{platform}.gem";
             var file = await http.DownloadAsync("gem", new Uri(baseUrl, "gems/" + Uri.EscapeDataString(fileName)), null, artifactDirectory, fileName,
                 NotFound, cancellationToken).ConfigureAwait(false);
-            if (Text(chosen, "sha") is { Length: > 0 } sha256)
+            if (Text(chosen, "sha") is { } sha256)
                 file = RegistryHttp.Verify(file, "sha256", sha256, registry);
             return new FetchedPackage(registry, file, []);
         }
@@ -48,7 +48,7 @@ public sealed partial class RubyGemsRegistry(RegistryHttp http, RegistrySettings
     {
         if (!GemName().IsMatch(name))
             throw new RegistryException($"'{name}' is not a valid gem name: use letters, digits, '.', '_' and '-'.");
-        var baseUrl = settings.BaseUrl(Ecosystem, "RubyGems");
+        var baseUrl = settings.Endpoint(Ecosystem, "RubyGems", name).BaseUrl;
         var registry = $"RubyGems at {RegistryHttp.Show(baseUrl)}";
         var document = await http.GetJsonAsync(new Uri(baseUrl, $"api/v1/versions/{name}.json"), null,
             () => new PackageNotFoundException(Ecosystem, name, version, registry), cancellationToken).ConfigureAwait(false);

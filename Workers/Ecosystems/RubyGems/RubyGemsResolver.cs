@@ -88,6 +88,9 @@ public sealed partial class RubyGemsResolver : IVersionResolver
 {
     public string Ecosystem => "rubygems";
 
+    public int? CompareVersions(string left, string right) =>
+        GemVersion.Parse(left) is { } a && GemVersion.Parse(right) is { } b ? a.CompareTo(b) : null;
+
     public (string Name, string Spec)? Target(string name, string? spec, out string? reason)
     {
         reason = null;

@@ -1,0 +1,77 @@
+using System.Text;
+using Cucos.Grains.Listing;
+using Cucos.Messages;
+using Cucos.State;
+using Npgsql;
+
+namespace Cucos.Persistence.Listing;
+
+/// <summary>
+/// The cluster-wide list in the PostgreSQL profile: one query over <c>cucos_analyses</c> (migration 0007, filled by
+/// triggers on the analysis state rows), newest first, a keyset page after the cursor, so a page costs the same at
+/// the millionth analysis as at the first.
+/// </summary>
+public sealed class PostgresAnalysisListing(NpgsqlDataSource database, string serviceId) : IAnalysisListing
+{
+    public async Task<AnalysisListPage> ListAsync(AnalysisListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Clamp(query.Limit, 1, AnalysisListQuery.MaxLimit);
+        await using var command = database.CreateCommand();
+        var sql = new StringBuilder("SELECT analysis_id, ecosystem, name, version, status, created_at, finished_at FROM cucos_analyses WHERE service_id = @service");
+        command.Parameters.AddWithValue("service", serviceId);
+        // Only the filters given: a fixed "@x IS NULL OR ..." would keep the planner from the matching index.
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            command.Parameters.AddWithValue("status", status.ToString());
+        }
+        if (query.Ecosystem is { } ecosystem)
+        {
+            sql.Append(" AND ecosystem = @ecosystem");
+            command.Parameters.AddWithValue("ecosystem", ecosystem);
+        }
+        if (query.Name is { } name)
+        {
+            sql.Append(" AND name = @name");
+            command.Parameters.AddWithValue("name", name);
+        }
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND created_at >= @since");
+            command.Parameters.AddWithValue("since", since.ToUniversalTime());
+        }
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND created_at < @until");
+            command.Parameters.AddWithValue("until", until.ToUniversalTime());
+        }
+        if (query.After is { } after)
+        {
+            sql.Append(" AND (created_at, analysis_id) < (@after_at, @after_id)");
+            command.Parameters.AddWithValue("after_at", after.CreatedAt.ToUniversalTime());
+            command.Parameters.AddWithValue("after_id", after.AnalysisId);
+        }
+        sql.Append(" ORDER BY created_at DESC, analysis_id DESC LIMIT @limit");
+        command.Parameters.AddWithValue("limit", limit + 1);
+        command.CommandText = sql.ToString();
+
+        var page = new List<AnalysisListEntry>(limit + 1);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                page.Add(new AnalysisListEntry
+                {
+                    AnalysisId = reader.GetString(0),
+                    Ecosystem = reader.GetString(1),
+                    Name = reader.GetString(2),
+                    Version = reader.GetString(3),
+                    Status = Enum.TryParse<AnalysisStatus>(reader.GetString(4), out var stored) ? stored : AnalysisStatus.Running,
+                    CreatedAt = reader.GetFieldValue<DateTimeOffset>(5),
+                    FinishedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
+                });
+        var more = page.Count > limit;
+        if (more)
+            page.RemoveAt(limit);
+        return new AnalysisListPage { Analyses = page, Next = more ? page[^1].Position : null };
+    }
+}

@@ -1,0 +1,94 @@
+using Cucos.Grains.Listing;
+using Cucos.Messages;
+using Cucos.Persistence;
+using Cucos.State;
+using Cucos.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Cucos.Tests.Postgres;
+
+/// <summary>The cluster-wide list in the PostgreSQL profile: rows kept by the triggers of migration 0007, one keyset query.</summary>
+[Collection(PostgresCollection.Name)]
+[Trait("Category", "Postgres")]
+[Trait("Category", "Cluster")]
+public sealed class AnalysisListPostgresTests(PostgresServer postgres) : IAsyncLifetime
+{
+    private readonly TempDirectory cache = new("cucos-cache");
+    private readonly TempDirectory package = new("cucos-package");
+    private string database = "";
+
+    public async Task InitializeAsync()
+    {
+        Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
+        database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+    }
+
+    [Fact]
+    public async Task The_list_follows_each_analysis_from_start_to_finish_newest_first_paged_by_cursor()
+    {
+        await using var cluster = await PostgresCluster.StartAsync(database, "pg-" + Guid.NewGuid().ToString("N")[..8], cache.Path);
+        var listing = cluster.Cluster.GetSiloServiceProvider(cluster.Cluster.Silos[0].SiloAddress).GetRequiredService<IAnalysisListing>();
+        var request = new AnalysisRequest { Ecosystem = "test", Name = "pkg-" + Guid.NewGuid().ToString("N"), Version = "1.0.0", SourcePath = package.Path, Tasks = ["producer"], Force = true };
+        var ids = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        for (var i = 0; i < 3; i++)
+        {
+            var ticket = await cluster.Client.StartAnalysisAsync(request);
+            await cluster.Client.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+            ids.Add(ticket.AnalysisId);
+        }
+        var blocked = await cluster.Client.StartAnalysisAsync(request with { Tasks = ["blocks"] });
+
+        var running = await listing.ListAsync(new AnalysisListQuery { Status = AnalysisStatus.Running, Ecosystem = "test", Name = request.Name }, default);
+        var page1 = await listing.ListAsync(new AnalysisListQuery { Status = AnalysisStatus.Succeeded, Ecosystem = "test", Name = request.Name, Limit = 2 }, default);
+        var page2 = await listing.ListAsync(new AnalysisListQuery { Status = AnalysisStatus.Succeeded, Ecosystem = "test", Name = request.Name, Limit = 2, After = page1.Next }, default);
+
+        Assert.Equal([blocked.AnalysisId], running.Analyses.Select(a => a.AnalysisId));
+        Assert.Equal([ids[2], ids[1]], page1.Analyses.Select(a => a.AnalysisId));
+        Assert.Equal([ids[0]], page2.Analyses.Select(a => a.AnalysisId));
+        Assert.Null(page2.Next);
+        Assert.All(page1.Analyses, a => Assert.Equal(("test", "1.0.0"), (a.Ecosystem, a.Version)));
+
+        // Cancelled, the running one moves to its final status in the same transaction as its state.
+        await cluster.Client.CancelAnalysisAsync(blocked.AnalysisId);
+        var ended = await cluster.Client.WaitForCompletionAsync(blocked.AnalysisId, timeout.Token);
+        var all = await listing.ListAsync(new AnalysisListQuery { Ecosystem = "test", Name = request.Name }, default);
+        Assert.Equal([blocked.AnalysisId, ids[2], ids[1], ids[0]], all.Analyses.Select(a => a.AnalysisId));
+        Assert.Equal(AnalysisStatus.Cancelled, all.Analyses[0].Status);
+        Assert.Equal(ended.FinishedAt!.Value.ToUnixTimeMilliseconds(), all.Analyses[0].FinishedAt!.Value.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task Analyses_stored_before_the_migration_are_listed_by_it()
+    {
+        var older = await postgres.CreateDatabaseAsync();
+        var migrator = new DatabaseMigrator(older);
+        await migrator.MigrateAsync(upToVersion: 6);
+        await using (var connection = new NpgsqlConnection(older))
+        {
+            await connection.OpenAsync();
+            await using var insert = new NpgsqlCommand("""
+                INSERT INTO cucos_grain_state (service_id, state_name, state_name_hash, grain_id_hash, grain_id_n0, grain_id_n1, grain_key, payload, version)
+                VALUES ('svc', 'analysis', 1, 1, 0, 0, 'a', @payload::jsonb, 1)
+                """, connection);
+            insert.Parameters.AddWithValue("payload", """{"Analysis": {"AnalysisId": "0123456789abcdef0123456789abcdef", "Status": "Failed", "CreatedAt": "2026-01-02T03:04:05.1234567+00:00", "FinishedAt": null, "Request": {"Ecosystem": "npm", "Name": "left-pad", "Version": "1.0.0"}}}""");
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await migrator.MigrateAsync();
+
+        var listed = await new Persistence.Listing.PostgresAnalysisListing(NpgsqlDataSource.Create(older), "svc").ListAsync(new AnalysisListQuery(), default);
+        var entry = Assert.Single(listed.Analyses);
+        Assert.Equal(("0123456789abcdef0123456789abcdef", "npm", "left-pad", AnalysisStatus.Failed), (entry.AnalysisId, entry.Ecosystem, entry.Name, entry.Status));
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 123, TimeSpan.Zero).AddTicks(4570), entry.CreatedAt);
+    }
+
+    public Task DisposeAsync()
+    {
+        cache.Dispose();
+        package.Dispose();
+        return Task.CompletedTask;
+    }
+}
