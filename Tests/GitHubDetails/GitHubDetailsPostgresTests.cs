@@ -62,13 +62,16 @@ public sealed class GitHubDetailsPostgresTests(PostgresServer postgres) : IAsync
         await using (var first = await StartAsync(clusterId))
         {
             analysisId = (await first.Client.StartAnalysisAsync(request)).AnalysisId;
+            // The cluster stops once github_details waits on its reminder and every other worker (usage, a sibling under
+            // metadata) has finished: an attempt still running when its silo stops keeps its lease (minutes) in a new
+            // test cluster, whose in-memory membership has never heard of the old silo, and this test is about the reminder.
             AnalysisSnapshot? snapshot = null;
-            for (var i = 0; i < 2400 && snapshot?.Tasks.GetValueOrDefault(GitHubDetailsTask.TaskName)?.Status != AnalysisTaskStatus.RetryScheduled; i++)
+            for (var i = 0; i < 2400 && !WaitsOnlyForTheReset(snapshot); i++)
             {
                 await Task.Delay(25);
                 snapshot = await first.Client.GetAnalysisAsync(analysisId);
             }
-            Assert.Equal(AnalysisTaskStatus.RetryScheduled, snapshot!.Tasks[GitHubDetailsTask.TaskName].Status);
+            Assert.True(WaitsOnlyForTheReset(snapshot), string.Join(", ", snapshot!.Tasks.Values.Select(t => $"{t.Name} {t.Status}")));
             var waiting = snapshot.Tasks[GitHubDetailsTask.TaskName];
             Assert.Contains("primary rate limit", (waiting.Error ?? waiting.PastErrors.LastOrDefault())?.Message ?? "", StringComparison.Ordinal);
         }
@@ -100,6 +103,10 @@ public sealed class GitHubDetailsPostgresTests(PostgresServer postgres) : IAsync
         var warm = (await third.Client.GetResultAsync(again.AnalysisId, GitHubDetailsTask.TaskName))!.Value.GetProperty("summary");
         Assert.Equal(warm.GetProperty("requests").GetInt32() - 1, warm.GetProperty("not_modified").GetInt32());
     }
+
+    private static bool WaitsOnlyForTheReset(AnalysisSnapshot? snapshot) =>
+        snapshot?.Tasks.GetValueOrDefault(GitHubDetailsTask.TaskName)?.Status == AnalysisTaskStatus.RetryScheduled
+        && snapshot.Tasks.Values.All(task => task.Name == GitHubDetailsTask.TaskName || task.Kind == AnalysisTaskKind.Callback || task.Status.IsFinal());
 
     public Task DisposeAsync()
     {
