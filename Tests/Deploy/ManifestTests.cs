@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Cucos.Silo;
 using Cucos.Silo.Health;
 using Cucos.Silo.Kubernetes;
+using Cucos.Silo.Security;
 using Cucos.Tests.Support;
 
 namespace Cucos.Tests.Deploy;
@@ -268,6 +269,48 @@ public sealed partial class ManifestTests
         Assert.True(secret["data"]?[key] is not null || secret["stringData"]?[key] is not null, $"{overlay}: Secret {name} has no key {key}");
         var namespaces = manifests.Objects.Where(o => (string?)o["kind"] is not ("Namespace")).Select(o => (string?)o["metadata"]!["namespace"]).Distinct().ToList();
         Assert.True(namespaces is [{ Length: > 0 }], $"{overlay}: objects are not all in one namespace: {string.Join(", ", namespaces)}");
+    }
+
+    [Theory, MemberData(nameof(Kustomizations))]
+    public void Silos_read_an_operator_and_a_reader_key_hash_from_the_documented_secret(string kustomization)
+    {
+        var silo = Manifests.Environment(Manifests.Container(Manifests.Render(kustomization).OnlyOne("Deployment", SiloDeployment), SiloContainer));
+        foreach (var role in new[] { ApiRoles.Operator, ApiRoles.Reader })
+        {
+            Assert.Equal(role, (string?)silo[$"Cucos__Api__Keys__{role}__Role"]["value"]);
+            var (secret, key) = SecretRef(silo[$"Cucos__Api__Keys__{role}__Hash"]);
+            Assert.Matches("^cucos-api-keys(-[a-z0-9]+)?$", secret); // an overlay's secretGenerator adds its content hash
+            Assert.Equal($"{role}-sha256", key);
+        }
+        Assert.False(silo.ContainsKey("Cucos__Api__Authentication__Enabled"), $"{kustomization} turns the web port's authentication off");
+    }
+
+    [Theory, MemberData(nameof(Overlays))]
+    public void Overlays_ship_api_key_hashes_the_silo_accepts_only_when_they_are_real(string overlay)
+    {
+        var manifests = Manifests.Render(overlay);
+        var silo = Manifests.Environment(Manifests.Container(manifests.OnlyOne("Deployment", SiloDeployment), SiloContainer));
+        var secret = manifests.OnlyOne("Secret", SecretRef(silo["Cucos__Api__Keys__operator__Hash"]).Name);
+        // The silo's own reading of its settings, fed what the pod's environment would hold.
+        var settings = new Dictionary<string, string?>();
+        foreach (var (name, variable) in silo.Where(v => v.Key.StartsWith("Cucos__Api__", StringComparison.Ordinal)))
+        {
+            var value = variable["valueFrom"] is null ? (string?)variable["value"]
+                : System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)secret["data"]![SecretRef(variable).Key]!));
+            settings[name.Replace("__", ":", StringComparison.Ordinal)] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        if (overlay == "overlays/example")
+        {
+            // Placeholders: a copied overlay that was not edited stops at start, naming the setting.
+            var refused = Assert.Throws<InvalidOperationException>(() => ApiAuthSettings.From(configuration));
+            Assert.Contains("Cucos:Api:Keys:", refused.Message, StringComparison.Ordinal);
+            return;
+        }
+        var keys = ApiAuthSettings.From(configuration).Keys.ToDictionary(k => k.Role, k => Convert.ToHexString(k.Sha256));
+        // The keys docs/deploy.md gives for the try-out overlay.
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("try-out-operator"u8)), keys[ApiRoles.Operator]);
+        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData("try-out-reader"u8)), keys[ApiRoles.Reader]);
     }
 
     [Theory, MemberData(nameof(Kustomizations))]
