@@ -1,6 +1,8 @@
 using Cucos.Grains.Telemetry;
 using Orleans.Dashboard;
 using Orleans.Hosting;
+using Microsoft.Extensions.Logging.Console;
+using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -26,12 +28,25 @@ public static class ObservabilityExtensions
     public static WebApplicationBuilder AddCucosObservability(this WebApplicationBuilder builder, ObservabilitySettings settings)
     {
         builder.Services.AddSingleton(settings);
+        // A JSON line (Logging:Console:FormatterName=json, for collectors) carries when it was written, in UTC, unless
+        // the operator gave a format. Only JSON's: the simple format's prefix is for people, and shares the setting.
+        builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
+        {
+            if (json.TimestampFormat is null)
+            {
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.UseUtcTimestamp = true;
+            }
+        });
         var telemetry = builder.Services.AddOpenTelemetry()
             // The environment detector after our name, so OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES win.
             .ConfigureResource(resource => resource.AddService(ServiceName).AddEnvironmentVariableDetector())
             .WithMetrics(metrics => metrics
                 .AddMeter(CucosTelemetry.Name, OrleansMeter)
                 .AddAspNetCoreInstrumentation()
+                // Registry fetches, GitHub, OSV and BigQuery calls (http.client.request.duration), and the database.
+                .AddHttpClientInstrumentation()
+                .AddNpgsqlInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         if (settings.OtlpEnabled)
@@ -42,7 +57,11 @@ public static class ObservabilityExtensions
                 .WithTracing(tracing => tracing
                     .AddSource(CucosTelemetry.Name, OrleansActivitySources)
                     .AddAspNetCoreInstrumentation(aspNet => aspNet.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(ObservabilitySettings.MetricsPath)))
+                        !context.Request.Path.StartsWithSegments(ObservabilitySettings.MetricsPath))
+                    // The registry fetch is the slowest step of most analyses: its requests (and every other outgoing
+                    // one) are spans under the task attempt's, and so is each database command.
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql())
                 .WithLogging(configureBuilder: null, configureOptions: logging =>
                 {
                     // AnalysisId and TaskName come from scopes (see LogScope).
