@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Reports.Diff;
 using Cucos.Reports.Sbom;
 using Cucos.State;
 
@@ -87,6 +88,15 @@ public abstract class CucosClientBase : ICucosClient
         if (documents.FinishedAt is null)
             throw new SbomException($"analysis {analysisId} of {documents.Release} is still running: its SBOM is made from its final results. Wait for it and ask again.");
         return SbomWriter.Render(format, documents);
+    }
+
+    public virtual async Task<VersionDiff?> DiffAsync(string fromAnalysisId, string toAnalysisId, CancellationToken cancellationToken = default)
+    {
+        CheckId(fromAnalysisId);
+        CheckId(toAnalysisId);
+        var from = await AnalysisDocumentsLoader.LoadAsync(this, fromAnalysisId, withDependencies: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var to = await AnalysisDocumentsLoader.LoadAsync(this, toAnalysisId, withDependencies: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return from is null || to is null ? null : VersionComparer.Compare(from, to);
     }
 
     protected static void CheckId(string analysisId)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Reports.Diff;
 using Cucos.Reports.Sbom;
 using Cucos.State;
 
@@ -56,6 +57,14 @@ public interface ICucosClient
     /// </summary>
     /// <exception cref="SbomException">The analysis has no package to describe (its init failed).</exception>
     Task<byte[]?> GetSbomAsync(string analysisId, SbomFormat format, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What the second analysis' version brings in over the first's, from their stored results: files added, removed
+    /// and changed (with ssdeep similarity), licences, dependencies, install scripts and capabilities, advisories, size.
+    /// Null when either id names no analysis.
+    /// </summary>
+    /// <exception cref="DiffException">The analyses are of different packages, or one has not finished or has no files.</exception>
+    Task<VersionDiff?> DiffAsync(string fromAnalysisId, string toAnalysisId, CancellationToken cancellationToken = default);
 }
 
 public sealed class AnalysisNotFoundException(string analysisId)

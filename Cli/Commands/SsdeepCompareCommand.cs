@@ -1,3 +1,4 @@
+using Cucos.Reports.Ssdeep;
 using Cucos.Workers.Digests;
 
 namespace Cucos.Cli.Commands;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cucos.Messages;
+using Cucos.Reports.Diff;
 using Cucos.Reports.Sbom;
 using Cucos.State;
 
@@ -129,6 +130,22 @@ public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
         if (!response.IsSuccessStatusCode)
             throw new CucosApiException(response.StatusCode, await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
         return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The silo compares them (GET /api/v1/diff); a 409 (not comparable) is a <see cref="DiffException"/>.</summary>
+    public override async Task<VersionDiff?> DiffAsync(string fromAnalysisId, string toAnalysisId, CancellationToken cancellationToken = default)
+    {
+        CheckId(fromAnalysisId);
+        CheckId(toAnalysisId);
+        using var response = await http.GetAsync(
+            $"api/v1/diff?from={Uri.EscapeDataString(fromAnalysisId)}&to={Uri.EscapeDataString(toAnalysisId)}&format=json", cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        if (response.StatusCode == HttpStatusCode.Conflict)
+            throw new DiffException(await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+        if (!response.IsSuccessStatusCode)
+            throw new CucosApiException(response.StatusCode, await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+        return DiffWriter.ParseJson(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
     }
 
     protected override WaitFailure Classify(Exception exception) => exception switch

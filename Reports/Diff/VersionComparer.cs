@@ -1,17 +1,18 @@
 using System.Text.Json;
+using Cucos.Reports.Ssdeep;
 
 namespace Cucos.Reports.Diff;
 
 /// <summary>
-/// The pure comparison of two analyses' stored result documents. The ssdeep score comes in as a function because it lives
-/// with the digests worker (<c>FuzzyHashComparer.Compare</c>), which this project does not reference.
+/// The pure comparison of two analyses' stored result documents; a changed file's similarity is the ssdeep score of its
+/// two digests (<see cref="FuzzyHashComparer"/>).
 /// </summary>
 public static class VersionComparer
 {
     private static readonly string[] ComparedTasks = ["init", "digests", "metadata", "source_licenses", "dependency_snapshot", "supply_chain", "security_issues"];
 
     /// <exception cref="DiffException">The analyses are of different packages, or one has not finished or failed.</exception>
-    public static VersionDiff Compare(AnalysisDocuments from, AnalysisDocuments to, Func<string, string, int>? ssdeepSimilarity = null)
+    public static VersionDiff Compare(AnalysisDocuments from, AnalysisDocuments to)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -26,7 +27,7 @@ public static class VersionComparer
             Name = from.Name,
             From = new DiffSide(from.AnalysisId, from.Version, from.Status),
             To = new DiffSide(to.AnalysisId, to.Version, to.Status),
-            Files = CompareFiles(from, to, ssdeepSimilarity),
+            Files = CompareFiles(from, to),
             Licences = new LicenceChanges(Change(DeclaredLicence(from), DeclaredLicence(to)), Change(ConcludedLicence(from), ConcludedLicence(to))),
             Dependencies = CompareDependencies(from, to),
             SupplyChain = CompareSupplyChain(from, to),
@@ -46,7 +47,7 @@ public static class VersionComparer
                 "(its init stored no result), so there is nothing to compare. Analyse the version again (cucos analyze --force) and diff that.");
     }
 
-    private static FileChanges CompareFiles(AnalysisDocuments from, AnalysisDocuments to, Func<string, string, int>? ssdeepSimilarity)
+    private static FileChanges CompareFiles(AnalysisDocuments from, AnalysisDocuments to)
     {
         var before = Files(from);
         var after = Files(to);
@@ -63,18 +64,18 @@ public static class VersionComparer
                 unchanged++;
                 continue;
             }
-            int? similarity = ssdeepSimilarity is not null && old.Ssdeep is not null && now.Ssdeep is not null ? Similarity(ssdeepSimilarity, old.Ssdeep, now.Ssdeep) : null;
+            int? similarity = old.Ssdeep is not null && now.Ssdeep is not null ? Similarity(old.Ssdeep, now.Ssdeep) : null;
             changed.Add(new ChangedFile(old.Path, old.Size, now.Size, old.Sha256, now.Sha256, similarity));
         }
         return new FileChanges(added, removed, changed, unchanged);
     }
 
     /// <summary>A digest the comparer cannot read scores nothing rather than failing the whole diff.</summary>
-    private static int? Similarity(Func<string, string, int> compare, string a, string b)
+    private static int? Similarity(string a, string b)
     {
         try
         {
-            return compare(a, b);
+            return FuzzyHashComparer.Compare(a, b);
         }
         catch (FormatException)
         {

@@ -72,6 +72,7 @@ public static class CucosApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapSarif();
         api.MapSbom();
+        api.MapDiff();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Cucos.Reports.Ssdeep;
 using System.Text;
 using System.Text.Json;
 using Cucos.Reports;
@@ -59,7 +60,7 @@ public sealed class VersionComparerTests
         }
         """, "b2");
 
-    private static VersionDiff Diff() => VersionComparer.Compare(Old, New, FuzzyHashComparer.Compare);
+    private static VersionDiff Diff() => VersionComparer.Compare(Old, New);
 
     [Fact]
     public void Files_added_removed_and_changed_with_the_ssdeep_similarity_of_the_changed_one()
@@ -109,7 +110,7 @@ public sealed class VersionComparerTests
     [Fact]
     public void A_version_against_itself_has_no_changes()
     {
-        var diff = VersionComparer.Compare(Old, Old, FuzzyHashComparer.Compare);
+        var diff = VersionComparer.Compare(Old, Old);
         Assert.Empty(diff.Files.Added);
         Assert.Empty(diff.Files.Changed);
         Assert.Empty(diff.Dependencies.Changed);

@@ -1,3 +1,4 @@
+using Cucos.Reports.Ssdeep;
 using System.Text;
 using System.Text.RegularExpressions;
 using Cucos.Tests.Support;

@@ -22,6 +22,13 @@ public sealed class LoopbackPackages : IDisposable
             foreach (var (path, content) in Files)
                 w.AddFile("package/" + path, content);
         });
+        // 1.1.0: the first file grown by a line, one file more (what a version diff shows).
+        NextFiles = new Dictionary<string, byte[]>(Files) { [ChangedFile] = [.. Files[ChangedFile], .. "\n// one more line in 1.1.0\n"u8.ToArray()], [AddedFile] = "added in 1.1.0\n"u8.ToArray() };
+        NpmNextTarball = ArchiveBuilder.TarBytes(gzip: true, w =>
+        {
+            foreach (var (path, content) in NextFiles)
+                w.AddFile("package/" + path, content);
+        });
         Server.Map("/@acme%2fwidget", Reply.Json(new Dictionary<string, object>
         {
             ["name"] = NpmName,
@@ -34,9 +41,16 @@ public sealed class LoopbackPackages : IDisposable
                     version = "1.0.0",
                     dist = new { tarball = Server.Url("/@acme/widget/-/widget-1.0.0.tgz"), integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(NpmTarball)) },
                 },
+                ["1.1.0"] = new
+                {
+                    name = NpmName,
+                    version = "1.1.0",
+                    dist = new { tarball = Server.Url("/@acme/widget/-/widget-1.1.0.tgz"), integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(NpmNextTarball)) },
+                },
             },
         }));
         Server.Map("/@acme/widget/-/widget-1.0.0.tgz", Reply.File(NpmTarball));
+        Server.Map("/@acme/widget/-/widget-1.1.0.tgz", Reply.File(NpmNextTarball));
 
         Jar = ArchiveBuilder.ZipBytes(zip =>
         {
@@ -54,6 +68,11 @@ public sealed class LoopbackPackages : IDisposable
     public RegistryServer Server { get; } = new();
     public Dictionary<string, byte[]> Files { get; } = Fixtures.SmallPackage(seed: 31);
     public byte[] NpmTarball { get; }
+    /// <summary>The files of <c>@acme/widget@1.1.0</c>: <see cref="Files"/> with <see cref="ChangedFile"/> changed and <see cref="AddedFile"/> added.</summary>
+    public Dictionary<string, byte[]> NextFiles { get; }
+    public byte[] NpmNextTarball { get; }
+    public string ChangedFile => Files.Keys.Order(StringComparer.Ordinal).First();
+    public const string AddedFile = "lib/added-in-1.1.0.js";
     public byte[] Jar { get; }
 
     /// <summary>The silo process environment that makes its registries this server.</summary>

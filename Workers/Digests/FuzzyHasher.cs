@@ -18,7 +18,7 @@ namespace Cucos.Workers.Digests;
 /// </remarks>
 public sealed class FuzzyHasher
 {
-    public const int SignatureLength = 64;
+    public const int SignatureLength = Cucos.Reports.Ssdeep.FuzzyHashComparer.SignatureLength;
     private const int RollingWindow = 7;
     private const int MinBlockSize = 3;
     private const int BlockSizeCount = 31;

@@ -1,8 +1,15 @@
-namespace Cucos.Workers.Digests;
+namespace Cucos.Reports.Ssdeep;
 
 /// <summary>The 0-100 similarity of two ssdeep signatures, as <c>ssdeep -d</c> and <c>-a</c> score them.</summary>
+/// <remarks>
+/// Here rather than beside the digests worker's hasher: comparing two stored signatures is a report's work (the version
+/// diff's changed files) as much as the CLI's, and this project is the one every client references.
+/// </remarks>
 public static class FuzzyHashComparer
 {
+    /// <summary>The longest signature part, ssdeep's SPAMSUM_LENGTH (the hasher's <c>SignatureLength</c>).</summary>
+    public const int SignatureLength = 64;
+
     private const int CommonRunLength = 7;
     private const int MinBlockSize = 3;
 
@@ -53,7 +60,7 @@ public static class FuzzyHashComparer
         if (parts.Length != 3
             || !long.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var blockSize)
             || blockSize < MinBlockSize || blockSize > long.MaxValue / 2
-            || parts[1].Length > FuzzyHasher.SignatureLength || parts[2].Length > FuzzyHasher.SignatureLength
+            || parts[1].Length > SignatureLength || parts[2].Length > SignatureLength
             || !IsBase64(parts[1]) || !IsBase64(parts[2]))
             throw new FormatException($"'{text}' ({name}) is not an ssdeep signature: expected BLOCKSIZE:PART:PART, as ssdeep prints, e.g. 3:abc:de.");
         return new Signature(blockSize, WithoutLongRuns(parts[1]), WithoutLongRuns(parts[2]));
@@ -79,8 +86,8 @@ public static class FuzzyHashComparer
         if (!ShareARun(a, b))
             return 0;
         // Distance scaled to the signatures' lengths, then to 0-100, in ssdeep's integer steps.
-        var scaled = (long)EditDistance(a, b) * FuzzyHasher.SignatureLength / (a.Length + b.Length);
-        var score = 100 - 100 * scaled / FuzzyHasher.SignatureLength;
+        var scaled = (long)EditDistance(a, b) * SignatureLength / (a.Length + b.Length);
+        var score = 100 - 100 * scaled / SignatureLength;
         // Small block sizes see few bytes per character: short signatures must not claim a high score.
         const long exactFrom = (99 + CommonRunLength) / CommonRunLength * MinBlockSize;
         if (blockSize >= exactFrom)

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Cucos.Client;
+using Cucos.Reports.Diff;
+
+namespace Cucos.Silo.Api;
+
+/// <summary><c>GET /api/v1/diff?from=ID&amp;to=ID&amp;format=json|markdown|table</c>: what the second version brings in over the first.</summary>
+public static partial class DiffEndpoint
+{
+    public static RouteGroupBuilder MapDiff(this RouteGroupBuilder api)
+    {
+        ArgumentNullException.ThrowIfNull(api);
+        api.MapGet("/diff", GetAsync)
+            .WithName("DiffAnalyses")
+            .WithSummary("Compares two finished analyses of one package (from and to: analysis ids, older first): files added, removed and changed " +
+                "(with ssdeep similarity), licences, dependencies, install scripts and capabilities, advisories, size. " +
+                "format=json (the default), markdown (a pull-request comment) or table (text).")
+            .Produces<VersionDiff>(StatusCodes.Status200OK, "application/json")
+            .Produces<string>(StatusCodes.Status200OK, "text/markdown", "text/plain")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+
+    public static async Task<IResult> GetAsync(string? from, string? to, string? format, ICucosClient client, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(from) || string.IsNullOrWhiteSpace(to))
+            return ApiProblems.BadRequest("Invalid query", "give both analyses to compare: from=<older analysis id>&to=<newer analysis id>.");
+        DiffFormat chosen;
+        try
+        {
+            chosen = format is null ? DiffFormat.Json : DiffWriter.ParseFormat(format);
+        }
+        catch (DiffException invalid)
+        {
+            return ApiProblems.BadRequest("Invalid query", invalid.Message);
+        }
+        foreach (var id in new[] { from, to })
+            if (!AnalysisId().IsMatch(id) || await client.GetAnalysisAsync(id, cancellationToken) is null)
+                return ApiProblems.UnknownAnalysis(id);
+
+        VersionDiff? diff;
+        try
+        {
+            diff = await client.DiffAsync(from, to, cancellationToken);
+        }
+        catch (DiffException refused)
+        {
+            return Results.Problem(refused.Message, statusCode: StatusCodes.Status409Conflict, title: "Analyses not comparable");
+        }
+        // Gone between the look above and the comparison: as unknown as before it.
+        if (diff is null)
+            return ApiProblems.UnknownAnalysis(from);
+        return Results.Text(DiffWriter.Render(chosen, diff), DiffWriter.MediaType(chosen));
+    }
+
+    [GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial Regex AnalysisId();
+}

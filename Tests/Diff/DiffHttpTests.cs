@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json;
+using Cucos.Client.Http;
+using Cucos.Messages;
+using Cucos.Reports.Diff;
+using Cucos.State;
+using Cucos.Tests.HttpApi;
+
+namespace Cucos.Tests.Diff;
+
+/// <summary>
+/// GET /api/v1/diff on a real silo process and CucosHttpClient.DiffAsync, for two versions of the loopback npm package
+/// @acme/widget (1.1.0 changes one file and adds one); the refusals, each with its status.
+/// </summary>
+[Trait("Category", "Processes")]
+public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpSiloFixture>, IDisposable
+{
+    private readonly HttpClient http = new() { BaseAddress = fixture.Silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    private async Task<string> AnalyseAsync(string ecosystem, string name, string version)
+    {
+        using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
+        var cucos = new CucosHttpClient(client);
+        var ticket = await cucos.StartAnalysisAsync(AnalysisRequest.ForPackage(ecosystem, name, version, tasks: ["digests", "metadata"]));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var analysis = await cucos.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
+        Assert.True(analysis.Status == AnalysisStatus.Succeeded, $"{analysis.Status}\n{fixture.Silo.Output}");
+        return ticket.AnalysisId;
+    }
+
+    [Fact]
+    public async Task Two_versions_are_compared_by_the_route_in_json_and_markdown_and_by_the_client()
+    {
+        var older = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.0.0");
+        var newer = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.1.0");
+
+        using var json = await http.GetAsync($"api/v1/diff?from={older}&to={newer}");
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
+        var diff = DiffWriter.ParseJson(await json.Content.ReadAsStringAsync())!;
+        Assert.Equal(("1.0.0", "1.1.0"), (diff.From.Version, diff.To.Version));
+        Assert.Equal(["package/" + LoopbackPackages.AddedFile], diff.Files.Added.Select(f => f.Path));
+        Assert.Empty(diff.Files.Removed);
+        var changed = Assert.Single(diff.Files.Changed);
+        Assert.Equal("package/" + fixture.Packages.ChangedFile, changed.Path);
+        Assert.Equal(fixture.Packages.NextFiles[fixture.Packages.ChangedFile].Length, changed.ToSize);
+        Assert.Equal(fixture.Packages.Files.Count - 1, diff.Files.Unchanged);
+        Assert.True(diff.Size.ToBytes > diff.Size.FromBytes, $"size {diff.Size.FromBytes} -> {diff.Size.ToBytes}");
+
+        using var markdown = await http.GetAsync($"api/v1/diff?from={older}&to={newer}&format=markdown");
+        Assert.Equal("text/markdown", markdown.Content.Headers.ContentType!.MediaType);
+        var comment = await markdown.Content.ReadAsStringAsync();
+        Assert.Contains($"### `npm:{LoopbackPackages.NpmName}` 1.0.0 → 1.1.0", comment, StringComparison.Ordinal);
+        Assert.Contains("| Files | 1 added, 0 removed, 1 changed |", comment, StringComparison.Ordinal);
+
+        using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
+        var fromClient = await new CucosHttpClient(client).DiffAsync(older, newer);
+        Assert.Equal(DiffWriter.Json(diff), DiffWriter.Json(fromClient!));
+        Assert.Null(await new CucosHttpClient(client).DiffAsync(older, "0123456789abcdef0123456789abcdef"));
+    }
+
+    [Fact]
+    public async Task Bad_queries_unknown_analyses_and_different_packages_are_refused_saying_what_to_give()
+    {
+        var npm = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.0.0");
+        var maven = await AnalyseAsync("maven", LoopbackPackages.MavenName, "1.0");
+
+        await AssertProblemAsync($"api/v1/diff?from={npm}", HttpStatusCode.BadRequest, "from=<older analysis id>&to=<newer analysis id>");
+        await AssertProblemAsync($"api/v1/diff?from={npm}&to={npm}&format=pdf", HttpStatusCode.BadRequest, "give table, json or markdown");
+        await AssertProblemAsync($"api/v1/diff?from={npm}&to=0123456789abcdef0123456789abcdef", HttpStatusCode.NotFound, "0123456789abcdef0123456789abcdef");
+        await AssertProblemAsync($"api/v1/diff?from=../etc&to={npm}", HttpStatusCode.NotFound, "no analysis has the id");
+        await AssertProblemAsync($"api/v1/diff?from={npm}&to={maven}", HttpStatusCode.Conflict, "are different packages");
+
+        using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
+        var refused = await Assert.ThrowsAsync<DiffException>(() => new CucosHttpClient(client).DiffAsync(npm, maven));
+        Assert.Contains("different packages", refused.Message, StringComparison.Ordinal);
+    }
+
+    private async Task AssertProblemAsync(string path, HttpStatusCode status, string detail)
+    {
+        using var response = await http.GetAsync(path);
+        Assert.Equal(status, response.StatusCode);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", problem.GetRawText(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => http.Dispose();
+}
