@@ -18,6 +18,7 @@ public static class CucosCli
         AnalyzeCommand.Create(),
         WorkerCommand.Create(),
         WorkersCommand.Create(),
+        RerunCommand.Create(),
         MigrateCommand.Create(),
         SsdeepCompareCommand.Create(),
         CompletionCommand.Create(),

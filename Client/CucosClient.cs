@@ -25,6 +25,25 @@ public sealed class CucosClient(IGrainFactory grains) : CucosClientBase
     public override Task<AnalysisSnapshot?> CancelAnalysisAsync(string analysisId, CancellationToken cancellationToken = default) =>
         Analysis(analysisId).CancelAsync().WaitAsync(cancellationToken);
 
+    /// <summary>Recorded as asked for by this process' user, since a grain client has no caller identity of its own.</summary>
+    public override Task<TaskRerunResult> RerunTaskAsync(string analysisId, string taskName, string? reason = null, CancellationToken cancellationToken = default) =>
+        RerunTaskAsync(analysisId, taskName, reason, $"client {Environment.UserName}@{Environment.MachineName}", cancellationToken);
+
+    /// <summary>As <see cref="RerunTaskAsync(string, string, string?, CancellationToken)"/>, recorded as asked for by <paramref name="requestedBy"/> (the HTTP API's caller).</summary>
+    public async Task<TaskRerunResult> RerunTaskAsync(string analysisId, string taskName, string? reason, string requestedBy, CancellationToken cancellationToken = default)
+    {
+        CheckTaskName(taskName);
+        try
+        {
+            return await Analysis(analysisId).RerunTaskAsync(taskName, string.IsNullOrWhiteSpace(reason) ? NoRerunReason : reason.Trim(), requestedBy)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (TaskRerunRefusedException refused) when (refused.Refusal == TaskRerunRefusal.AnalysisNotFound)
+        {
+            throw new AnalysisNotFoundException(analysisId);
+        }
+    }
+
     public override Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);

@@ -37,6 +37,11 @@ public abstract class CucosClientBase : ICucosClient
     public abstract Task<AnalysisSnapshot?> GetAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
     public abstract Task<AnalysisSnapshot?> CancelAnalysisAsync(string analysisId, CancellationToken cancellationToken = default);
     public abstract Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default);
+    public abstract Task<TaskRerunResult> RerunTaskAsync(string analysisId, string taskName, string? reason = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The reason recorded when a caller gives none: the grain needs one, and an empty audit line says nothing.</summary>
+    public const string NoRerunReason = "no reason given";
+
     public abstract Task<PackageAnalyses> ListAnalysesAsync(string ecosystem, string name, string version, CancellationToken cancellationToken = default);
 
     public Task<AnalysisSnapshot> WaitForCompletionAsync(string analysisId, CancellationToken cancellationToken = default) =>

@@ -65,6 +65,16 @@ public interface ICucosClient
     /// </summary>
     /// <exception cref="DiffException">The analyses are of different packages, or one has not finished or has no files.</exception>
     Task<VersionDiff?> DiffAsync(string fromAnalysisId, string toAnalysisId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-runs one task of a finished analysis, with the tasks that depend on it and the callbacks above them; the
+    /// re-run, with who asked and <paramref name="reason"/>, is kept in the analysis' <c>Reruns</c>. A second call while
+    /// the same re-run is pending changes nothing and answers <see cref="TaskRerunOutcome.AlreadyPending"/>.
+    /// </summary>
+    /// <exception cref="AnalysisNotFoundException">No analysis has this id.</exception>
+    /// <exception cref="TaskRerunRefusedException">The analysis refused: an unknown task (the message names the known
+    /// ones), an analysis still running, a callback, or a prerequisite that did not succeed.</exception>
+    Task<TaskRerunResult> RerunTaskAsync(string analysisId, string taskName, string? reason = null, CancellationToken cancellationToken = default);
 }
 
 public sealed class AnalysisNotFoundException(string analysisId)

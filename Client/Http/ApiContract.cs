@@ -35,3 +35,23 @@ public sealed record AnalysisListBody
     public required IReadOnlyList<Cucos.Messages.AnalysisListEntry> Analyses { get; init; }
     public string? NextCursor { get; init; }
 }
+
+/// <summary>
+/// The optional body of <c>POST /api/v1/analyses/{id}/tasks/{task}/rerun</c>. A refused re-run answers a problem document
+/// whose <c>refusal</c> field names why (<see cref="Cucos.State.TaskRerunRefusal"/> in snake_case).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RerunTaskBody
+{
+    /// <summary>Why the task is re-run, kept in the analysis' audit trail.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The problem document's extension that names the refusal.</summary>
+    public const string RefusalField = "refusal";
+
+    public static string RefusalName(Cucos.State.TaskRerunRefusal refusal) =>
+        System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(refusal.ToString());
+
+    public static Cucos.State.TaskRerunRefusal? ParseRefusal(string name) =>
+        Enum.GetValues<Cucos.State.TaskRerunRefusal>().Select(r => (Cucos.State.TaskRerunRefusal?)r).FirstOrDefault(r => RefusalName(r!.Value) == name);
+}

@@ -96,6 +96,44 @@ public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
         };
     }
 
+    /// <summary>
+    /// POST .../tasks/{task}/rerun; the silo records the API key's or token's name as who asked. A 404 for the analysis is
+    /// <see cref="AnalysisNotFoundException"/>; the refusals (404 unknown task, 409, 400) come back as the cluster's own
+    /// <see cref="TaskRerunRefusedException"/> with the silo's sentence.
+    /// </summary>
+    public override async Task<TaskRerunResult> RerunTaskAsync(string analysisId, string taskName, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        CheckId(analysisId);
+        CheckTaskName(taskName);
+        var path = $"api/v1/analyses/{Uri.EscapeDataString(analysisId)}/tasks/{Uri.EscapeDataString(taskName)}/rerun";
+        using var response = await http.PostAsJsonAsync(path, new RerunTaskBody { Reason = reason }, CucosApiJson.Options, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict or HttpStatusCode.BadRequest
+            && response.Content.Headers.ContentType?.MediaType == CucosApiJson.ProblemMediaType)
+        {
+            var refusal = await RerunRefusalAsync(response, cancellationToken).ConfigureAwait(false);
+            if (refusal == TaskRerunRefusal.AnalysisNotFound)
+                throw new AnalysisNotFoundException(analysisId);
+            if (refusal is { } known)
+                throw new TaskRerunRefusedException(known, await ProblemAsync(response, cancellationToken).ConfigureAwait(false));
+        }
+        return await ReadAsync<TaskRerunResult>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The problem document's <c>refusal</c> (snake_case, as the silo writes it); null when it has none.</summary>
+    private static async Task<TaskRerunRefusal?> RerunRefusalAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+            if (problem.RootElement.TryGetProperty(RerunTaskBody.RefusalField, out var refusal) && refusal.ValueKind == JsonValueKind.String)
+                return RerunTaskBody.ParseRefusal(refusal.GetString()!);
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
+
     public override async Task<JsonElement?> GetResultAsync(string analysisId, string taskName, CancellationToken cancellationToken = default)
     {
         CheckId(analysisId);

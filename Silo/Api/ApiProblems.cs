@@ -31,7 +31,9 @@ public static class ApiProblems
     public static IResult Unavailable(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "The cluster cannot answer just now");
 
-    public static IResult UnknownAnalysis(string analysisId) => NotFound("Unknown analysis",
+    public static IResult UnknownAnalysis(string analysisId) => NotFound("Unknown analysis", UnknownAnalysisDetail(analysisId));
+
+    public static string UnknownAnalysisDetail(string analysisId) =>
         $"no analysis has the id '{analysisId}'. Use the analysis_id that POST /api/v1/analyses returned, or list a package version's " +
-        "analyses with GET /api/v1/analyses?ecosystem=...&name=...&version=....");
+        "analyses with GET /api/v1/analyses?ecosystem=...&name=...&version=....";
 }

@@ -65,6 +65,16 @@ public static class CucosApi
             .Produces<AnalysisSnapshot>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        api.MapPost("/analyses/{analysisId}/tasks/{taskName}/rerun", RerunEndpoint.RerunAsync)
+            .WithName("RerunTask")
+            .WithSummary("Re-runs one task of a finished analysis (operator role): a new attempt of it and of the tasks that depend on it, then the callbacks again; " +
+                "recorded in the analysis' reruns with the caller and the optional reason. Refusals name why in 'refusal': unknown analysis or task (404), still running, a callback or a failed prerequisite (409).")
+            .WithMetadata(new RerunEndpoint.BodyOptional())
+            .Accepts<RerunTaskBody>(isOptional: true, CucosApiJson.MediaType)
+            .Produces<TaskRerunResult>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         api.MapGet("/analyses/{analysisId}/results/{taskName}", AnalysisEndpoints.GetResultAsync)
             .WithName("GetTaskResult")
             .WithSummary("One task's stored result document, as its worker wrote it (schemas/<task>.schema.json).")
@@ -84,7 +94,8 @@ public static class CucosApi
     {
         var request = context.HttpContext.Request;
         if ((HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method)) && !request.HasJsonContentType()
-            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<CancelEndpoint.TakesNoBody>() is null)
+            && context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<CancelEndpoint.TakesNoBody>() is null
+            && !(context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<RerunEndpoint.BodyOptional>() is not null && !RerunEndpoint.HasBody(context.HttpContext)))
             return ApiProblems.UnsupportedMediaType(request);
         return await next(context);
     }
