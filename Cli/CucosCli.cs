@@ -19,6 +19,7 @@ public static class CucosCli
         WorkerCommand.Create(),
         WorkersCommand.Create(),
         RerunCommand.Create(),
+        DiffCommand.Create(),
         MigrateCommand.Create(),
         SsdeepCompareCommand.Create(),
         CompletionCommand.Create(),

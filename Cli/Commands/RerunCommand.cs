@@ -16,7 +16,7 @@ public static class RerunCommand
         when the cluster's API checks keys. Prints the re-run; follow the analysis with GET
         /api/v1/analyses/ID?after_revision=REVISION.
 
-          --cluster URL    the silo's HTTP API (Cucos:HttpPort, default 8080)
+          -c, --cluster URL  the silo's HTTP API (Cucos:HttpPort, default 8080)
           --reason TEXT    why, for the audit trail
           --api-key KEY    the API key (or set CUCOS_API_KEY)
 
@@ -26,7 +26,7 @@ public static class RerunCommand
 
     public static CucosCommand Create() =>
         new CucosCommand("rerun", "re-run one task of a finished analysis on a running cluster", Help, "ANALYSIS-ID TASK")
-            .Value("--cluster", "the silo's HTTP API address")
+            .Value("--cluster", "the silo's HTTP API address", "-c")
             .Value("--reason", "why, for the audit trail")
             .Value("--api-key", "the HTTP API's key")
             .Runs((line, console, cancellationToken) => RunAsync(line, console, cancellationToken));

@@ -5,6 +5,7 @@ using Cucos.Messages;
 using Cucos.Reports.Diff;
 using Cucos.State;
 using Cucos.Tests.HttpApi;
+using Cucos.Tests.Support;
 
 namespace Cucos.Tests.Diff;
 
@@ -74,6 +75,45 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
         using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
         var refused = await Assert.ThrowsAsync<DiffException>(() => new CucosHttpClient(client).DiffAsync(npm, maven));
         Assert.Contains("different packages", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cucos_diff_compares_two_package_versions_by_name_and_says_which_has_no_analysis_yet()
+    {
+        await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.0.0");
+        var newer = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.1.0");
+        var cluster = fixture.Silo.HttpAddress.AbsoluteUri;
+        using var output = new TempDirectory("cucos-diff");
+        var file = Path.Combine(output.Path, "diff.json");
+
+        var (code, stdout, stderr) = await CliAsync("diff", $"npm:{LoopbackPackages.NpmName}@1.0.0", newer, "--cluster", cluster, "--format", "json", "-o", file);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("", stdout);
+        var diff = DiffWriter.ParseJson(await File.ReadAllTextAsync(file))!;
+        Assert.Equal(("1.0.0", "1.1.0"), (diff.From.Version, diff.To.Version));
+        Assert.Equal(["package/" + LoopbackPackages.AddedFile], diff.Files.Added.Select(f => f.Path));
+
+        var table = await CliAsync("diff", $"npm:{LoopbackPackages.NpmName}@1.0.0", $"npm:{LoopbackPackages.NpmName}@1.1.0", "--cluster", cluster);
+        Assert.True(table.Code == 0, table.Stderr);
+        Assert.Contains(LoopbackPackages.AddedFile, table.Stdout, StringComparison.Ordinal);
+
+        var unanalysed = await CliAsync("diff", $"npm:{LoopbackPackages.NpmName}@1.0.0", $"npm:{LoopbackPackages.NpmName}@9.9.9", "--cluster", cluster);
+        Assert.Equal(1, unanalysed.Code);
+        Assert.Contains($"no analysis of npm:{LoopbackPackages.NpmName}@9.9.9 yet", unanalysed.Stderr, StringComparison.Ordinal);
+        var usage = await CliAsync("diff", newer, "--cluster", cluster);
+        Assert.Equal(2, usage.Code);
+        Assert.Contains("diff takes two analyses", usage.Stderr, StringComparison.Ordinal);
+        var format = await CliAsync("diff", newer, newer, "--cluster", cluster, "--format", "pdf");
+        Assert.Equal(2, format.Code);
+        Assert.Contains("give table, json or markdown", format.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Code, string Stdout, string Stderr)> CliAsync(params string[] arguments)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await Cucos.Cli.CucosCli.RunAsync(arguments, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
     }
 
     private async Task AssertProblemAsync(string path, HttpStatusCode status, string detail)
