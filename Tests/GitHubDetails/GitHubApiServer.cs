@@ -1,3 +1,4 @@
+using Cucos.Tests.Support;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -46,40 +47,21 @@ public sealed class FakeRepository(string fullName)
 /// </summary>
 public sealed class GitHubApiServer : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly LoopbackListener listener;
     private readonly ConcurrentDictionary<string, FakeRepository> repositories = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, string> renamed = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<(string Token, string Resource), int> used = new();
     private readonly ConcurrentQueue<(int Status, string? RetryAfter, string Message)> failures = new();
     private readonly Lock gate = new();
-    private readonly Task loop;
 
     public GitHubApiServer(string basePath = "/")
     {
         BasePath = basePath;
-        for (var attempt = 0; ; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                Origin = $"http://127.0.0.1:{port}";
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-        loop = Task.Run(ServeAsync);
+        listener = new LoopbackListener(context => Task.Run(() => Answer(context)));
     }
 
     public string BasePath { get; }
-    public string Origin { get; private set; } = "";
+    public string Origin => listener.Origin;
     public Uri ApiBaseUrl => new(Origin + BasePath);
 
     /// <summary>Tokens the server accepts; with none, only anonymous requests are served.</summary>
@@ -124,23 +106,6 @@ public sealed class GitHubApiServer : IDisposable
     public void Fail(int status, string? retryAfter = null, string message = "failure on purpose") => failures.Enqueue((status, retryAfter, message));
 
     public int Count(Func<(string Path, string? Token, int Status), bool> which) => Requests.Count(which);
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => Answer(context));
-        }
-    }
 
     private void Answer(HttpListenerContext context)
     {
@@ -377,15 +342,5 @@ public sealed class GitHubApiServer : IDisposable
         return new JsonObject { ["total_count"] = total, ["incomplete_results"] = false, ["items"] = new JsonArray() }.ToJsonString();
     }
 
-    public void Dispose()
-    {
-        listener.Close();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
+    public void Dispose() => listener.Dispose();
 }

@@ -1,3 +1,4 @@
+using Cucos.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -15,36 +16,14 @@ namespace Cucos.Tests.SecurityIssues;
 /// </summary>
 public sealed class OsvApiServer : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly LoopbackListener listener;
     private readonly ConcurrentDictionary<string, string> records = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Ecosystem, string Name, string Version), string[]> hits = new();
     private readonly ConcurrentQueue<(int Status, string? RetryAfter)> failures = new();
-    private readonly Task loop;
 
-    public OsvApiServer()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-        loop = Task.Run(ServeAsync);
-    }
+    public OsvApiServer() => listener = new LoopbackListener(AnswerAsync);
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => listener.BaseUrl;
     public int PageSize { get; set; } = 1000;
     public TimeSpan Delay { get; set; }
     public ConcurrentQueue<string> Requests { get; } = new();
@@ -63,23 +42,6 @@ public sealed class OsvApiServer : IDisposable
     public void Fail(int status, string? retryAfter = null) => failures.Enqueue((status, retryAfter));
 
     public int Count(string pathStart) => Requests.Count(r => r.StartsWith(pathStart, StringComparison.Ordinal));
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
@@ -137,15 +99,5 @@ public sealed class OsvApiServer : IDisposable
         return new JsonObject { ["results"] = results }.ToJsonString();
     }
 
-    public void Dispose()
-    {
-        listener.Close();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
-    }
+    public void Dispose() => listener.Dispose();
 }

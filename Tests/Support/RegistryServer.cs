@@ -50,45 +50,18 @@ public sealed record ReceivedRequest(string Path, string? Authorization);
 /// </summary>
 public sealed class RegistryServer : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly LoopbackListener listener;
     private readonly ConcurrentDictionary<string, Func<Reply>> routes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<int>> failures = new(StringComparer.Ordinal);
-    private readonly Task loop;
     private readonly CancellationTokenSource stopping = new();
 
     /// <summary>A registry at <paramref name="address"/>:<paramref name="port"/>, for hosts that do not share the machine's loopback (see <see cref="NetworkLab.InLabAsync"/>).</summary>
-    public RegistryServer(IPAddress address, int port)
-    {
-        ArgumentNullException.ThrowIfNull(address);
-        BaseUrl = new Uri($"http://{address}:{port}/");
-        listener.Prefixes.Add(BaseUrl.AbsoluteUri);
-        listener.Start();
-        loop = Task.Run(ServeAsync);
-    }
+    public RegistryServer(IPAddress address, int port) => listener = new LoopbackListener(AnswerAsync, address, port);
 
     /// <param name="address">The loopback address to listen on; 127.0.0.2 gives a second host for tests of where a registry may send the silo.</param>
-    public RegistryServer(string address = "127.0.0.1")
-    {
-        // A port can be taken between asking and binding: try a few.
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort(IPAddress.Parse(address));
-            listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://{address}:{port}/");
-            try
-            {
-                listener.Start();
-                BaseUrl = new Uri($"http://{address}:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-        loop = Task.Run(ServeAsync);
-    }
+    public RegistryServer(string address = "127.0.0.1") => listener = new LoopbackListener(AnswerAsync, address);
 
-    public Uri BaseUrl { get; private set; } = null!;
+    public Uri BaseUrl => listener.BaseUrl;
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
@@ -110,23 +83,6 @@ public sealed class RegistryServer : IDisposable
     }
 
     public int CountRequests(string path) => Requests.Count(r => r.Path == path);
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
@@ -174,24 +130,10 @@ public sealed class RegistryServer : IDisposable
         }
     }
 
-    private static int FreePort(IPAddress address)
-    {
-        using var socket = new TcpListener(address, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
     public void Dispose()
     {
         stopping.Cancel();
-        listener.Close();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+        listener.Dispose();
         stopping.Dispose();
     }
 }

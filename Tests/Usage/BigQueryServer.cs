@@ -1,3 +1,4 @@
+using Cucos.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -20,40 +21,21 @@ namespace Cucos.Tests.Usage;
 public sealed class BigQueryServer : IDisposable
 {
     public const string Project = "cucos-test-project";
-    private readonly HttpListener listener = new();
+    private readonly LoopbackListener listener;
     private readonly RSA publicKey;
     private readonly ConcurrentDictionary<string, DateTimeOffset> tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> polls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(int Status, string Body)> failures = new();
     private int tokenNumber;
     private int jobNumber;
-    private readonly Task loop;
 
     public BigQueryServer(RSA publicKey)
     {
         this.publicKey = publicKey;
-        for (var attempt = 0; ; attempt++)
-        {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                Root = new Uri($"http://127.0.0.1:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-            }
-        }
-        loop = Task.Run(ServeAsync);
+        listener = new LoopbackListener(AnswerAsync);
     }
 
-    public Uri Root { get; private set; } = null!;
+    public Uri Root => listener.BaseUrl;
     public Uri BaseUrl => new(Root, "bigquery/v2/");
     public Uri TokenUrl => new(Root, "token");
     public List<(string Package, long Repositories)> Rows { get; } = [];
@@ -83,23 +65,6 @@ public sealed class BigQueryServer : IDisposable
     public void Release() => held.TrySetResult();
 
     public int Count(string method, string pathPart) => Requests.Count(r => r.Method == method && r.PathAndQuery.Contains(pathPart, StringComparison.Ordinal));
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
@@ -262,15 +227,7 @@ public sealed class BigQueryServer : IDisposable
     public void Dispose()
     {
         held.TrySetResult();
-        listener.Stop();
-        listener.Close();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-        }
+        listener.Dispose();
     }
 }
 
