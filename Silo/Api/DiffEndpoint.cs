@@ -37,7 +37,7 @@ public static partial class DiffEndpoint
             return ApiProblems.BadRequest("Invalid query", invalid.Message);
         }
         foreach (var id in new[] { from, to })
-            if (!AnalysisId().IsMatch(id) || await client.GetAnalysisAsync(id, cancellationToken) is null)
+            if (!AnalysisId().IsMatch(id))
                 return ApiProblems.UnknownAnalysis(id);
 
         VersionDiff? diff;
@@ -49,9 +49,9 @@ public static partial class DiffEndpoint
         {
             return Results.Problem(refused.Message, statusCode: StatusCodes.Status409Conflict, title: "Analyses not comparable");
         }
-        // Gone between the look above and the comparison: as unknown as before it.
+        // Only on this path is it worth a look at which of the two is unknown.
         if (diff is null)
-            return ApiProblems.UnknownAnalysis(from);
+            return ApiProblems.UnknownAnalysis(await client.GetAnalysisAsync(from, cancellationToken) is null ? from : to);
         return Results.Text(DiffWriter.Render(chosen, diff), DiffWriter.MediaType(chosen));
     }
 

@@ -69,6 +69,7 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
         await AssertProblemAsync($"api/v1/diff?from={npm}", HttpStatusCode.BadRequest, "from=<older analysis id>&to=<newer analysis id>");
         await AssertProblemAsync($"api/v1/diff?from={npm}&to={npm}&format=pdf", HttpStatusCode.BadRequest, "give table, json or markdown");
         await AssertProblemAsync($"api/v1/diff?from={npm}&to=0123456789abcdef0123456789abcdef", HttpStatusCode.NotFound, "0123456789abcdef0123456789abcdef");
+        await AssertProblemAsync($"api/v1/diff?from=fedcba9876543210fedcba9876543210&to={npm}", HttpStatusCode.NotFound, "'fedcba9876543210fedcba9876543210'");
         await AssertProblemAsync($"api/v1/diff?from=../etc&to={npm}", HttpStatusCode.NotFound, "no analysis has the id");
         await AssertProblemAsync($"api/v1/diff?from={npm}&to={maven}", HttpStatusCode.Conflict, "are different packages");
 
