@@ -64,6 +64,32 @@ public static class ResultSchemaGenerator
         };
     }
 
+    /// <summary>
+    /// The schema of a registered task's result, from the records its assembly marks with
+    /// <see cref="TaskResultPartAttribute"/>; null when the task marks no summary or no details record.
+    /// </summary>
+    public static JsonObject? ForTask(TaskDescriptor task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var (summary, details) = ResultRecords(task.TaskType.Assembly).GetValueOrDefault(task.Name);
+        return summary is null || details is null ? null : Generate(task.Name, task.Version, task.Description, summary, details);
+    }
+
+    /// <summary>The summary and details records of each task an assembly marks, by task name.</summary>
+    public static IReadOnlyDictionary<string, (Type? Summary, Type? Details)> ResultRecords(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var parts = new Dictionary<string, (Type? Summary, Type? Details)>(StringComparer.Ordinal);
+        foreach (var type in assembly.GetTypes())
+        {
+            if (type.GetCustomAttribute<TaskResultPartAttribute>() is not { } part)
+                continue;
+            var (summary, details) = parts.GetValueOrDefault(part.TaskName);
+            parts[part.TaskName] = part.Part == ResultPart.Summary ? (type, details) : (summary, type);
+        }
+        return parts;
+    }
+
     /// <summary>The text of a schema file: indented, non-ASCII and quotes unescaped, one newline at the end.</summary>
     public static string ToFileText(JsonObject schema) => schema.ToJsonString(FileOptions) + "\n";
 

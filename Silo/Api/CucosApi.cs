@@ -23,7 +23,7 @@ public static class CucosApi
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddSingleton<IStackTraceDisclosure, SettingStackTraceDisclosure>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer<ResultDocumentSchemas>());
         return services;
     }
 

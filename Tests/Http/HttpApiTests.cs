@@ -5,6 +5,9 @@ using System.Text.Json;
 using Cucos.Client;
 using Cucos.Client.Http;
 using Cucos.Messages;
+using Cucos.Sdk;
+using Cucos.Workers;
+using Microsoft.Extensions.DependencyInjection;
 using Cucos.State;
 using Cucos.Tests.Support;
 
@@ -206,6 +209,63 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
         var checks = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("checks");
         Assert.Equal(["silo"], checks.EnumerateObject().Select(c => c.Name)); // no database in the in-memory profile
         Assert.Equal("healthy", checks.GetProperty("silo").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_result_route_is_described_by_the_result_schemas_and_real_results_match_them()
+    {
+        using var document = JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json"));
+        var root = document.RootElement;
+        var schemas = root.GetProperty("components").GetProperty("schemas");
+        var answer = root.GetProperty("paths").GetProperty("/api/v1/analyses/{analysisId}/results/{taskName}").GetProperty("get")
+            .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var described = answer.GetProperty("oneOf").EnumerateArray().Select(s => s.GetProperty("$ref").GetString()).ToHashSet();
+        var registry = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider().GetRequiredService<TaskRegistry>();
+        foreach (var task in registry.All.Where(t => ResultSchemaGenerator.ForTask(t) is not null))
+            Assert.Contains($"#/components/schemas/{task.Name}_result", described);
+        Assert.Equal("integer", schemas.GetProperty("digests_result").GetProperty("properties").GetProperty("summary")
+            .GetProperty("properties").GetProperty("files").GetProperty("type").GetString());
+        // Every reference resolves inside the document, including those the exporter wrote as pointers into a result schema.
+        var references = Descendants(root).Where(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("$ref", out _))
+            .Select(e => e.GetProperty("$ref").GetString()!).Distinct().ToArray();
+        Assert.Contains(references, r => r.StartsWith("#/components/schemas/metadata_result.", StringComparison.Ordinal));
+        Assert.All(references, r => Assert.True(schemas.TryGetProperty(r["#/components/schemas/".Length..], out _), $"{r} does not resolve"));
+
+        // The described schemas are the real ones: stored documents match them, and a changed one does not.
+        using var started = await PostJsonAsync("""{"ecosystem": "npm", "name": "@acme/widget", "version": "1.0.0", "tasks": ["digests"], "force": true}""");
+        var ticket = (await started.Content.ReadFromJsonAsync<AnalysisTicket>(CucosApiJson.Options))!;
+        await PollUntilFinishedAsync(started.Headers.Location!.OriginalString);
+        var definitions = new System.Text.Json.Nodes.JsonObject();
+        foreach (var component in schemas.EnumerateObject().Where(c => c.Name.Contains("_result", StringComparison.Ordinal)))
+            definitions[component.Name] = System.Text.Json.Nodes.JsonNode.Parse(component.Value.GetRawText().Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal));
+        foreach (var taskName in new[] { "init", "digests", "finalize" })
+        {
+            var schema = Json.Schema.JsonSchema.FromText(new System.Text.Json.Nodes.JsonObject
+            {
+                ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+                ["$id"] = $"urn:cucos-openapi-test:{Guid.NewGuid():N}",
+                ["$defs"] = definitions.DeepClone(),
+                ["$ref"] = $"#/$defs/{taskName}_result",
+            }.ToJsonString());
+            var stored = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync($"api/v1/analyses/{ticket.AnalysisId}/results/{taskName}"))!;
+            Assert.True(schema.Evaluate(JsonDocument.Parse(stored.ToJsonString()).RootElement).IsValid, $"the stored {taskName} result does not match its OpenAPI schema: {stored}");
+            stored["summary"]!.AsObject()["unexpected"] = "value";
+            Assert.False(schema.Evaluate(JsonDocument.Parse(stored.ToJsonString()).RootElement).IsValid, $"a {taskName} result with a member its record lacks matched the OpenAPI schema");
+        }
+    }
+
+    private static IEnumerable<JsonElement> Descendants(JsonElement element)
+    {
+        yield return element;
+        var children = element.ValueKind switch
+        {
+            JsonValueKind.Object => element.EnumerateObject().Select(p => p.Value),
+            JsonValueKind.Array => element.EnumerateArray(),
+            _ => [],
+        };
+        foreach (var child in children)
+            foreach (var descendant in Descendants(child))
+                yield return descendant;
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string title, string detail)

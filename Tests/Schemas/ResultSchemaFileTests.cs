@@ -1,4 +1,3 @@
-using System.Reflection;
 using Cucos.Sdk;
 using Cucos.Workers;
 using Cucos.Workers.Digests;
@@ -28,7 +27,7 @@ public sealed class ResultSchemaFileTests
     public void The_checked_in_schema_is_the_one_generated_from_the_records(string taskName)
     {
         var task = Registry().Get(taskName);
-        var parts = ResultRecords(task.TaskType.Assembly).GetValueOrDefault(taskName);
+        var parts = ResultSchemaGenerator.ResultRecords(task.TaskType.Assembly).GetValueOrDefault(taskName);
         Assert.True(parts is { Summary: not null, Details: not null },
             $"task '{taskName}' has no summary or details record: mark them [TaskResultPart(\"{taskName}\", ResultPart.Summary/Details)].");
 
@@ -64,19 +63,6 @@ public sealed class ResultSchemaFileTests
 
     private static TaskRegistry Registry() =>
         new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider().GetRequiredService<TaskRegistry>();
-
-    private static Dictionary<string, (Type? Summary, Type? Details)> ResultRecords(Assembly assembly)
-    {
-        var parts = new Dictionary<string, (Type? Summary, Type? Details)>(StringComparer.Ordinal);
-        foreach (var type in assembly.GetTypes())
-        {
-            if (type.GetCustomAttribute<TaskResultPartAttribute>() is not { } part)
-                continue;
-            var (summary, details) = parts.GetValueOrDefault(part.TaskName);
-            parts[part.TaskName] = part.Part == ResultPart.Summary ? (type, details) : (summary, type);
-        }
-        return parts;
-    }
 
     private static string RepositoryRoot()
     {
