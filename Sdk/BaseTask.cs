@@ -39,6 +39,14 @@ public abstract class BaseTask
     /// <summary>Whether init spawns this task in an analysis whose request names no tasks. Ignored when <see cref="SpawnedBy"/> names a parent.</summary>
     public virtual bool InDefaultFlow => true;
 
+    /// <summary>
+    /// Whether the task reads the package's files (the folder init lays out) rather than only other tasks' results and
+    /// the request. Re-running such a task in an analysis whose folder was removed when it finished runs init again
+    /// first, to lay the package out again. True unless the task says otherwise: a redundant init costs a fetch, a
+    /// missing folder fails the re-run.
+    /// </summary>
+    public virtual bool ReadsPackageFiles => true;
+
     /// <summary>The only method a worker author must write: analyse and return the result document.</summary>
     public abstract Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken);
 }

@@ -12,4 +12,5 @@ public sealed record TaskDescriptor(
     string? CallbackTask,
     RetryPolicy RetryPolicy,
     TimeSpan Timeout,
-    bool InDefaultFlow);
+    bool InDefaultFlow,
+    bool ReadsPackageFiles = true);

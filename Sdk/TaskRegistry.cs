@@ -37,7 +37,8 @@ public sealed partial class TaskRegistry
             var descriptor = new TaskDescriptor(
                 name, prototype.Description, prototype.Version, registration.TaskType, prototype.SpawnedBy,
                 [.. prototype.ChildTasks], [.. prototype.DependsOn], prototype.CallbackTask,
-                retryLimit is null ? prototype.RetryPolicy : retryLimit.Apply(prototype.RetryPolicy), prototype.Timeout, prototype.InDefaultFlow);
+                retryLimit is null ? prototype.RetryPolicy : retryLimit.Apply(prototype.RetryPolicy), prototype.Timeout, prototype.InDefaultFlow,
+                prototype.ReadsPackageFiles);
             if (!tasks.TryAdd(name, (descriptor, factory)))
                 problems.Add($"task name '{name}' is registered twice ({tasks[name].Descriptor.TaskType.Name} and {registration.TaskType.Name}).");
         }

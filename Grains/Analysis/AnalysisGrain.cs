@@ -109,6 +109,9 @@ public sealed class AnalysisGrain(
         TaskRerun? rerun = null;
         var started = false;
         TaskRerunRefusedException? refused = null;
+        // Looked at before the step, off the pump's state: the folder is this silo's, where the attempts run.
+        var packageRemoved = Analysis is { } known
+            && !Directory.Exists(AnalysisCache.Layout(AnalysisCache.PathFor(options.Value.CacheRoot, known.Request.ToRequestView(), AnalysisId)).PackagePath);
         // Decided inside the step, against the state as the pump has it: a refusal must not fail the other changes of the batch.
         await Pump.ChangeAsync(now =>
         {
@@ -119,7 +122,8 @@ public sealed class AnalysisGrain(
             }
             try
             {
-                (rerun, started) = AnalysisFlow.Rerun(analysis, taskName, reason.Trim(), string.IsNullOrWhiteSpace(requestedBy) ? "unknown" : requestedBy.Trim(), now);
+                (rerun, started) = AnalysisFlow.Rerun(analysis, taskName, reason.Trim(), string.IsNullOrWhiteSpace(requestedBy) ? "unknown" : requestedBy.Trim(), now,
+                    packageRemoved ? flow.ReadsPackageFiles : null);
             }
             catch (TaskRerunRefusedException exception)
             {

@@ -211,8 +211,11 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     /// </summary>
     /// <exception cref="TaskRerunRefusedException">The task is unknown or a callback, the analysis is still running,
     /// or a prerequisite of the task did not succeed.</exception>
+    /// <param name="readsRemovedPackage">Null while the package folder is laid out; once it was removed, which tasks
+    /// read it (init then runs again first).</param>
     public static (TaskRerun Rerun, bool Started) Rerun(
-        AnalysisSnapshot snapshot, string taskName, string reason, string requestedBy, DateTimeOffset now)
+        AnalysisSnapshot snapshot, string taskName, string reason, string requestedBy, DateTimeOffset now,
+        Func<string, bool>? readsRemovedPackage = null)
     {
         if (!snapshot.IsFinished)
         {
@@ -235,6 +238,11 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
                 $"'{taskName}' needs '{blocker.Name}', which {blocker.Status.ToString().ToLowerInvariant()}; re-run '{blocker.Name}' instead.");
 
         var reset = Downstream(snapshot, taskName);
+        // Only init itself is added, not what it spawned: its other children keep their results, and the tasks that are
+        // re-run wait for it as for any prerequisite.
+        if (readsRemovedPackage is not null
+            && reset.Any(name => snapshot.Tasks[name].Kind == AnalysisTaskKind.Task && readsRemovedPackage(name)))
+            reset.Add(CucosFlow.RootTask);
         // Callbacks whose target is reset or sits above a reset task must run again once that subtree is final.
         foreach (var callback in snapshot.Tasks.Values.Where(r => r.Kind == AnalysisTaskKind.Callback))
             if (reset.Any(name => name == callback.CallbackFor || IsBelow(snapshot, snapshot.Tasks[name], callback.CallbackFor!)))
@@ -287,6 +295,9 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         run.Summary = null;
         run.RunningOn = null;
     }
+
+    /// <summary>Whether the registered task reads the package's files, not only results.</summary>
+    public bool ReadsPackageFiles(string taskName) => registry.Find(taskName)?.ReadsPackageFiles ?? true;
 
     /// <summary>The earliest moment something is due: a retry, or a lease running out.</summary>
     public static DateTimeOffset? NextDeadline(AnalysisSnapshot snapshot) => snapshot.Tasks.Values

@@ -1,4 +1,5 @@
 using Cucos.Grains;
+using Cucos.Grains.Execution;
 using Cucos.Sdk;
 using Cucos.State;
 using Cucos.Tests.Support;
@@ -59,6 +60,32 @@ public sealed class TaskRerunTests(ClusterFixture cluster)
         Assert.Equal(2, again.Tasks[FanOutTask.Children[7]].Attempts);
         Assert.Equal(1, again.Tasks[FanOutTask.Children[8]].Attempts);
         Assert.Equal(1, again.Tasks["fan-out"].Attempts);
+    }
+
+    [Fact]
+    public async Task A_task_that_reads_the_package_is_rerun_after_the_folder_was_removed_with_init_laying_it_out_again()
+    {
+        var first = await cluster.RunAsync(cluster.Request("digests", "producer"));
+        Assert.Equal(AnalysisStatus.Succeeded, first.Status);
+        var before = (await cluster.Client.GetResultAsync(first.AnalysisId, "digests"))!.Value.GetProperty("summary").GetRawText();
+        // The folder went with the finish (the request does not keep it).
+        Assert.False(Directory.Exists(AnalysisCache.PathFor(cluster.CacheRoot, first.Request.ToRequestView(), first.AnalysisId)));
+
+        var answer = await Analysis(first.AnalysisId).RerunTaskAsync("digests", "hashing again", "tests");
+
+        Assert.Equal(["digests", "finalize", "init"], answer.Rerun.Tasks);
+        var again = await WaitAsync(first.AnalysisId);
+        Assert.True(again.Status == AnalysisStatus.Succeeded, string.Join("; ", again.Tasks.Values.Select(t => $"{t.Name} {t.Status} {t.Error?.Message}")));
+        Assert.Equal((2, 2, 1), (again.Tasks["init"].Attempts, again.Tasks["digests"].Attempts, again.Tasks["producer"].Attempts));
+        var after = (await cluster.Client.GetResultAsync(first.AnalysisId, "digests"))!.Value;
+        Assert.Equal(2, after.GetProperty("_audit").GetProperty("attempt").GetInt32());
+        Assert.Equal(before, after.GetProperty("summary").GetRawText());
+        Assert.False(Directory.Exists(AnalysisCache.PathFor(cluster.CacheRoot, first.Request.ToRequestView(), first.AnalysisId)));
+
+        // A task that reads only results re-runs alone: init is not fetched again for it.
+        var results = await Analysis(first.AnalysisId).RerunTaskAsync("producer", "results only", "tests");
+        Assert.Equal(["finalize", "producer"], results.Rerun.Tasks);
+        Assert.Equal(2, (await WaitAsync(first.AnalysisId)).Tasks["init"].Attempts);
     }
 
     [Fact]

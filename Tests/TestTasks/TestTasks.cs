@@ -13,6 +13,8 @@ public abstract class TestTask : BaseTask
 {
     public override bool InDefaultFlow => false;
     public override string Description => "test task";
+    // They read the request and each other's results, never the package folder.
+    public override bool ReadsPackageFiles => false;
 }
 
 /// <summary>Shared counters the tests read; keyed by analysis id so parallel analyses do not mix.</summary>

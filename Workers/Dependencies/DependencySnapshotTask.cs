@@ -51,6 +51,7 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
     private const int Lookups = 8;
 
     public override string Name => TaskName;
+    public override bool ReadsPackageFiles => false; // results and the request only
     public override string Description => "Resolves each declared runtime dependency to the version its ecosystem's rules pick from the registry; optionally analyses them too.";
     // Runs whenever metadata runs, once it succeeded, and reads its result.
     public override string? SpawnedBy => MetadataTask.TaskName;

@@ -6,6 +6,7 @@ namespace Cucos.Workers.Finalize;
 public sealed class FinalizeTask : BaseTask
 {
     public override string Name => CucosFlow.FinalizeTask;
+    public override bool ReadsPackageFiles => false; // results and the request only
     public override string Description => "Runs once after every task finished and writes the analysis summary.";
     public override bool InDefaultFlow => false;
 

@@ -20,6 +20,7 @@ public sealed partial class GitHubDetailsTask(GitHubServices? services = null) :
     public const string TaskName = "github_details";
 
     public override string Name => TaskName;
+    public override bool ReadsPackageFiles => false; // results and the request only
     public override string Description => "Popularity and activity of the package's GitHub repository: stars, forks, watchers, issues and pull requests, contributors, releases, commit activity, licence and community profile.";
     public override string? SpawnedBy => MetadataTask.TaskName;
     public override TimeSpan Timeout => TimeSpan.FromMinutes(5);

@@ -18,6 +18,7 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
     public const string TaskName = "security_issues";
 
     public override string Name => TaskName;
+    public override bool ReadsPackageFiles => false; // results and the request only
     public override string Description => "Known vulnerabilities of the package and its resolved direct dependencies, from OSV advisories matched by the ecosystem's own version ordering.";
     // A child of dependency_snapshot: it runs after it succeeded, whenever it runs, and reads the dependencies it resolved.
     public override string? SpawnedBy => DependencySnapshotTask.TaskName;

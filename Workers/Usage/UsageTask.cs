@@ -18,6 +18,7 @@ public sealed class UsageTask : BaseTask
     public const int DependentExamples = 5;
 
     public override string Name => TaskName;
+    public override bool ReadsPackageFiles => false; // results and the request only
     public override string Description => "GitHub repositories depending on the package and its percentile rank, from the stored BigQuery usage refresh; its dependents among the analysed packages.";
     // A child of metadata: for a local package the name comes from its manifest.
     public override string? SpawnedBy => MetadataTask.TaskName;
