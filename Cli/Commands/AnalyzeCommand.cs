@@ -229,14 +229,26 @@ public static class AnalyzeCommand
 
         if (!line.Has("--quiet"))
             stderr.WriteLine();
+        // The analyses dependency_snapshot started (analyse_dependencies=N) are waited for: an embedded cluster would
+        // otherwise stop under them, and --output carries them as a tree.
+        var withResults = output.Format != AnalysisOutput.Table;
+        var results = withResults ? await DependencyAnalyses.ResultsAsync(client, analysis, cancellationToken) : null;
+        var dependencies = new DependencyAnalyses(client, output.Format == AnalysisOutput.Json, line.Has("--quiet") ? null : stderr);
+        var below = await dependencies.BelowAsync(analysis, results, cancellationToken);
+        if (below.Count > 0 && !line.Has("--quiet"))
+            stderr.WriteLine();
         printer.Summary(analysis);
-        if (output.Format != AnalysisOutput.Table)
+        if (dependencies.Finished.Count > 0)
         {
-            var results = new SortedDictionary<string, JsonElement?>(StringComparer.Ordinal);
-            foreach (var name in analysis.Tasks.Keys)
-                results[name] = await client.GetResultAsync(analysis.AnalysisId, name, cancellationToken);
+            people.WriteLine();
+            people.WriteLine($"  {"DEPENDENCY ANALYSIS",-40} {"STATUS",-22} ID");
+            foreach (var dependency in dependencies.Finished)
+                people.WriteLine($"  {AnalysisPrinter.Describe(dependency),-40} {dependency.Status.ToString().ToLowerInvariant(),-22} {dependency.AnalysisId}");
+        }
+        if (results is not null)
+        {
             var shown = line.Has("--verbose") ? analysis : analysis.WithoutStackTraces();
-            await output.WriteAsync(shown, results, stdout, cancellationToken);
+            await output.WriteAsync(shown, results, stdout, cancellationToken, [.. below.Select(node => Shown(node, line.Has("--verbose")))]);
             if (output.File is { } file)
             {
                 people.WriteLine();
@@ -251,6 +263,9 @@ public static class AnalyzeCommand
         }
         return ExitCode(analysis, stderr);
     }
+
+    private static AnalysisTreeNode Shown(AnalysisTreeNode node, bool verbose) =>
+        new(verbose ? node.Analysis : node.Analysis.WithoutStackTraces(), node.Results, [.. node.Dependencies.Select(d => Shown(d, verbose))]);
 
     /// <summary>A local directory or archive when the argument names one that exists, else a package of a registry.</summary>
     public static AnalysisRequest Request(string argument, string[]? tasks)

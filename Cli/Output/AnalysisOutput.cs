@@ -47,7 +47,10 @@ public sealed record AnalysisOutput(string Format, string? File)
     }
 
     /// <summary>Writes the document of <see cref="Format"/> (json, sarif, cyclonedx or spdx) to the file, or to stdout.</summary>
-    public async Task WriteAsync(AnalysisSnapshot analysis, IReadOnlyDictionary<string, JsonElement?> results, TextWriter stdout, CancellationToken cancellationToken)
+    /// <param name="dependencies">The dependency analyses it started, each with its results and its own: written by json
+    /// as <c>dependencies</c> (empty when none were started).</param>
+    public async Task WriteAsync(AnalysisSnapshot analysis, IReadOnlyDictionary<string, JsonElement?> results, TextWriter stdout, CancellationToken cancellationToken,
+        IReadOnlyList<Commands.AnalysisTreeNode>? dependencies = null)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(results);
@@ -61,7 +64,7 @@ public sealed record AnalysisOutput(string Format, string? File)
                 stdout.WriteLine(System.Text.Encoding.UTF8.GetString(sbom));
             return;
         }
-        object document = Format == Sarif ? SarifOf(results) : new { analysis, results };
+        object document = Format == Sarif ? SarifOf(results) : new { analysis, results, dependencies = dependencies ?? [] };
         if (File is { } file)
             await CliJson.WriteFileAsync(file, document, cancellationToken);
         else

@@ -66,7 +66,7 @@ public sealed class AnalysisPrinter(TextWriter progressOut, TextWriter summaryOu
     }
 
     /// <summary>A local path by its name, a package as a person writes it: <c>npm:chalk@4.1.2</c>.</summary>
-    private static string Describe(AnalysisSnapshot snapshot) =>
+    internal static string Describe(AnalysisSnapshot snapshot) =>
         snapshot.Request.Ecosystem == Messages.AnalysisRequest.LocalEcosystem
             ? snapshot.Request.Name
             : $"{snapshot.Request.Ecosystem}:{snapshot.Request.Name}@{snapshot.Request.Version}";

@@ -48,11 +48,13 @@ public sealed class CliClusterTests(HttpSiloFixture fixture) : IClassFixture<Htt
         AssertResultFile(output);
     }
 
-    /// <summary>The file has the embedded analyze's shape: the analysis with its tasks, and every task's result document.</summary>
+    /// <summary>The file has the embedded analyze's shape: the analysis with its tasks, every task's result document, and
+    /// the dependency analyses it started (none here).</summary>
     private void AssertResultFile(string output)
     {
         using var result = JsonDocument.Parse(File.ReadAllBytes(output));
-        Assert.Equal(["analysis", "results"], result.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["analysis", "results", "dependencies"], result.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Empty(result.RootElement.GetProperty("dependencies").EnumerateArray());
         var analysis = result.RootElement.GetProperty("analysis");
         Assert.Equal("succeeded", analysis.GetProperty("status").GetString());
         Assert.Equal("@acme/widget", analysis.GetProperty("request").GetProperty("name").GetString());
