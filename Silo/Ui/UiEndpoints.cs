@@ -29,7 +29,6 @@ public static class UiEndpoints
     {
         var files = new ManifestEmbeddedFileProvider(typeof(UiEndpoints).Assembly, "Ui/dist");
         app.MapGet("/", () => Results.Redirect(Path + "/")).ExcludeFromDescription().AllowAnonymous();
-        app.MapGet(Path, () => Results.Redirect(Path + "/")).ExcludeFromDescription().AllowAnonymous();
         app.MapMethods(Path + "/{**file}", [HttpMethods.Get, HttpMethods.Head], (string? file, HttpContext http) => Serve(files, file, http))
             .ExcludeFromDescription().AllowAnonymous();
         return app;
@@ -37,6 +36,9 @@ public static class UiEndpoints
 
     private static IResult Serve(ManifestEmbeddedFileProvider files, string? file, HttpContext http)
     {
+        // "/ui" and "/ui/" reach this one route (routing ignores a trailing slash); the page's relative paths need the slash.
+        if (!http.Request.Path.Value!.EndsWith('/') && string.IsNullOrEmpty(file))
+            return Results.Redirect(Path + "/");
         SetSecurityHeaders(http.Response.Headers);
         var path = string.IsNullOrEmpty(file) ? "index.html" : file;
         var found = files.GetFileInfo(path);
