@@ -210,11 +210,16 @@ public sealed partial class WebUiTests(WebUiFixture fixture) : IClassFixture<Web
     public async Task With_authentication_explicitly_off_the_ui_works_without_signing_in()
     {
         using var cache = new TempDirectory("cucos-ui-open");
-        await using var silo = await SiloProcess.StartAsync(cache.Path, "ui-open-" + Guid.NewGuid().ToString("N")[..8], fixture.Cluster.Packages.SiloEnvironment());
+        var environment = fixture.Cluster.Packages.SiloEnvironment();
+        environment["Cucos__TaskAssemblies"] = typeof(Cucos.Tests.TestTasks.TestTaskModule).Assembly.Location;
+        // SiloProcess turns authentication off explicitly (Cucos__Api__Authentication__Enabled=false) unless told otherwise.
+        await using var silo = await SiloProcess.StartAsync(cache.Path, "ui-open-" + Guid.NewGuid().ToString("N")[..8], environment);
         await HttpWait.ReadyAsync(silo, TimeSpan.FromSeconds(60));
         using var http = CucosHttpClient.CreateHttpClient(silo.HttpAddress);
         var ticket = await new CucosHttpClient(http).StartAnalysisAsync(AnalysisRequest.ParsePackage(Widget, force: true, tasks: ["producer"]));
 
+        // What the other silo's pages logged (their last request, signed out) is not this test's to judge.
+        ConsoleErrors();
         Browser.Navigate().GoToUrl(new Uri(silo.HttpAddress, "/ui/"));
         WaitFor(By.CssSelector($"tr[data-analysis='{ticket.AnalysisId}']"));
 
