@@ -10,6 +10,7 @@ using Cucos.Silo.Health;
 using Cucos.Silo.Kubernetes;
 using Cucos.Silo.Observability;
 using Cucos.Silo.Security;
+using Cucos.Silo.Ui;
 using Cucos.Workers;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -88,6 +89,7 @@ try
     using var stopping = app.Lifetime.ApplicationStopping.Register(interrupted.Cancel);
     app.MapCucosHealth();
     app.MapCucosApi();
+    app.MapCucosUi();
     app.UseCucosAuthentication();
     app.MapCucosObservability();
     StartupReport.LogOnStart(app, settings);

@@ -36,6 +36,13 @@ public sealed record AnalysisListBody
     public string? NextCursor { get; init; }
 }
 
+/// <summary>The answer of <c>GET /api/v1/analyses/counts</c>: every status word with its number of analyses, and their sum.</summary>
+public sealed record AnalysisCountsBody
+{
+    public required IReadOnlyDictionary<string, long> Counts { get; init; }
+    public long Total { get; init; }
+}
+
 /// <summary>
 /// The optional body of <c>POST /api/v1/analyses/{id}/tasks/{task}/rerun</c>. A refused re-run answers a problem document
 /// whose <c>refusal</c> field names why (<see cref="Cucos.State.TaskRerunRefusal"/> in snake_case).

@@ -15,4 +15,7 @@ public interface IAnalysisIndexGrain : IGrainWithIntegerKey
 
     [Alias("Query")]
     Task<AnalysisListPage> QueryAsync(AnalysisListQuery query);
+
+    [Alias("Count")]
+    Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query);
 }

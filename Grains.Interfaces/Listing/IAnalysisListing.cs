@@ -6,6 +6,9 @@ namespace Cucos.Grains.Listing;
 public interface IAnalysisListing
 {
     Task<AnalysisListPage> ListAsync(AnalysisListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>How many analyses match the query's package and time filters, per status (its status, limit and cursor are not used).</summary>
+    Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>Told of each analysis' start and finish, so the list knows it. The PostgreSQL profile needs no telling (a trigger does it).</summary>

@@ -80,6 +80,18 @@ public sealed record AnalysisListEntry
     }
 }
 
+/// <summary>
+/// How many analyses of the list's filters are in each status (the UI's status counts). <see cref="AnalysisListQuery.Status"/>,
+/// <see cref="AnalysisListQuery.Limit"/> and <see cref="AnalysisListQuery.After"/> of the query are not used: every status is counted.
+/// </summary>
+[GenerateSerializer, Alias("cucos.AnalysisStatusCounts")]
+public sealed record AnalysisStatusCounts
+{
+    [Id(0)] public required IReadOnlyDictionary<AnalysisStatus, long> Counts { get; init; }
+
+    public long Total => Counts.Values.Sum();
+}
+
 /// <summary>A page of the list; <see cref="Next"/> is where the next page starts, null on the last page.</summary>
 [GenerateSerializer, Alias("cucos.AnalysisListPage")]
 public sealed record AnalysisListPage

@@ -1,5 +1,6 @@
 using Cucos.Grains.Hosting;
 using Cucos.Messages;
+using Cucos.State;
 using Microsoft.Extensions.Options;
 
 namespace Cucos.Grains.Listing;
@@ -33,6 +34,18 @@ public sealed class AnalysisIndexGrain(IOptions<CucosSiloOptions> options) : Gra
             entries.Remove(oldest.AnalysisId);
         }
         return Task.CompletedTask;
+    }
+
+    public Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // Every status is counted, so the query's own status (and its page) do not narrow it.
+        var all = query with { Status = null, After = null };
+        var counts = Enum.GetValues<AnalysisStatus>().ToDictionary(status => status, _ => 0L);
+        foreach (var entry in entries.Values)
+            if (entry.Matches(all))
+                counts[entry.Status]++;
+        return Task.FromResult(new AnalysisStatusCounts { Counts = counts });
     }
 
     public Task<AnalysisListPage> QueryAsync(AnalysisListQuery query)

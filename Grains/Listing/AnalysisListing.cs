@@ -8,6 +8,9 @@ public sealed class IndexGrainListing(IGrainFactory grains) : IAnalysisListing
 {
     public Task<AnalysisListPage> ListAsync(AnalysisListQuery query, CancellationToken cancellationToken) =>
         grains.GetGrain<IAnalysisIndexGrain>(0).QueryAsync(query).WaitAsync(cancellationToken);
+
+    public Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query, CancellationToken cancellationToken) =>
+        grains.GetGrain<IAnalysisIndexGrain>(0).CountAsync(query).WaitAsync(cancellationToken);
 }
 
 public sealed class IndexGrainSink(IGrainFactory grains, ILogger<IndexGrainSink> logger) : IAnalysisIndexSink

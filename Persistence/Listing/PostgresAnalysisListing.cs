@@ -18,34 +18,8 @@ public sealed class PostgresAnalysisListing(NpgsqlDataSource database, string se
         ArgumentNullException.ThrowIfNull(query);
         var limit = Math.Clamp(query.Limit, 1, AnalysisListQuery.MaxLimit);
         await using var command = database.CreateCommand();
-        var sql = new StringBuilder("SELECT analysis_id, ecosystem, name, version, status, created_at, finished_at FROM cucos_analyses WHERE service_id = @service");
-        command.Parameters.AddWithValue("service", serviceId);
-        // Only the filters given: a fixed "@x IS NULL OR ..." would keep the planner from the matching index.
-        if (query.Status is { } status)
-        {
-            sql.Append(" AND status = @status");
-            command.Parameters.AddWithValue("status", status.ToString());
-        }
-        if (query.Ecosystem is { } ecosystem)
-        {
-            sql.Append(" AND ecosystem = @ecosystem");
-            command.Parameters.AddWithValue("ecosystem", ecosystem);
-        }
-        if (query.Name is { } name)
-        {
-            sql.Append(" AND name = @name");
-            command.Parameters.AddWithValue("name", name);
-        }
-        if (query.Since is { } since)
-        {
-            sql.Append(" AND created_at >= @since");
-            command.Parameters.AddWithValue("since", since.ToUniversalTime());
-        }
-        if (query.Until is { } until)
-        {
-            sql.Append(" AND created_at < @until");
-            command.Parameters.AddWithValue("until", until.ToUniversalTime());
-        }
+        var sql = new StringBuilder("SELECT analysis_id, ecosystem, name, version, status, created_at, finished_at FROM cucos_analyses");
+        AppendFilters(sql, command, query, withStatus: true);
         if (query.After is { } after)
         {
             sql.Append(" AND (created_at, analysis_id) < (@after_at, @after_id)");
@@ -73,5 +47,55 @@ public sealed class PostgresAnalysisListing(NpgsqlDataSource database, string se
         if (more)
             page.RemoveAt(limit);
         return new AnalysisListPage { Analyses = page, Next = more ? page[^1].Position : null };
+    }
+
+    public async Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var command = database.CreateCommand();
+        // One pass per query: with no package filter it reads the status index (service_id, status, ...) only.
+        var sql = new StringBuilder("SELECT status, count(*) FROM cucos_analyses");
+        AppendFilters(sql, command, query, withStatus: false);
+        sql.Append(" GROUP BY status");
+        command.CommandText = sql.ToString();
+        var counts = Enum.GetValues<AnalysisStatus>().ToDictionary(status => status, _ => 0L);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (Enum.TryParse<AnalysisStatus>(reader.GetString(0), out var status))
+                    counts[status] += reader.GetInt64(1);
+        return new AnalysisStatusCounts { Counts = counts };
+    }
+
+    /// <summary>The WHERE clause of the list and the counts: only the filters given.</summary>
+    private void AppendFilters(StringBuilder sql, NpgsqlCommand command, AnalysisListQuery query, bool withStatus)
+    {
+        sql.Append(" WHERE service_id = @service");
+        command.Parameters.AddWithValue("service", serviceId);
+        // Only the filters given: a fixed "@x IS NULL OR ..." would keep the planner from the matching index.
+        if (withStatus && query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            command.Parameters.AddWithValue("status", status.ToString());
+        }
+        if (query.Ecosystem is { } ecosystem)
+        {
+            sql.Append(" AND ecosystem = @ecosystem");
+            command.Parameters.AddWithValue("ecosystem", ecosystem);
+        }
+        if (query.Name is { } name)
+        {
+            sql.Append(" AND name = @name");
+            command.Parameters.AddWithValue("name", name);
+        }
+        if (query.Since is { } since)
+        {
+            sql.Append(" AND created_at >= @since");
+            command.Parameters.AddWithValue("since", since.ToUniversalTime());
+        }
+        if (query.Until is { } until)
+        {
+            sql.Append(" AND created_at < @until");
+            command.Parameters.AddWithValue("until", until.ToUniversalTime());
+        }
     }
 }

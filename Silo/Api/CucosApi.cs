@@ -52,6 +52,11 @@ public static class CucosApi
                 "With ecosystem, name and version: every analysis of that package version, oldest first (a PackageAnalyses document); the last is the current one.")
             .Produces<AnalysisListBody>()
             .ProducesValidationProblem();
+        api.MapGet("/analyses/counts", ListEndpoint.CountAsync)
+            .WithName("CountAnalyses")
+            .WithSummary("How many analyses are in each status (query: ecosystem, name, since, until, as for the list): the UI's status counts.")
+            .Produces<AnalysisCountsBody>()
+            .ProducesValidationProblem();
         api.MapGet("/analyses/{analysisId}", AnalysisEndpoints.GetAsync)
             .WithName("GetAnalysis")
             .WithSummary("The analysis with every task's status, attempts, times and errors. With after_revision (and wait_seconds, at most 20) it waits for a newer revision: a long poll.")

@@ -30,47 +30,77 @@ public static class ListEndpoint
                 return ApiProblems.BadRequest("Invalid query", $"'{other}' does not go with 'version': with a version the answer is every analysis of that one package version. Leave 'version' out to list the cluster's analyses.");
             return await AnalysisEndpoints.ListAsync(query["ecosystem"], query["name"], query["version"], client, validator, ecosystems, cancellationToken);
         }
-        if (query.Keys.FirstOrDefault(key => !Filters.Contains(key, StringComparer.Ordinal)) is { } unknown)
-            return ApiProblems.BadRequest("Invalid query", $"'{unknown}' is not a filter of this list: give {string.Join(", ", Filters)} (or ecosystem, name and version for one package version).");
+        var (filters, refused) = ParseFilters(query, Filters, validator, ecosystems);
+        if (refused is not null)
+            return refused;
+        var page = await listing.ListAsync(filters!, cancellationToken);
+        return Results.Ok(new AnalysisListBody { Analyses = page.Analyses, NextCursor = page.Next is { } next ? Cursor.Encode(next) : null });
+    }
+
+    /// <summary>
+    /// <c>GET /api/v1/analyses/counts</c>: how many analyses of the list's package and time filters are in each status,
+    /// for the UI's status counts. The filters are the list's, checked the same way.
+    /// </summary>
+    public static async Task<IResult> CountAsync(
+        HttpRequest http, IAnalysisListing listing, AnalysisRequestValidator validator, EcosystemCatalog ecosystems, CancellationToken cancellationToken)
+    {
+        var (filters, refused) = ParseFilters(http.Query, CountFilters, validator, ecosystems);
+        if (refused is not null)
+            return refused;
+        var counts = await listing.CountAsync(filters!, cancellationToken);
+        return Results.Ok(new AnalysisCountsBody
+        {
+            Counts = counts.Counts.OrderBy(pair => pair.Key).ToDictionary(pair => CucosApiWords.Status(pair.Key), pair => pair.Value, StringComparer.Ordinal),
+            Total = counts.Total,
+        });
+    }
+
+    private static readonly string[] CountFilters = ["ecosystem", "name", "since", "until"];
+
+    /// <summary>The list's filters from the query string; the problem names the first one that is wrong.</summary>
+    private static (AnalysisListQuery? Query, IResult? Problem) ParseFilters(
+        IQueryCollection query, string[] allowed, AnalysisRequestValidator validator, EcosystemCatalog ecosystems)
+    {
+        if (query.Keys.FirstOrDefault(key => !allowed.Contains(key, StringComparer.Ordinal)) is { } unknown)
+            return (null, ApiProblems.BadRequest("Invalid query", $"'{unknown}' is not a filter of this list: give {string.Join(", ", allowed)}{(allowed == Filters ? " (or ecosystem, name and version for one package version)" : "")}."));
 
         AnalysisStatus? status = null;
         if (Text(query, "status") is { } statusText)
         {
             if (!StatusWords.TryGetValue(statusText, out var parsed))
-                return ApiProblems.BadRequest("Invalid query", $"status '{Shown(statusText)}' is not a status: give one of {string.Join(", ", StatusWords.Keys)}.");
+                return (null, ApiProblems.BadRequest("Invalid query", $"status '{Shown(statusText)}' is not a status: give one of {string.Join(", ", StatusWords.Keys)}."));
             status = parsed;
         }
         string? ecosystem = null;
         if (Text(query, "ecosystem") is { } ecosystemText)
         {
             if (ecosystems.Find(ecosystemText) is not { } known)
-                return ApiProblems.BadRequest("Invalid query", $"ecosystem '{Shown(ecosystemText)}' is not one this cluster knows: give one of {ecosystems.Ids}.");
+                return (null, ApiProblems.BadRequest("Invalid query", $"ecosystem '{Shown(ecosystemText)}' is not one this cluster knows: give one of {ecosystems.Ids}."));
             ecosystem = known.Id;
         }
         var name = Text(query, "name");
         if (name is not null && ecosystem is null)
-            return ApiProblems.BadRequest("Invalid query", "'name' needs 'ecosystem': a name means a package only within its ecosystem.");
+            return (null, ApiProblems.BadRequest("Invalid query", "'name' needs 'ecosystem': a name means a package only within its ecosystem."));
         if (name is not null && validator.PackageProblems(ecosystem, name, "0", inQuery: true) is { Count: > 0 } problems)
-            return ApiProblems.Invalid(new InvalidAnalysisRequestException(problems), "Invalid query");
+            return (null, ApiProblems.Invalid(new InvalidAnalysisRequestException(problems), "Invalid query"));
         if (!TryTime(query, "since", out var since, out var sinceProblem))
-            return ApiProblems.BadRequest("Invalid query", sinceProblem);
+            return (null, ApiProblems.BadRequest("Invalid query", sinceProblem));
         if (!TryTime(query, "until", out var until, out var untilProblem))
-            return ApiProblems.BadRequest("Invalid query", untilProblem);
+            return (null, ApiProblems.BadRequest("Invalid query", untilProblem));
         if (since is not null && until is not null && since >= until)
-            return ApiProblems.BadRequest("Invalid query", $"since ({since:O}) is not before until ({until:O}): the list has analyses created at or after since and before until.");
+            return (null, ApiProblems.BadRequest("Invalid query", $"since ({since:O}) is not before until ({until:O}): the list has analyses created at or after since and before until."));
         var limit = AnalysisListQuery.DefaultLimit;
         if (Text(query, "limit") is { } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > AnalysisListQuery.MaxLimit))
-            return ApiProblems.BadRequest("Invalid query", $"limit '{Shown(limitText)}' is not valid: give a whole number from 1 to {AnalysisListQuery.MaxLimit} (default {AnalysisListQuery.DefaultLimit}).");
+            return (null, ApiProblems.BadRequest("Invalid query", $"limit '{Shown(limitText)}' is not valid: give a whole number from 1 to {AnalysisListQuery.MaxLimit} (default {AnalysisListQuery.DefaultLimit})."));
         AnalysisListPosition? after = null;
         if (Text(query, "cursor") is { } cursorText && (after = Cursor.Decode(cursorText)) is null)
-            return ApiProblems.BadRequest("Invalid query", "cursor is not one this API gave: pass the next_cursor of the previous page unchanged, or leave it out for the first page.");
+            return (null, ApiProblems.BadRequest("Invalid query", "cursor is not one this API gave: pass the next_cursor of the previous page unchanged, or leave it out for the first page."));
 
-        var page = await listing.ListAsync(new AnalysisListQuery
+        return (new AnalysisListQuery
         {
             Status = status, Ecosystem = ecosystem, Name = name, Since = since, Until = until, Limit = limit, After = after,
-        }, cancellationToken);
-        return Results.Ok(new AnalysisListBody { Analyses = page.Analyses, NextCursor = page.Next is { } next ? Cursor.Encode(next) : null });
+        }, null);
     }
 
     /// <summary>The API's status words (snake_case, as in every answer).</summary>

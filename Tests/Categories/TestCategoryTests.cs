@@ -16,6 +16,7 @@ public sealed class TestCategoryTests
         "Cluster",       // an in-process Orleans cluster (TestingHost, or the CLI's embedded one)
         "Postgres",      // the tests' own PostgreSQL server
         "Processes",     // starts silo or CLI processes or other programs (bzip2, xz, ...)
+        "Browser",       // drives Debian's chromium through chromedriver (the web UI, Tests/Ui)
         "ReferenceTool", // compares with a reference program (ssdeep, github-linguist, kubectl) or a live registry
     };
 

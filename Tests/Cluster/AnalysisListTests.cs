@@ -46,5 +46,13 @@ public sealed class AnalysisListTests(ClusterFixture fixture)
         var middle = page1.Analyses[1];
         var window = await Listing.ListAsync(new AnalysisListQuery { Ecosystem = "test", Name = first.Name, Since = middle.CreatedAt, Until = page1.Analyses[0].CreatedAt }, default);
         Assert.Equal([middle.AnalysisId], window.Analyses.Select(a => a.AnalysisId));
+
+        // The status counts take the same package and time filters, and count every status whatever the query's own.
+        var counts = await Listing.CountAsync(new AnalysisListQuery { Ecosystem = "test", Name = first.Name, Status = AnalysisStatus.Failed, Limit = 1 }, default);
+        var windowCounts = await Listing.CountAsync(new AnalysisListQuery { Ecosystem = "test", Name = first.Name, Since = middle.CreatedAt, Until = page1.Analyses[0].CreatedAt }, default);
+        Assert.Equal(3, counts.Counts[AnalysisStatus.Succeeded]);
+        Assert.Equal(0, counts.Counts[AnalysisStatus.Running]);
+        Assert.Equal(3, counts.Total);
+        Assert.Equal(1, windowCounts.Total);
     }
 }

@@ -45,7 +45,9 @@ public sealed class AnalysisListPostgresTests(PostgresServer postgres) : IAsyncL
         var page1 = await listing.ListAsync(new AnalysisListQuery { Status = AnalysisStatus.Succeeded, Ecosystem = "test", Name = request.Name, Limit = 2 }, default);
         var page2 = await listing.ListAsync(new AnalysisListQuery { Status = AnalysisStatus.Succeeded, Ecosystem = "test", Name = request.Name, Limit = 2, After = page1.Next }, default);
 
+        var countsWhileRunning = await listing.CountAsync(new AnalysisListQuery { Ecosystem = "test", Name = request.Name }, default);
         Assert.Equal([blocked.AnalysisId], running.Analyses.Select(a => a.AnalysisId));
+        Assert.Equal((1, 3, 4), (countsWhileRunning.Counts[AnalysisStatus.Running], countsWhileRunning.Counts[AnalysisStatus.Succeeded], countsWhileRunning.Total));
         Assert.Equal([ids[2], ids[1]], page1.Analyses.Select(a => a.AnalysisId));
         Assert.Equal([ids[0]], page2.Analyses.Select(a => a.AnalysisId));
         Assert.Null(page2.Next);
@@ -57,6 +59,8 @@ public sealed class AnalysisListPostgresTests(PostgresServer postgres) : IAsyncL
         var all = await listing.ListAsync(new AnalysisListQuery { Ecosystem = "test", Name = request.Name }, default);
         Assert.Equal([blocked.AnalysisId, ids[2], ids[1], ids[0]], all.Analyses.Select(a => a.AnalysisId));
         Assert.Equal(AnalysisStatus.Cancelled, all.Analyses[0].Status);
+        var counts = await listing.CountAsync(new AnalysisListQuery { Ecosystem = "test", Name = request.Name, Since = all.Analyses[2].CreatedAt }, default);
+        Assert.Equal((0L, 1L, 2L, 3L), (counts.Counts[AnalysisStatus.Running], counts.Counts[AnalysisStatus.Cancelled], counts.Counts[AnalysisStatus.Succeeded], counts.Total));
         Assert.Equal(ended.FinishedAt!.Value.ToUnixTimeMilliseconds(), all.Analyses[0].FinishedAt!.Value.ToUnixTimeMilliseconds());
     }
 
