@@ -21,6 +21,7 @@ public static class CucosCli
         RerunCommand.Create(),
         DiffCommand.Create(),
         MigrateCommand.Create(),
+        AdvisoriesCommand.Create(),
         SsdeepCompareCommand.Create(),
         CompletionCommand.Create(),
     ];

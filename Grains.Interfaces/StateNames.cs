@@ -10,4 +10,5 @@ public static class StateNames
     public const string Package = "package";
     public const string TaskResult = "task-result";
     public const string UsageRefresh = "usage-refresh";
+    public const string AdvisoryRefresh = "advisory-refresh";
 }

@@ -48,6 +48,9 @@ public static class CucosPostgresExtensions
             services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(nameof(Usage)), ServiceId(services)));
         silo.Services.AddSingleton<Cucos.Usage.IDependentsIndex>(services => new Usage.PostgresDependentsIndex(
             services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(nameof(Usage)), ServiceId(services)));
+        // Imported OSV advisories: read by security_issues when Cucos:Advisories:Store is postgres, written by the refresh grain.
+        silo.Services.AddSingleton<Cucos.Sdk.IAdvisoryStore>(services => new Advisories.PostgresAdvisoryStore(
+            services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(nameof(Usage))));
         if (storage == PostgresStorageProvider.AdoNet)
         {
             AddListing(silo, connectionString);

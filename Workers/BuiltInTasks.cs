@@ -29,6 +29,7 @@ public static class BuiltInTasks
         services.TryAddSingleton(provider => ArchiveLimits.From(provider.GetService<IConfiguration>()));
         services.AddCucosRegistries();
         services.TryAddSingleton(provider => new AdvisorySources(provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.TryAddSingleton<Cucos.Advisories.IAdvisoryRefresher>(provider => new AdvisoryRefresher(provider));
         services.AddCucosBuiltInStaticAnalysers();
         services.TryAddSingleton(provider => new GitHubServices(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         // Registration order is the order the CLI and init list them in: the most used first.

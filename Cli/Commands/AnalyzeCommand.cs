@@ -165,7 +165,7 @@ public static class AnalyzeCommand
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(registries);
+        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(registries).AddInMemoryCollection(ImportedAdvisories());
         ConfigureLogging(builder.Logging, line.Has("--verbose"));
         builder.UseCucosEmbeddedCluster(options =>
         {
@@ -296,6 +296,23 @@ public static class AnalyzeCommand
     /// Why a built-in ecosystem with no registry client configuration of its own (pypi, go, maven, crates, rubygems) has
     /// no registry, as its init would say it: neither Cucos' settings nor the tool's own configuration name one.
     /// </summary>
+    /// <summary>
+    /// With no advisory source configured, the cache folder 'cucos advisories import' filled (when it did) is the
+    /// offline directory security_issues reads, so an analysis works offline after one import.
+    /// </summary>
+    private static Dictionary<string, string?> ImportedAdvisories()
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        if (configuration[Workers.SecurityIssues.AdvisorySettings.DirectoryKey] is { Length: > 0 }
+            || configuration[Workers.SecurityIssues.AdvisorySettings.ApiUrlKey] is { Length: > 0 }
+            || configuration[Workers.SecurityIssues.AdvisorySettings.StoreKey] is { Length: > 0 })
+            return [];
+        var folder = Workers.SecurityIssues.AdvisoryCacheStore.DefaultFolder(configuration[Workers.SecurityIssues.AdvisoryCacheStore.CacheDirectoryKey]);
+        return Workers.SecurityIssues.AdvisoryCacheStore.HasImports(folder)
+            ? new() { [Workers.SecurityIssues.AdvisorySettings.DirectoryKey] = folder }
+            : [];
+    }
+
     private static string? NoRegistry(string ecosystem, Dictionary<string, string?> registries)
     {
         var user = Workers.Registries.UserEnvironment.CurrentUser();

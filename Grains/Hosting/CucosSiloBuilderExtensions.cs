@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Cucos.Client;
+using Cucos.Grains.Advisories;
 using Cucos.Grains.Execution;
 using Cucos.Grains.Flow;
 using Cucos.Grains.Listing;
@@ -45,6 +46,7 @@ public static class CucosSiloBuilderExtensions
         silo.Services.TryAddSingleton(sp => new AnalysisFlow(
             sp.GetRequiredService<TaskRegistry>(), sp.GetRequiredService<IOptions<CucosSiloOptions>>().Value.LeaseGrace));
         silo.AddCucosUsage();
+        silo.AddCucosAdvisoryRefresh();
         silo.UseSystemTextJsonGrainStorageSerializer();
         // Enum values stored by name ("Failed", not 3), so stored state reads well in SQL.
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(options =>

@@ -16,10 +16,17 @@ public sealed class SecurityRun : IDisposable
     private readonly TempDirectory work = new("cucos-security");
 
     public SecurityRun(AdvisorySettings settings, params FixedVersionSource[] registries)
+        : this(settings, registries, null)
+    {
+    }
+
+    /// <param name="moreServices">Services a test adds, such as the PostgreSQL advisory store.</param>
+    public SecurityRun(AdvisorySettings settings, IEnumerable<FixedVersionSource> registries, Action<IServiceCollection>? moreServices)
     {
         var services = new ServiceCollection().AddSingleton(settings).AddSingleton(new AdvisorySources(TimeProvider.System));
         foreach (var registry in registries)
             services.AddSingleton<Cucos.Sdk.Ecosystems.IPackageVersionSource>(registry);
+        moreServices?.Invoke(services);
         Services = services.BuildServiceProvider();
     }
 

@@ -28,6 +28,10 @@ public static partial class OsvEcosystems
     /// <summary>The OSV name of a cluster ecosystem id, or null when OSV has none for it.</summary>
     public static string? ForEcosystem(string cucosId) => OsvByCucos.GetValueOrDefault(cucosId);
 
+    /// <summary>The cluster ecosystem id of an OSV ecosystem (<c>crates.io</c> is <c>crates</c>), or null.</summary>
+    public static string? CucosId(string osvEcosystem) =>
+        Known(osvEcosystem) is { } known ? OsvByCucos.First(p => p.Value == known).Key : null;
+
     /// <summary>
     /// The OSV ecosystem an affected package names, without the release suffix some carry (<c>Debian:12</c>), when it
     /// is one this worker reads; else null.

@@ -27,8 +27,8 @@ public sealed record SecurityIssuesDetails(
 
 /// <summary>One advisory source as this attempt read it.</summary>
 public sealed record AdvisorySourceRead(
-    [property: Description("directory or api")] string Kind,
-    [property: Description("the file or folder under Cucos:Advisories:Directory, or the API's base URL")] string Source,
+    [property: Description("directory, api, or store (the imported PostgreSQL tables)")] string Kind,
+    [property: Description("the file or folder under Cucos:Advisories:Directory, the API's base URL, or the store (postgres)")] string Source,
     [property: Description("sha256 of the zip or of the folder's listing; null for an API")] string? Digest,
     [property: Description("when the index of this part was built; null for an API")] DateTimeOffset? IndexedAt,
     [property: Description("records read (withdrawn ones not counted)")] int Records,

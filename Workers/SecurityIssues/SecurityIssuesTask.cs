@@ -32,7 +32,7 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
         var (ecosystem, name, version) = await PackageAsync(context, cancellationToken).ConfigureAwait(false);
         if (!settings.Any)
             return Skipped(null, name, version,
-                $"no advisory source is configured: set {AdvisorySettings.DirectoryKey} (a folder of OSV <Ecosystem>/all.zip files or .json records) or {AdvisorySettings.ApiUrlKey} (an OSV API's base URL).");
+                $"no advisory source is configured: set {AdvisorySettings.DirectoryKey} (a folder of OSV <Ecosystem>/all.zip files or .json records), {AdvisorySettings.ApiUrlKey} (an OSV API's base URL) or {AdvisorySettings.StoreKey}=postgres (the records 'cucos advisories import' loaded).");
         var osvEcosystem = ecosystem is null ? null : OsvEcosystems.ForEcosystem(ecosystem);
         if (osvEcosystem is null || name is null || version is null)
             return Skipped(osvEcosystem, name, version, ecosystem is null || name is null || version is null
@@ -46,7 +46,30 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
         var read = new List<AdvisorySourceRead>();
         var skipped = new List<string>();
         var candidates = queries.Select(_ => new Dictionary<string, List<IndexedAffected>>(StringComparer.Ordinal)).ToArray();
-        if (settings.Directory is { } directory)
+        if (settings.UsesStore)
+        {
+            var store = context.Services.GetService<IAdvisoryStore>()
+                ?? throw new FatalTaskException($"{AdvisorySettings.StoreKey} is '{AdvisorySettings.PostgresStore}' but this silo has no PostgreSQL database: set ConnectionStrings:Cucos, or unset {AdvisorySettings.StoreKey} to read {AdvisorySettings.DirectoryKey} directly.");
+            var normalised = queries.Select(q => OsvEcosystems.NormaliseName(osvEcosystem, q.Name)).ToList();
+            var storeSkipped = new SkippedRecords();
+            var found = await store.FindAsync(osvEcosystem, normalised.Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+            var records = new List<OsvRecord>();
+            foreach (var json in found)
+            {
+                // Stored records passed the same parse when imported; one that fails now is reported, never fatal.
+                if (OsvRecords.Parse(System.Text.Encoding.UTF8.GetBytes(json), out var problem) is { } record)
+                    records.Add(record);
+                else
+                    storeSkipped.Add($"{AdvisorySettings.PostgresStore}: {problem}");
+            }
+            for (var i = 0; i < queries.Count; i++)
+                Collect(candidates[i], records.SelectMany(r => (r.Affected ?? [])
+                    .Where(a => a.Package is { } p && OsvEcosystems.Known(p.Ecosystem) == osvEcosystem && OsvEcosystems.NormaliseName(osvEcosystem, p.Name) == normalised[i])
+                    .Select(a => new IndexedAffected(r, a))));
+            read.Add(new AdvisorySourceRead("store", AdvisorySettings.PostgresStore, null, null, records.Count, 0, storeSkipped.Count));
+            skipped.AddRange(storeSkipped.Messages);
+        }
+        else if (settings.Directory is { } directory)
         {
             foreach (var part in await sources.Directory(directory).IndexesAsync(osvEcosystem, cancellationToken).ConfigureAwait(false))
             {
