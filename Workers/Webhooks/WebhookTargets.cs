@@ -30,17 +30,17 @@ public sealed class WebhookTargets(WebhookSettings settings, Func<string, Cancel
         ArgumentNullException.ThrowIfNull(url);
         if (settings.Secret is null)
             return $"this cluster delivers no webhooks: it has no signing secret ({WebhookSettings.SecretKey}). Leave 'webhook_url' out, or ask its operator to set one.";
-        if (url.Scheme == Uri.UriSchemeHttp && !NameAllowed(url.IdnHost) && !(IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && AddressAllowed(literal)))
-            return $"'webhook_url' is plain http to {Shown(url)}, which would send the analysis' summary unencrypted: give an https URL, or add the host to {WebhookSettings.AllowedHostsKey}.";
         try
         {
             await AllowedAddressesAsync(url.IdnHost, cancellationToken).ConfigureAwait(false);
-            return null;
         }
         catch (WebhookRefusedException refused)
         {
             return refused.Message;
         }
+        if (url.Scheme == Uri.UriSchemeHttp && !NameAllowed(url.IdnHost) && !(IPAddress.TryParse(url.IdnHost.Trim('[', ']'), out var literal) && AddressAllowed(literal)))
+            return $"'webhook_url' is plain http to {Shown(url)}, which would send the analysis' summary unencrypted: give an https URL, or add the host to {WebhookSettings.AllowedHostsKey}.";
+        return null;
     }
 
     /// <summary>
