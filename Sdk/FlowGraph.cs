@@ -63,6 +63,8 @@ public sealed class FlowGraph
                 name == CucosFlow.RootTask ? (FlowPlacement.Root, null)
                 : declaredParent.TryGetValue(name, out var spawner) ? (FlowPlacement.Child, spawner)
                 : callbackTarget.TryGetValue(name, out var target) ? (FlowPlacement.Callback, target)
+                // The webhook follows finalize in analyses that name a URL (AnalysisFlow adds it); nothing declares it.
+                : name == CucosFlow.WebhookTask && descriptors.Any(d => d.Name == CucosFlow.FinalizeTask) ? (FlowPlacement.Callback, CucosFlow.FinalizeTask)
                 : descriptor.InDefaultFlow && name != CucosFlow.FinalizeTask ? (FlowPlacement.DefaultFlow, CucosFlow.RootTask)
                 : (FlowPlacement.OnRequest, (string?)null);
             var children = descriptor.ChildTasks

@@ -14,6 +14,7 @@ using Cucos.Workers.Registries;
 using Cucos.Workers.SecurityIssues;
 using Cucos.Workers.StaticAnalysis;
 using Cucos.Workers.Usage;
+using Cucos.Workers.Webhooks;
 using Cucos.Workers.SupplyChain;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,12 @@ public static class BuiltInTasks
         services.TryAddSingleton<Cucos.Advisories.IAdvisoryRefresher>(provider => new AdvisoryRefresher(provider));
         services.AddCucosBuiltInStaticAnalysers();
         services.TryAddSingleton(provider => new GitHubServices(provider.GetService<TimeProvider>() ?? TimeProvider.System));
+        // One set of webhook settings, allow-list and connections per host; a bad setting fails the host's start (the
+        // task registry builds the webhook task, which reads them).
+        services.TryAddSingleton(provider => WebhookSettings.From(provider.GetService<IConfiguration>()));
+        services.TryAddSingleton(provider => new WebhookTargets(provider.GetRequiredService<WebhookSettings>()));
+        services.TryAddSingleton<IWebhookTargets>(provider => provider.GetRequiredService<WebhookTargets>());
+        services.TryAddSingleton<WebhookSender>();
         // Registration order is the order the CLI and init list them in: the most used first.
         services
             .AddCucosEcosystem<Ecosystems.Npm.NpmEcosystem>()
@@ -55,7 +62,8 @@ public static class BuiltInTasks
             .AddCucosTask<GitHubDetailsTask>()
             .AddCucosTask<UsageTask>()
             .AddCucosTask<SupplyChainTask>()
-            .AddCucosTask<FinalizeTask>();
+            .AddCucosTask<FinalizeTask>()
+            .AddCucosTask<WebhookTask>();
     }
 
     private static readonly Lazy<EcosystemCatalog> BuiltInCatalog = new(() =>

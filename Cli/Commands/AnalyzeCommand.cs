@@ -49,6 +49,9 @@ public static class AnalyzeCommand
           --max-attempts N     attempts per task, the first included (default 2, a short wait of at
                                most 2 s between them: a person is waiting; a silo uses each task's own)
           --no-retry           one attempt per task: the same as --max-attempts 1
+          --webhook URL        POST the analysis' end there, signed with the cluster's
+                               Cucos:Webhooks:Secret (docs/api.md, "Webhooks"); the cluster's
+                               allow-list decides which hosts it may call
           --cache DIR          where the analysis unpacks the package (default: the system temp folder)
           --keep-cache         keep the unpacked package after the analysis
           --postgres CONN      store state, results and reminders in this PostgreSQL database
@@ -97,6 +100,7 @@ public static class AnalyzeCommand
             .Value("--task-assemblies", "';'-separated plug-in assemblies")
             .Value("--max-attempts", "attempts per task")
             .Flag("--no-retry", "one attempt per task")
+            .Value("--webhook", "a URL told when the analysis ends")
             .Flag("--quiet", "no progress lines", "-q")
             .Flag("--verbose", "the cluster's own log", "-v")
             .Value("--cluster", "a running cluster: http://host:8080 or host:30000", "-c")
@@ -213,6 +217,13 @@ public static class AnalyzeCommand
         // A document on stdout keeps stdout for itself: the summary and the closing line go where the progress goes.
         var people = output.DocumentOnStdout ? stderr : stdout;
         var printer = new AnalysisPrinter(stderr, people, TimeProvider.System);
+        if (line.Value("--webhook") is { } webhook)
+        {
+            // The form is checked here, in the cluster's words; whether the cluster may call the host is its own word.
+            if (RequestChecks.OfWebhookUrl(webhook) is { } problem)
+                throw new UsageException($"--webhook: {problem.Message}");
+            request = request with { WebhookUrl = webhook };
+        }
         AnalysisTicket ticket;
         try
         {

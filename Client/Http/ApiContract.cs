@@ -21,9 +21,11 @@ public sealed record StartAnalysisBody
     public string[]? Tasks { get; init; }
     /// <summary>Parameters handed to every task, such as <c>analyse_dependencies</c>.</summary>
     public Dictionary<string, string>? Parameters { get; init; }
+    /// <summary>Where the analysis' end is POSTed, signed (docs/api.md, "Webhooks"); left out, the cluster's default, if any.</summary>
+    public string? WebhookUrl { get; init; }
 
     /// <summary>The field names, for the error that names an unknown one.</summary>
-    public static readonly IReadOnlyList<string> FieldNames = ["package", "ecosystem", "name", "version", "force", "tasks", "parameters"];
+    public static readonly IReadOnlyList<string> FieldNames = ["package", "ecosystem", "name", "version", "force", "tasks", "parameters", "webhook_url"];
 }
 
 /// <summary>

@@ -60,6 +60,7 @@ public sealed class CucosHttpClient(HttpClient http) : CucosClientBase
             Force = request.Force,
             Tasks = request.Tasks,
             Parameters = request.Parameters,
+            WebhookUrl = request.WebhookUrl,
         };
         using var response = await http.PostAsJsonAsync("api/v1/analyses", body, CucosApiJson.Options, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.BadRequest)

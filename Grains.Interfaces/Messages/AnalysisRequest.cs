@@ -26,6 +26,13 @@ public sealed partial record AnalysisRequest
     /// <summary>Free-form parameters handed to every task.</summary>
     [Id(7)] public Dictionary<string, string>? Parameters { get; init; }
 
+    /// <summary>
+    /// Where the analysis' end is POSTed (signed with the cluster's webhook secret), or null for the cluster's default
+    /// (<c>Cucos:Webhooks:Url</c>, none unless set). Checked against the cluster's allow-list when the request comes in
+    /// and again, after DNS, at each delivery.
+    /// </summary>
+    [Id(8)] public string? WebhookUrl { get; init; }
+
     /// <summary>The release string of the original design: <c>ecosystem:name:version</c>.</summary>
     public string Release => $"{Ecosystem}:{Name}:{Version}";
 

@@ -17,6 +17,7 @@ public static partial class RequestChecks
     public const int MaxParameterNameLength = 128;
     public const int MaxParameterValueLength = 4096;
     public const int MaxSourcePathLength = 4096;
+    public const int MaxWebhookUrlLength = 2048;
 
     /// <summary>
     /// The problems of the request's own fields; the ecosystem only by its form (whether it is known needs the catalog).
@@ -38,7 +39,32 @@ public static partial class RequestChecks
             problems.Add(new(RequestFields.SourcePath, $"the source path has control or formatting characters or more than {MaxSourcePathLength} characters: give a plain path."));
         problems.AddRange(OfTasks(request.Tasks));
         problems.AddRange(OfParameters(request.Parameters));
+        if (OfWebhookUrl(request.WebhookUrl) is { } webhook)
+            problems.Add(webhook);
         return problems;
+    }
+
+    /// <summary>
+    /// The webhook URL's form: an absolute http(s) URL of at most <see cref="MaxWebhookUrlLength"/> plain characters, with
+    /// no user name or password (the URL is stored with the request and shown to readers; receivers authenticate the
+    /// cluster by the signature instead) and no fragment. Whether the cluster may call its host is the cluster's word
+    /// (its allow-list, after DNS); the URL is not echoed, since it may be long or carry a token.
+    /// </summary>
+    public static RequestProblem? OfWebhookUrl(string? url)
+    {
+        if (url is null)
+            return null;
+        if (url.Length == 0 || url.Length > MaxWebhookUrlLength || HasForgingCharacter(url) || url.Any(char.IsWhiteSpace))
+            return new(RequestFields.WebhookUrl,
+                $"'webhook_url' is empty, longer than {MaxWebhookUrlLength} characters or has spaces or control characters: give an absolute URL such as https://hooks.example/cucos.");
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.Host.Length == 0)
+            return new(RequestFields.WebhookUrl, "'webhook_url' is not an absolute http or https URL: give one such as https://hooks.example/cucos.");
+        if (parsed.UserInfo.Length > 0)
+            return new(RequestFields.WebhookUrl,
+                "'webhook_url' has a user name or password in it, which would be stored and shown with the analysis: leave it out; receivers check the X-Cucos-Signature header instead.");
+        if (parsed.Fragment.Length > 0)
+            return new(RequestFields.WebhookUrl, "'webhook_url' has a fragment ('#...'), which is never sent: leave it out.");
+        return null;
     }
 
     /// <summary>

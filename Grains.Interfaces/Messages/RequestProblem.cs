@@ -15,4 +15,5 @@ public static class RequestFields
     public const string SourcePath = "source_path";
     public const string Tasks = "tasks";
     public const string Parameters = "parameters";
+    public const string WebhookUrl = "webhook_url";
 }

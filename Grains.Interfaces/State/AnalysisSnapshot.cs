@@ -25,4 +25,19 @@ public sealed record AnalysisSnapshot
     [Id(10)] public DateTimeOffset? CancelledAt { get; set; }
 
     public bool IsFinished => FinishedAt is not null;
+
+    /// <summary>
+    /// The status this analysis ends with once every task is final: <c>cancelled</c> after a cancel, <c>failed</c> when
+    /// init did not succeed, <c>succeeded</c> when every task did, else <c>completed_with_failures</c>. The webhook does not
+    /// count: it reports this status, and a receiver that never accepts it does not make the analysis' work a failure.
+    /// The flow sets it when the analysis finishes; the webhook task reads it to say it.
+    /// </summary>
+    public AnalysisStatus EndStatus() =>
+        CancelledAt is not null ? AnalysisStatus.Cancelled
+        : !Tasks.TryGetValue(Sdk.CucosFlow.RootTask, out var root) || root.Status != AnalysisTaskStatus.Succeeded ? AnalysisStatus.Failed
+        : Tasks.Values.All(r => r.Name == Sdk.CucosFlow.WebhookTask || r.Status == AnalysisTaskStatus.Succeeded) ? AnalysisStatus.Succeeded
+        : AnalysisStatus.CompletedWithFailures;
+
+    /// <summary>How many times this analysis has ended or is ending now: 1 for its first run, one more for each re-run.</summary>
+    public int EndNumber() => 1 + Reruns.Count;
 }

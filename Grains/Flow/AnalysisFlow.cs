@@ -21,7 +21,30 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             Status = AnalysisStatus.Running,
         };
         AddTask(snapshot, CucosFlow.RootTask, spawnedBy: null);
+        AddWebhook(snapshot);
         return snapshot;
+    }
+
+    /// <summary>
+    /// The webhook node of a request that names a URL: a callback of the root's callback (finalize), so it runs last, once
+    /// the summary is written, and is reset with it by a re-run (one delivery per end of the analysis). Without a root
+    /// callback it follows the root's subtree.
+    /// </summary>
+    private void AddWebhook(AnalysisSnapshot snapshot)
+    {
+        if (snapshot.Request.WebhookUrl is null || registry.Find(CucosFlow.WebhookTask) is not { } webhook)
+            return;
+        var target = registry.Graph.Find(CucosFlow.RootTask)?.Callback is { } rootCallback && snapshot.Tasks.ContainsKey(rootCallback)
+            ? rootCallback
+            : CucosFlow.RootTask;
+        snapshot.Tasks[CucosFlow.WebhookTask] = new AnalysisTask
+        {
+            Name = CucosFlow.WebhookTask,
+            Kind = AnalysisTaskKind.Callback,
+            SpawnedBy = target,
+            CallbackFor = target,
+            MaxAttempts = webhook.RetryPolicy.MaxAttempts,
+        };
     }
 
     /// <summary>The task, when <paramref name="attempt"/> is the attempt of it that is running now; null for any other (stale, never dispatched).</summary>
@@ -94,6 +117,10 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(interrupted);
         if (snapshot.IsFinished || snapshot.CancelledAt is not null)
+            return false;
+        // Once only the webhook is left the analysis has ended and is telling its receiver so: a cancel would change
+        // the status after the first delivery attempt said it, so it changes nothing.
+        if (snapshot.Tasks.Values.All(r => r.Name == CucosFlow.WebhookTask || r.Status.IsFinal()))
             return false;
         snapshot.CancelledAt = now;
         foreach (var run in snapshot.Tasks.Values.Where(r => r.Kind == AnalysisTaskKind.Task && !r.Status.IsFinal()))
@@ -186,11 +213,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             return false;
         if (!snapshot.Tasks.Values.All(r => r.Status.IsFinal()))
             return false;
-        var root = snapshot.Tasks[CucosFlow.RootTask];
-        snapshot.Status = snapshot.CancelledAt is not null ? AnalysisStatus.Cancelled
-            : root.Status != AnalysisTaskStatus.Succeeded ? AnalysisStatus.Failed
-            : snapshot.Tasks.Values.All(r => r.Status == AnalysisTaskStatus.Succeeded) ? AnalysisStatus.Succeeded
-            : AnalysisStatus.CompletedWithFailures;
+        snapshot.Status = snapshot.EndStatus();
         snapshot.FinishedAt = now;
         if (snapshot.Reruns.LastOrDefault() is { FinishedAt: null } rerun)
         {
@@ -244,9 +267,14 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             && reset.Any(name => snapshot.Tasks[name].Kind == AnalysisTaskKind.Task && readsRemovedPackage(name)))
             reset.Add(CucosFlow.RootTask);
         // Callbacks whose target is reset or sits above a reset task must run again once that subtree is final.
-        foreach (var callback in snapshot.Tasks.Values.Where(r => r.Kind == AnalysisTaskKind.Callback))
-            if (reset.Any(name => name == callback.CallbackFor || IsBelow(snapshot, snapshot.Tasks[name], callback.CallbackFor!)))
-                reset.Add(callback.Name);
+        // To a fixed point, since a callback may follow another (the webhook follows finalize).
+        for (var grew = true; grew;)
+        {
+            grew = false;
+            foreach (var callback in snapshot.Tasks.Values.Where(r => r.Kind == AnalysisTaskKind.Callback && !reset.Contains(r.Name)))
+                if (reset.Any(name => name == callback.CallbackFor || IsBelow(snapshot, snapshot.Tasks[name], callback.CallbackFor!)))
+                    grew |= reset.Add(callback.Name);
+        }
         foreach (var name in reset)
             ResetForRerun(snapshot.Tasks[name]);
 
@@ -390,8 +418,9 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         var target = snapshot.Tasks[callback.CallbackFor!];
         if (!target.Status.IsFinal())
             return false;
+        // What hangs below the callback itself (the webhook below finalize) runs after it, so it is not waited for.
         return snapshot.Tasks.Values
-            .Where(r => r.Name != callback.Name && IsBelow(snapshot, r, target.Name))
+            .Where(r => r.Name != callback.Name && IsBelow(snapshot, r, target.Name) && !IsBelow(snapshot, r, callback.Name))
             .All(r => r.Status.IsFinal());
     }
 

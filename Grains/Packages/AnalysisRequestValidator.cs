@@ -28,6 +28,9 @@ public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalo
         if (request.Tasks is { Length: > 0 } named && !problems.Any(p => p.Field == RequestFields.Tasks) && tasks.Unknown(named) is { Count: > 0 } unknownTasks)
             problems.Add(new(RequestFields.Tasks,
                 $"unknown task(s): {string.Join(", ", unknownTasks)}. The tasks of this cluster are: {string.Join(", ", tasks.All.Select(d => d.Name))}."));
+        if (request.Tasks is { Length: > 0 } listed && !problems.Any(p => p.Field == RequestFields.Tasks) && listed.Contains(CucosFlow.WebhookTask, StringComparer.Ordinal))
+            problems.Add(new(RequestFields.Tasks,
+                $"'{CucosFlow.WebhookTask}' is not run as a task of its own: it runs when the analysis ends, for a request with a 'webhook_url'. Leave it out of 'tasks' and give 'webhook_url' instead."));
         if (tasks.Find(CucosFlow.RootTask) is null)
             problems.Add(new(RequestFields.Tasks, $"no '{CucosFlow.RootTask}' task is registered in this cluster, so no analysis can start."));
         return problems;
@@ -38,6 +41,23 @@ public sealed class AnalysisRequestValidator(TaskRegistry tasks, EcosystemCatalo
     {
         if (Validate(request) is { Count: > 0 } problems)
             throw new InvalidAnalysisRequestException(problems);
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidAnalysisRequestException"/> for the <c>webhook_url</c> field when the request names a webhook
+    /// this cluster may not call: none is configured (<paramref name="webhooks"/> null, or no webhook task), or the URL's
+    /// host resolves to an address the allow-list refuses. Asked after <see cref="ThrowIfInvalid"/>, on a well-formed URL.
+    /// </summary>
+    public async Task ThrowIfWebhookRefusedAsync(AnalysisRequest request, IWebhookTargets? webhooks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.WebhookUrl is not { } url)
+            return;
+        if (webhooks is null || tasks.Find(CucosFlow.WebhookTask) is null)
+            throw new InvalidAnalysisRequestException(RequestFields.WebhookUrl,
+                $"this cluster delivers no webhooks (no '{CucosFlow.WebhookTask}' task is registered): leave 'webhook_url' out, or ask its operator to enable them.");
+        if (await webhooks.ProblemAsync(new Uri(url, UriKind.Absolute), cancellationToken) is { } problem)
+            throw new InvalidAnalysisRequestException(RequestFields.WebhookUrl, problem);
     }
 
     /// <summary>The problems of a package version named by its three parts, as the API's list query names it.</summary>

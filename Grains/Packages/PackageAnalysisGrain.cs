@@ -15,13 +15,22 @@ public sealed record PackageAnalysisState
 /// </summary>
 public sealed class PackageAnalysisGrain(
     [PersistentState(StateNames.Package, StateNames.StorageProvider)] IPersistentState<PackageAnalysisState> state,
-    AnalysisRequestValidator validator)
+    AnalysisRequestValidator validator,
+    IServiceProvider services)
     : Grain, IPackageAnalysisGrain
 {
     public async Task<AnalysisTicket> StartAsync(AnalysisRequest request)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        // The cluster's default webhook is written into the request, so the analysis (and each of its ends) reports to
+        // the URL it started with, whatever the setting says later.
+        var webhooks = services.GetService(typeof(Sdk.IWebhookTargets)) as Sdk.IWebhookTargets;
+        if (request.WebhookUrl is null && webhooks?.DefaultUrl is { } defaultUrl)
+            request = request with { WebhookUrl = defaultUrl };
         // Every door (the clients, the API, the CLI, a task starting dependency analyses) comes through here.
         validator.ThrowIfInvalid(request);
+        // After the form checks: the host is resolved, and every address it has must be one the allow-list lets the cluster call.
+        await validator.ThrowIfWebhookRefusedAsync(request, webhooks);
         var key = GrainKeys.Package(request.Ecosystem, request.Name, request.Version);
         if (key != this.GetPrimaryKeyString())
             throw new ArgumentException($"request for '{key}' was sent to the grain of '{this.GetPrimaryKeyString()}'.");

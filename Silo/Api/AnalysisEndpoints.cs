@@ -55,7 +55,7 @@ public static partial class AnalysisEndpoints
         }
         else
             request = ecosystems.Normalise(AnalysisRequest.ForPackage(body.Ecosystem?.Trim() ?? "", body.Name?.Trim() ?? "", body.Version?.Trim() ?? "", body.Force, body.Tasks));
-        request = request with { Parameters = body.Parameters is { Count: > 0 } parameters ? parameters : null };
+        request = request with { Parameters = body.Parameters is { Count: > 0 } parameters ? parameters : null, WebhookUrl = body.WebhookUrl };
         // The body has no source path: 'local' would name a path on the silo's own disk, which the API does not serve.
         if (request.Ecosystem == AnalysisRequest.LocalEcosystem)
             return ApiProblems.Invalid(new InvalidAnalysisRequestException(RequestFields.Ecosystem, LocalNotServed));
@@ -143,7 +143,7 @@ public static partial class AnalysisEndpoints
         }
     }
 
-    private const string BodyExample = "Send a JSON object such as {\"ecosystem\": \"npm\", \"name\": \"serve-static\", \"version\": \"1.7.1\"} (optional: \"force\", \"tasks\", \"parameters\")";
+    private const string BodyExample = "Send a JSON object such as {\"ecosystem\": \"npm\", \"name\": \"serve-static\", \"version\": \"1.7.1\"} (optional: \"force\", \"tasks\", \"parameters\", \"webhook_url\")";
 
     private static string LocalNotServed => "ecosystem 'local' is not served over HTTP: the silo analyses packages it fetches from a registry, not paths on its own disk. " +
         "Give a registry ecosystem, such as npm.";
