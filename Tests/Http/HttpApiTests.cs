@@ -132,7 +132,11 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
     [InlineData("""{"package": "npm:left-pad@1.0.0", "name": "other"}""", "Invalid analysis request", "give either 'package' (ECOSYSTEM:NAME@VERSION) or 'ecosystem'")]
     [InlineData("""{"ecosystem": "npm", "name": "left-pad", """, "Malformed request body", "it is not well-formed JSON (line 1, byte")]
     [InlineData("""{"ecosystem": "npm", "name": "left-pad", "version": "1.0.0", "forse": true}""", "Malformed request body",
-        "the field 'forse' is not known (the fields are package, ecosystem, name, version, force, tasks, parameters)")]
+        "the field 'forse' is not known (the fields are package, ecosystem, name, version, force, tasks, parameters, webhook_url)")]
+    [InlineData("""{"ecosystem": "npm", "name": "left-pad", "version": "1.0.0", "webhook_url": "ftp://hooks.example/x"}""", "Invalid analysis request",
+        "'webhook_url' is not an absolute http or https URL")]
+    [InlineData("""{"ecosystem": "npm", "name": "left-pad", "version": "1.0.0", "webhook_url": "https://hooks.example/x"}""", "Invalid analysis request",
+        "this cluster delivers no webhooks")]
     [InlineData("""{"ecosystem": "npm", "name": "left-pad", "version": "1.0.0", "force": "yes"}""", "Malformed request body",
         "the field 'force' has a value of the wrong type")]
     [InlineData("", "Malformed request body", "the request body is empty. Send a JSON object such as")]
