@@ -1,4 +1,5 @@
 using Cucos.Advisories;
+using Cucos.Grains.Refresh;
 using Cucos.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,72 +20,37 @@ public sealed partial class AdvisoryRefreshGrain(
     [PersistentState(AdvisoryRefreshGrain.StateName, StateNames.StorageProvider)] IPersistentState<AdvisoryRefreshStatus> state,
     IServiceProvider services,
     ILogger<AdvisoryRefreshGrain> logger)
-    : Grain, IAdvisoryRefreshGrain, IRemindable, IDisposable
+    : RefreshGrain, IAdvisoryRefreshGrain
 {
     public const string StateName = StateNames.AdvisoryRefresh;
     public const string TaskName = "security_issues";
-    private const string RefreshReminder = "cucos-advisories";
-    private const string ResumeReminder = "cucos-advisories-resume";
-
-    private Task? running;
-    private readonly CancellationTokenSource stopping = new();
+    protected override string RefreshReminder => "cucos-advisories";
+    protected override string ResumeReminder => "cucos-advisories-resume";
+    protected override RefreshSchedule Schedule
+    {
+        get
+        {
+            var settings = Settings;
+            return new(settings.RefreshInterval, settings.FirstRefreshDelay, settings.ResumeInterval);
+        }
+    }
+    protected override DateTimeOffset? LastRefreshedAt => state.State.LastRefreshedAt;
+    protected override DateTimeOffset? RetryAt => state.State.RetryAt;
+    protected override bool Underway => state.State.ImportId is not null;
 
     private string Source => this.GetPrimaryKeyString();
     private AdvisoryRefreshSettings Settings => services.GetService<AdvisoryRefreshSettings>() ?? AdvisoryRefreshSettings.From(services.GetService<IConfiguration>());
-    private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
+    protected override TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
     /// <summary>Who the analyses' audit trail names as having asked for the re-run.</summary>
     public string RequestedBy => "advisories:" + Source;
 
-    public async Task EnsureScheduledAsync()
-    {
-        var settings = Settings;
-        if (await this.GetReminder(RefreshReminder) is null)
-        {
-            var due = state.State.LastRefreshedAt is { } last ? last + settings.RefreshInterval - Time.GetUtcNow() : settings.FirstRefreshDelay;
-            await this.RegisterOrUpdateReminder(RefreshReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, settings.RefreshInterval);
-        }
-        if (state.State.ImportId is not null)
-            Start();
-    }
-
-    public Task RefreshNowAsync()
-    {
-        Start();
-        return Task.CompletedTask;
-    }
+    public Task EnsureScheduledAsync() => EnsureRemindersAsync();
 
     public Task<AdvisoryRefreshStatus> GetStatusAsync() => Task.FromResult(state.State with { Pending = [.. state.State.Pending] });
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        if (reminderName == RefreshReminder)
-            Start();
-        else if (reminderName == ResumeReminder && (state.State.RetryAt is not { } retryAt || retryAt <= Time.GetUtcNow()))
-            Start();
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // The refresh stops with the activation; the resume reminder brings it back from the stored progress.
-        stopping.Cancel();
-        return running ?? Task.CompletedTask;
-    }
-
-    public void Dispose() => stopping.Dispose();
-
-    /// <summary>Starts the refresh in this activation unless it runs already: one refresh per source at a time.</summary>
-    private void Start()
-    {
-        if (running is { IsCompleted: false })
-            return;
-        running = RunAsync(stopping.Token);
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        DelayDeactivation(TimeSpan.FromHours(2));
         var current = state.State;
         try
         {
@@ -117,7 +83,7 @@ public sealed partial class AdvisoryRefreshGrain(
                 current.Attempts = 0;
                 current.RetryAt = null;
                 await state.WriteStateAsync(cancellationToken);
-                await this.RegisterOrUpdateReminder(ResumeReminder, Settings.ResumeInterval, Settings.ResumeInterval, cancellationToken);
+                await KeepResumingAsync(cancellationToken);
             }
             current.Attempts++;
             var importId = current.ImportId;
@@ -157,7 +123,7 @@ public sealed partial class AdvisoryRefreshGrain(
             current.Completed++;
             Finish(current);
             await state.WriteStateAsync(cancellationToken);
-            await StopResumeReminderAsync();
+            await StopResumingAsync();
             LogRefreshed(logger, Source, current.LastChanged, current.LastReruns);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -169,7 +135,7 @@ public sealed partial class AdvisoryRefreshGrain(
             current.LastError = exception.Message;
             Finish(current);
             await state.WriteStateAsync(CancellationToken.None);
-            await StopResumeReminderAsync();
+            await StopResumingAsync();
             LogAbandoned(logger, Source, exception.Message);
         }
         catch (Exception exception)
@@ -194,12 +160,6 @@ public sealed partial class AdvisoryRefreshGrain(
         current.Pending = [];
         current.Rerun = 0;
         current.RetryAt = null;
-    }
-
-    private async Task StopResumeReminderAsync()
-    {
-        if (await this.GetReminder(ResumeReminder) is { } resume)
-            await this.UnregisterReminder(resume);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "advisory source {Source} unchanged: nothing imported")]

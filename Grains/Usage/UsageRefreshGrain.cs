@@ -1,3 +1,4 @@
+using Cucos.Grains.Refresh;
 using Cucos.Usage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,70 +17,34 @@ public sealed partial class UsageRefreshGrain(
     [PersistentState(UsageRefreshGrain.StateName, StateNames.StorageProvider)] IPersistentState<UsageRefreshStatus> state,
     IServiceProvider services,
     ILogger<UsageRefreshGrain> logger)
-    : Grain, IUsageRefreshGrain, IRemindable, IDisposable
+    : RefreshGrain, IUsageRefreshGrain
 {
     public const string StateName = StateNames.UsageRefresh;
-    private const string DailyReminder = "cucos-usage";
-    private const string ResumeReminder = "cucos-usage-resume";
-
-    private Task? running;
-    private readonly CancellationTokenSource stopping = new();
+    protected override string RefreshReminder => "cucos-usage";
+    protected override string ResumeReminder => "cucos-usage-resume";
+    protected override RefreshSchedule Schedule
+    {
+        get
+        {
+            var settings = Settings;
+            return new(settings.RefreshInterval, settings.FirstRefreshDelay, settings.ResumeInterval);
+        }
+    }
+    protected override DateTimeOffset? LastRefreshedAt => state.State.LastRefreshedAt;
+    protected override DateTimeOffset? RetryAt => state.State.RetryAt;
+    protected override bool Underway => state.State.RefreshId is not null;
 
     private string Ecosystem => this.GetPrimaryKeyString();
     private UsageSettings Settings => services.GetService<UsageSettings>() ?? UsageSettings.From(services.GetService<IConfiguration>());
     private IUsageStore Store => services.GetRequiredService<IUsageStore>();
-    private TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
+    protected override TimeProvider Time => services.GetService<TimeProvider>() ?? TimeProvider.System;
 
-    public async Task EnsureScheduledAsync()
-    {
-        var settings = Settings;
-        if (await this.GetReminder(DailyReminder) is null)
-        {
-            var due = state.State.LastRefreshedAt is { } last ? last + settings.RefreshInterval - Time.GetUtcNow() : settings.FirstRefreshDelay;
-            await this.RegisterOrUpdateReminder(DailyReminder, due < TimeSpan.Zero ? TimeSpan.Zero : due, settings.RefreshInterval);
-        }
-        if (state.State.RefreshId is not null)
-            Start();
-    }
-
-    public Task RefreshNowAsync()
-    {
-        Start();
-        return Task.CompletedTask;
-    }
+    public Task EnsureScheduledAsync() => EnsureRemindersAsync();
 
     public Task<UsageRefreshStatus> GetStatusAsync() => Task.FromResult(state.State with { });
 
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    protected override async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        if (reminderName == DailyReminder)
-            Start();
-        else if (reminderName == ResumeReminder && (state.State.RetryAt is not { } retryAt || retryAt <= Time.GetUtcNow()))
-            Start();
-        return Task.CompletedTask;
-    }
-
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // The refresh stops with the activation; the resume reminder brings it back from the stored page token.
-        stopping.Cancel();
-        return running ?? Task.CompletedTask;
-    }
-
-    public void Dispose() => stopping.Dispose();
-
-    /// <summary>Starts the refresh loop in this activation unless it runs already: one refresh per ecosystem at a time.</summary>
-    private void Start()
-    {
-        if (running is { IsCompleted: false })
-            return;
-        running = RunAsync(stopping.Token);
-    }
-
-    private async Task RunAsync(CancellationToken cancellationToken)
-    {
-        // The refresh runs between calls: the activation must outlive the idle collector while it does.
-        DelayDeactivation(TimeSpan.FromHours(2));
         var current = state.State;
         try
         {
@@ -96,7 +61,7 @@ public sealed partial class UsageRefreshGrain(
                 current.Attempts = 0;
                 current.RetryAt = null;
                 await state.WriteStateAsync(cancellationToken);
-                await this.RegisterOrUpdateReminder(ResumeReminder, settings.ResumeInterval, settings.ResumeInterval, cancellationToken);
+                await KeepResumingAsync(cancellationToken);
             }
             current.Attempts++;
             var client = services.GetRequiredService<BigQueryClients>().For(settings);
@@ -144,7 +109,7 @@ public sealed partial class UsageRefreshGrain(
             current.LastError = null;
             Finish(current);
             await state.WriteStateAsync(cancellationToken);
-            await StopResumeReminderAsync();
+            await StopResumingAsync();
             LogRefreshed(logger, Ecosystem, summary.Packages);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -164,7 +129,7 @@ public sealed partial class UsageRefreshGrain(
             current.LastError = exception.Message;
             Finish(current);
             await state.WriteStateAsync(CancellationToken.None);
-            await StopResumeReminderAsync();
+            await StopResumingAsync();
             LogAbandoned(logger, Ecosystem, exception.Message);
         }
         catch (Exception exception)
@@ -186,12 +151,6 @@ public sealed partial class UsageRefreshGrain(
         current.PagesStored = 0;
         current.RowsStored = 0;
         current.RetryAt = null;
-    }
-
-    private async Task StopResumeReminderAsync()
-    {
-        if (await this.GetReminder(ResumeReminder) is { } resume)
-            await this.UnregisterReminder(resume);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "usage figures of {Ecosystem} refreshed: {Packages} packages")]
