@@ -68,3 +68,12 @@ row "page at depth $depth, by OFFSET" "SELECT $cols FROM cucos_analyses WHERE se
 row "status=running" "SELECT $cols FROM cucos_analyses WHERE service_id = 'bench' AND status = 'Running' $order" "keyset, cucos_analyses_status"
 printf '| %s | %s | %s |\n' "status=running, no index" "$(median "$noindex" "SELECT $cols FROM cucos_analyses WHERE service_id = 'bench' AND status = 'Running' $order")" "baseline: index scans off"
 row "ecosystem=$eco&name=$name" "SELECT $cols FROM cucos_analyses WHERE service_id = 'bench' AND ecosystem = '$eco' AND name = '$name' $order" "keyset, cucos_analyses_package"
+
+# The web UI's status counts (GET /api/v1/analyses/counts, PostgresAnalysisListing.CountAsync), asked on each list load.
+echo
+echo "| counts query | ms | what it is |"
+echo "|---|---:|---|"
+row "counts, no filter" "SELECT status, count(*) FROM cucos_analyses WHERE service_id = 'bench' GROUP BY status" "what the list page asks first"
+printf '| %s | %s | %s |\n' "counts, no filter, no index" "$(median "$noindex" "SELECT status, count(*) FROM cucos_analyses WHERE service_id = 'bench' GROUP BY status")" "baseline: index scans off (a table scan)"
+row "counts, ecosystem=$eco&name=$name" "SELECT status, count(*) FROM cucos_analyses WHERE service_id = 'bench' AND ecosystem = '$eco' AND name = '$name' GROUP BY status" "one package"
+row "counts, since the last hour" "SELECT status, count(*) FROM cucos_analyses WHERE service_id = 'bench' AND created_at >= now() - interval '1 hour' GROUP BY status" "a recent window"
