@@ -84,7 +84,8 @@ public static class CucosPostgresExtensions
     private static void AddListing(ISiloBuilder silo, string connectionString)
     {
         silo.Services.AddSingleton<IAnalysisListing>(services => new PostgresAnalysisListing(
-            NpgsqlDataSource.Create(connectionString), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+            NpgsqlDataSource.Create(connectionString), services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            services.GetService<TimeProvider>()));
         silo.Services.AddSingleton<IAnalysisIndexSink, NoIndexSink>();
     }
     /// <summary>The workers' conditional-request cache (GitHub's ETags) in <c>cucos_http_cache</c>, shared by every silo.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using Cucos.Grains.Listing;
 using Cucos.Messages;
@@ -11,8 +12,23 @@ namespace Cucos.Persistence.Listing;
 /// triggers on the analysis state rows), newest first, a keyset page after the cursor, so a page costs the same at
 /// the millionth analysis as at the first.
 /// </summary>
-public sealed class PostgresAnalysisListing(NpgsqlDataSource database, string serviceId) : IAnalysisListing
+/// <param name="clock">The silo's clock, which dates the shared counts.</param>
+/// <param name="countsMaxAge">How long a count is answered again without asking the database (<see cref="DefaultCountsMaxAge"/>).</param>
+public sealed class PostgresAnalysisListing(NpgsqlDataSource database, string serviceId, TimeProvider? clock = null, TimeSpan? countsMaxAge = null) : IAnalysisListing
 {
+    /// <summary>The age up to which status counts are shared by the callers of a silo.</summary>
+    public static readonly TimeSpan DefaultCountsMaxAge = TimeSpan.FromSeconds(5);
+
+    // Enough for every filter a handful of open list pages use; a silo asked for more starts over.
+    private const int MaxSharedCounts = 256;
+
+    // A count with no package or time filter reads every row's status (half a second at a million analyses,
+    // docs/benchmarks.md), and each open list page of the web UI asks for it every few seconds: a count younger than
+    // countsMaxAge is answered to every caller of this silo, and callers arriving while it runs wait for that one.
+    private readonly ConcurrentDictionary<(string? Ecosystem, string? Name, DateTimeOffset? Since, DateTimeOffset? Until), (DateTimeOffset At, Task<AnalysisStatusCounts> Counts)> sharedCounts = new();
+    private readonly TimeProvider time = clock ?? TimeProvider.System;
+    private readonly TimeSpan maxAge = countsMaxAge ?? DefaultCountsMaxAge;
+
     public async Task<AnalysisListPage> ListAsync(AnalysisListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -49,9 +65,23 @@ public sealed class PostgresAnalysisListing(NpgsqlDataSource database, string se
         return new AnalysisListPage { Analyses = page, Next = more ? page[^1].Position : null };
     }
 
-    public async Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query, CancellationToken cancellationToken)
+    public Task<AnalysisStatusCounts> CountAsync(AnalysisListQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var key = (query.Ecosystem, query.Name, query.Since, query.Until);
+        var now = time.GetUtcNow();
+        if (sharedCounts.TryGetValue(key, out var shared) && now - shared.At < maxAge && !shared.Counts.IsFaulted && !shared.Counts.IsCanceled)
+            return shared.Counts.WaitAsync(cancellationToken);
+        if (sharedCounts.Count >= MaxSharedCounts)
+            sharedCounts.Clear();
+        // Not cancelled by this caller: others may be waiting for the same count.
+        var counting = CountNowAsync(query, CancellationToken.None);
+        sharedCounts[key] = (now, counting);
+        return counting.WaitAsync(cancellationToken);
+    }
+
+    private async Task<AnalysisStatusCounts> CountNowAsync(AnalysisListQuery query, CancellationToken cancellationToken)
+    {
         await using var command = database.CreateCommand();
         // One pass per query: with no package filter it reads the status index (service_id, status, ...) only.
         var sql = new StringBuilder("SELECT status, count(*) FROM cucos_analyses");

@@ -65,6 +65,48 @@ public sealed class AnalysisListPostgresTests(PostgresServer postgres) : IAsyncL
     }
 
     [Fact]
+    public async Task Status_counts_are_shared_for_a_few_seconds_per_filter_then_asked_again()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-12-02T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var source = NpgsqlDataSource.Create(database);
+        var listing = new Cucos.Persistence.Listing.PostgresAnalysisListing(source, "counts", clock, TimeSpan.FromSeconds(5));
+        var name = "pkg-" + Guid.NewGuid().ToString("N");
+        async Task AddAsync(string status, DateTimeOffset created)
+        {
+            await using var insert = source.CreateCommand(
+                "INSERT INTO cucos_analyses (service_id, analysis_id, ecosystem, name, version, status, created_at) VALUES ('counts', @id, 'npm', @name, '1.0.0', @status, @created)");
+            insert.Parameters.AddWithValue("id", Guid.NewGuid().ToString("N"));
+            insert.Parameters.AddWithValue("name", name);
+            insert.Parameters.AddWithValue("status", status);
+            insert.Parameters.AddWithValue("created", created);
+            await insert.ExecuteNonQueryAsync();
+        }
+        var package = new AnalysisListQuery { Ecosystem = "npm", Name = name };
+        await AddAsync("Succeeded", clock.GetUtcNow().AddHours(-2));
+
+        Assert.Equal(1, (await listing.CountAsync(package, default)).Total);
+        await AddAsync("Running", clock.GetUtcNow());
+        // Within the age the first answer is shared; the status filter and the page size are no part of a count.
+        Assert.Equal(1, (await listing.CountAsync(package with { Status = AnalysisStatus.Running, Limit = 5 }, default)).Total);
+        // Another filter is its own count.
+        var recent = await listing.CountAsync(package with { Since = clock.GetUtcNow().AddHours(-1) }, default);
+        Assert.Equal((1L, 1L), (recent.Total, recent.Counts[AnalysisStatus.Running]));
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var later = await listing.CountAsync(package, default);
+        Assert.Equal((2L, 1L, 1L), (later.Total, later.Counts[AnalysisStatus.Running], later.Counts[AnalysisStatus.Succeeded]));
+    }
+
+    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
+    {
+        private DateTimeOffset now = start;
+
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public void Advance(TimeSpan by) => now += by;
+    }
+
+    [Fact]
     public async Task Analyses_stored_before_the_migration_are_listed_by_it()
     {
         var older = await postgres.CreateDatabaseAsync();
