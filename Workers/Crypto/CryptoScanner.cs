@@ -14,7 +14,7 @@ public static class CryptoMatchType
     public const string Constant = "constant";
 }
 
-/// <summary>What a match says about the package, from where it was found (see docs/content-workers.md).</summary>
+/// <summary>What a match says about the package, from where it was found (see docs/crypto-algorithms.md).</summary>
 public static class CryptoMatchKind
 {
     /// <summary>The package carries the algorithm itself: a file named for it, or code in a file that holds its constants, or a definition named for it.</summary>
