@@ -207,4 +207,32 @@ public sealed class CryptoPrecisionTests : IDisposable
         Assert.All(document.GetProperty("details").GetProperty("matches").EnumerateArray(),
             m => Assert.Equal("mention", m.GetProperty("kind").GetString()));
     }
+
+    [Fact]
+    public void A_minified_line_longer_than_the_window_limit_gives_the_matches_of_the_same_code_on_separate_lines()
+    {
+        // Crypto calls at the start, in the middle (two close enough for their windows to overlap) and at the very end
+        // of one line of tens of kilobytes, between statements with no anchor word in them.
+        string[] calls =
+        [
+            "h=crypto.createHash('sha256')",
+            "c=crypto.createCipheriv('aes-256-cbc',k,iv)",
+            "d=crypto.createDecipheriv('aes-128-gcm',k,iv);e=crypto.createHmac('sha1',k)",
+            "f=crypto.createCipheriv('aes-192-ofb',k,iv)",
+        ];
+        var filler = string.Concat(Enumerable.Repeat("a=b+c;x=y*z;", 800));
+        var statements = new[] { calls[0], filler, calls[1], filler, calls[2], filler, calls[3] };
+        var minified = string.Join(";", statements) + "\n";
+        var separate = string.Join(";\n", statements) + "\n";
+        Assert.True(minified.Length > 20_000);
+
+        var longLine = Scan("lib/app.js", minified);
+        var shortLines = Scan("lib/app.js", separate);
+
+        static string[] Seen(FileCrypto result) =>
+            [.. result.Matches.Select(m => $"{m.Algorithm}:{m.Kind}='{m.Text}'").Order(StringComparer.Ordinal)];
+        Assert.NotEmpty(Seen(shortLines));
+        Assert.Equal(Seen(shortLines), Seen(longLine));
+        Assert.Contains(longLine.Matches, m => m.Algorithm == "OFB mode");
+    }
 }
