@@ -48,6 +48,14 @@ public sealed class AnalysisGrain(
     private const string WakeReminder = "cucos-wake";
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a hand-over or a reminder registration may hold the analysis' steps. Either can hang for the whole
+    /// response timeout, or longer through placement retries, while the cluster finds out that a silo died, and every
+    /// report and tick queues behind it. A hand-over that took longer is treated as not delivered (the attempt goes out
+    /// again under a new number, and the late one is not confirmed); a registration, as not made (a timer stands in).
+    /// </summary>
+    internal static readonly TimeSpan EffectTimeout = TimeSpan.FromSeconds(10);
+
     private AnalysisStepPump? pump;
     private WakeUpPlan? wakeUpPlan;
     private IGrainReminder? reminder;
@@ -63,10 +71,26 @@ public sealed class AnalysisGrain(
 
     AnalysisSnapshot? IAnalysisStepEffects.Analysis => Analysis;
 
+    /// <summary>
+    /// An unfinished analysis activated afresh has usually lost the silo it ran on: it looks at its leases at once
+    /// rather than at its reminder's next tick, and that first step registers its wake-ups again, in case the reminder
+    /// was lost too.
+    /// </summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Analysis is { IsFinished: false })
+            this.RegisterGrainTimer(
+                () => Analysis is { IsFinished: false } ? WakeAsync() : Task.CompletedTask,
+                new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        return base.OnActivateAsync(cancellationToken);
+    }
+
     public async Task<AnalysisSnapshot> StartAsync(AnalysisRequest request)
     {
         // The package grain checked it already; checked again because a grain takes nothing on trust from its caller.
         validator.ThrowIfInvalid(request);
+        if (Analysis is null && Plan.ReminderNextTick is null)
+            await RegisterWatchdogBeforeFirstWriteAsync();
         var created = false;
         await Pump.ChangeAsync(now =>
         {
@@ -148,8 +172,7 @@ public sealed class AnalysisGrain(
     public async Task<DispatchedAttempts?> ConfirmDispatchedAsync(TaskAttempt[] attempts)
     {
         // Attempts are dispatched after their step is stored, so a stored state answers for every real one.
-        while (Pump.IsStepping)
-            await Pump.Published;
+        await Pump.WaitUntilStoredAsync();
         if (Analysis is not { } analysis)
             return null;
         var confirmed = attempts.Where(attempt => attempt.AnalysisId == AnalysisId
@@ -207,15 +230,14 @@ public sealed class AnalysisGrain(
     public async Task<AnalysisSnapshot?> GetAsync()
     {
         // Never hand out a step's state before it is persisted.
-        while (Pump.IsStepping)
-            await Pump.Published;
+        await Pump.WaitUntilStoredAsync();
         return Analysis;
     }
 
     public async Task<AnalysisSnapshot?> WaitForChangeAsync(long knownRevision, TimeSpan maxWait)
     {
         var deadline = DateTime.UtcNow + (maxWait > MaxWait ? MaxWait : maxWait);
-        while (Analysis is { } analysis && (Pump.IsStepping || (analysis.Revision <= knownRevision && !analysis.IsFinished)))
+        while (Analysis is { } analysis && !Pump.IsBroken && (Pump.IsStepping || (analysis.Revision <= knownRevision && !analysis.IsFinished)))
         {
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= TimeSpan.Zero)
@@ -231,13 +253,13 @@ public sealed class AnalysisGrain(
             }
         }
         // A step in flight at the deadline is short: finish waiting for it rather than hand out its unstored state.
-        while (Pump.IsStepping)
-            await Pump.Published;
+        await Pump.WaitUntilStoredAsync();
         return Analysis;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        Plan.TickArrived(DateTimeOffset.UtcNow);
         if (Analysis is not { IsFinished: false })
         {
             // A finishing step stops the reminder itself; otherwise this is a tick that outlived its analysis.
@@ -309,7 +331,7 @@ public sealed class AnalysisGrain(
     {
         try
         {
-            var silo = await handOver();
+            var silo = await handOver().WaitAsync(EffectTimeout);
             foreach (var run in runs)
                 run.RunningOn = silo;
             return [];
@@ -324,6 +346,19 @@ public sealed class AnalysisGrain(
 
     private TaskAttempt Invocation(AnalysisTask run) => new() { AnalysisId = AnalysisId, TaskName = run.Name, Attempt = run.Attempts };
 
+    /// <summary>
+    /// The reminder of a new analysis is registered before its first write: a silo dying between the two would
+    /// otherwise leave a stored analysis that nothing ever wakes. A failure fails the start, for the caller to retry;
+    /// a reminder whose analysis was never stored stops itself at its first tick.
+    /// </summary>
+    private async Task RegisterWatchdogBeforeFirstWriteAsync()
+    {
+        var period = Plan.WatchdogPeriod;
+        var wake = new ReminderWakeUp(DateTimeOffset.UtcNow + period, period, period);
+        reminder = await this.RegisterOrUpdateReminder(WakeReminder, wake.DueIn, wake.Period).WaitAsync(EffectTimeout);
+        Plan.ReminderRegistered(wake);
+    }
+
     /// <summary>Does what the wake-up plan asks: the reminder first (a write that may throw), then the timer.</summary>
     private async Task ApplyWakeUpsAsync(WakeUps next)
     {
@@ -337,8 +372,18 @@ public sealed class AnalysisGrain(
         }
         if (next.Reminder is { } wake)
         {
-            reminder = await this.RegisterOrUpdateReminder(WakeReminder, wake.DueIn, wake.Period);
-            Plan.ReminderRegistered(wake);
+            try
+            {
+                reminder = await this.RegisterOrUpdateReminder(WakeReminder, wake.DueIn, wake.Period).WaitAsync(EffectTimeout);
+                Plan.ReminderRegistered(wake);
+            }
+            catch (Exception exception) when (ClusterErrors.IsTransient(exception))
+            {
+                // Unconfirmed, the plan asks for the registration again at the next step; a timer makes sure there is one.
+                Log.ReminderNotRegistered(exception.Message);
+                if (next.Timer is null || next.Timer.DueIn > wake.DueIn)
+                    next = next with { Timer = new TimerWakeUp(DateTimeOffset.UtcNow + wake.DueIn, wake.DueIn) };
+            }
         }
         if (next.Timer is { } timer)
         {

@@ -59,7 +59,10 @@ public sealed class AnalysisStepPump(
     /// <summary>True once a write failed: this activation's memory is ahead of storage.</summary>
     public bool IsBroken { get; private set; }
 
-    /// <summary>Completes when the next step is published (persisted, and for a finished analysis its clean-up done).</summary>
+    /// <summary>
+    /// Completes when the step in flight ends: persisted (and for a finished analysis its clean-up done), or failed,
+    /// which leaves the pump <see cref="IsBroken"/>.
+    /// </summary>
     public Task Published => published.Task;
 
     /// <summary>
@@ -68,8 +71,7 @@ public sealed class AnalysisStepPump(
     /// </summary>
     public Task ChangeAsync(Func<DateTimeOffset, bool> apply, bool wake = false)
     {
-        if (IsBroken)
-            throw Broken();
+        ThrowIfBroken();
         var change = new PendingChange(apply, wake);
         pending.Add(change);
         if (!IsPumping)
@@ -122,36 +124,29 @@ public sealed class AnalysisStepPump(
     /// </summary>
     private async Task StepAsync(AnalysisSnapshot analysis, DateTimeOffset now, bool changedAlready)
     {
-        IsStepping = true;
-        List<AnalysisTask> ready;
-        bool finished;
-        try
+        var ready = flow.Advance(analysis, now);
+        var finished = flow.TryFinish(analysis, now);
+        if (!changedAlready && ready.Count == 0 && !finished)
         {
-            ready = flow.Advance(analysis, now);
-            finished = flow.TryFinish(analysis, now);
-            if (!changedAlready && ready.Count == 0 && !finished)
-            {
-                await effects.ArmWakeUpsAsync(analysis, now);
-                return;
-            }
-            // Workers are stateless workers on this silo and callbacks prefer it too, so the attempt runs here:
-            // stored now, a successor activation can tell at once that this silo died with its attempts.
-            foreach (var run in ready)
-                run.RunningOn = localSilo;
-            analysis.Revision++;
-            await PersistAsync();
+            // Memory is not ahead of storage, so readers need not wait: the wake-up registration is a reminder write,
+            // which can take seconds while the cluster finds out that a silo died, and a reader held by a step that
+            // publishes nothing would wait for the next step that does.
+            await effects.ArmWakeUpsAsync(analysis, now);
+            return;
+        }
+        // Workers are stateless workers on this silo and callbacks prefer it too, so the attempt runs here:
+        // stored now, a successor activation can tell at once that this silo died with its attempts.
+        foreach (var run in ready)
+            run.RunningOn = localSilo;
+        await StoreAndPublishAsync(analysis, async () =>
+        {
             telemetry.AttemptsStarted(ready);
             if (finished)
             {
                 telemetry.AnalysisFinished(analysis.Status);
                 await effects.FinishAsync(analysis, now);
             }
-        }
-        finally
-        {
-            IsStepping = false;
-        }
-        Publish();
+        });
         if (finished)
             return;
         var undelivered = await effects.DispatchAsync(analysis, ready);
@@ -160,21 +155,49 @@ public sealed class AnalysisStepPump(
             var failedAt = clock.GetUtcNow();
             var changedRuns = undelivered.Count(u => AnalysisFlow.DispatchFailed(analysis, u.Task.Name, u.Task.Attempts, u.Error, failedAt));
             if (changedRuns > 0)
-            {
-                IsStepping = true;
-                try
-                {
-                    analysis.Revision++;
-                    await PersistAsync();
-                }
-                finally
-                {
-                    IsStepping = false;
-                }
-                Publish();
-            }
+                await StoreAndPublishAsync(analysis, afterStore: null);
         }
         await effects.ArmWakeUpsAsync(analysis, now);
+    }
+
+    /// <summary>
+    /// Writes the step's state and then tells the readers waiting for it, whether the write worked or not: after a
+    /// failed one they find the pump broken (<see cref="WaitUntilStoredAsync"/> throws) instead of waiting for a step
+    /// that never comes, which would also keep the activation from ever going idle and being replaced.
+    /// </summary>
+    private async Task StoreAndPublishAsync(AnalysisSnapshot analysis, Func<Task>? afterStore)
+    {
+        IsStepping = true;
+        try
+        {
+            analysis.Revision++;
+            await PersistAsync();
+            if (afterStore is not null)
+                await afterStore();
+        }
+        finally
+        {
+            IsStepping = false;
+            Publish();
+        }
+    }
+
+    /// <summary>
+    /// Returns once memory is not ahead of storage, so what the caller reads next is stored; throws when this
+    /// activation lost a write, for the caller to ask again (the next activation reads the stored state).
+    /// </summary>
+    public async Task WaitUntilStoredAsync()
+    {
+        while (IsStepping)
+            await Published;
+        ThrowIfBroken();
+    }
+
+    /// <summary>Throws when this activation lost a write: its memory is ahead of storage and must not be handed out.</summary>
+    public void ThrowIfBroken()
+    {
+        if (IsBroken)
+            throw Broken();
     }
 
     private async Task PersistAsync()

@@ -6,7 +6,8 @@ namespace Cucos.Grains.Analysis;
 /// <summary>
 /// When an analysis must wake up next, and by what. The reminder is the durable wake-up: it survives a restart and
 /// ticks every watchdog period to check leases and retries; it is re-registered only when it must fire earlier than
-/// it would (or its tick has passed), because every registration is a storage write. A one-shot timer adds precision
+/// it would, or when the tick expected is more than a few seconds late, because every registration is a storage
+/// write (and, while a silo's death is being detected, a slow one). A one-shot timer adds precision
 /// for a retry due before the reminder's next tick. A finished analysis stops both.
 /// </summary>
 /// <remarks>
@@ -19,7 +20,15 @@ public sealed class WakeUpPlan(TimeSpan watchdogPeriod)
     /// <summary>A timer fires a little after the retry's time, so the retry is due when the step looks at it.</summary>
     public static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>How early a tick may come and still be the one expected (reminder ticks are not exact).</summary>
+    private static readonly TimeSpan TickTolerance = TimeSpan.FromSeconds(1);
+
     private bool stopped;
+
+    /// <summary>How late the expected tick may be before it is taken for lost: a few seconds, or the period when shorter.</summary>
+    private TimeSpan LateTickGrace => watchdogPeriod < MaxLateTick ? watchdogPeriod : MaxLateTick;
+
+    private static readonly TimeSpan MaxLateTick = TimeSpan.FromSeconds(5);
 
     /// <summary>The reminder's period: the configured watchdog interval, never below the reminder service's minimum.</summary>
     public static TimeSpan WatchdogPeriodFor(TimeSpan watchdogInterval, TimeSpan minimumReminderPeriod) =>
@@ -45,7 +54,8 @@ public sealed class WakeUpPlan(TimeSpan watchdogPeriod)
             firstTick = now;
         ReminderWakeUp? reminder = null;
         var nextTick = ReminderNextTick;
-        if (nextTick is null || firstTick < nextTick || nextTick < now)
+        // A tick a little late is on its way; one later than that may never come (ticks can be lost).
+        if (nextTick is null || firstTick < nextTick || nextTick + LateTickGrace < now)
         {
             reminder = new ReminderWakeUp(firstTick, firstTick - now, watchdogPeriod);
             nextTick = firstTick;
@@ -67,6 +77,16 @@ public sealed class WakeUpPlan(TimeSpan watchdogPeriod)
         ReminderNextTick = reminder.FirstTick;
         // A finished analysis whose task is re-run runs again: its next finish must stop the reminder again.
         stopped = false;
+    }
+
+    /// <summary>
+    /// A tick of the reminder arrived at <paramref name="now"/>: the next comes one period later, with no registration.
+    /// Without this every step after the first tick would register the reminder again.
+    /// </summary>
+    public void TickArrived(DateTimeOffset now)
+    {
+        if (ReminderNextTick is { } expected && expected <= now + TickTolerance)
+            ReminderNextTick = now + watchdogPeriod;
     }
 
     public void TimerArmed(TimerWakeUp timer)

@@ -29,6 +29,9 @@ internal static partial class GrainLog
     [LoggerMessage(1010, LogLevel.Information, "Task {Task} of analysis {AnalysisId} is re-run: {Reason}")]
     public static partial void TaskRerun(this ILogger logger, string task, string analysisId, string reason);
 
+    [LoggerMessage(1011, LogLevel.Warning, "The analysis' watchdog reminder could not be registered ({Error}); a timer stands in and the next step tries again.")]
+    public static partial void ReminderNotRegistered(this ILogger logger, string error);
+
     [LoggerMessage(1101, LogLevel.Information, "Silo stopping: attempt {Attempt} of {Task} left to the watchdog.")]
     public static partial void AttemptLeftToWatchdog(this ILogger logger, int attempt, string task);
 
@@ -41,7 +44,7 @@ internal static partial class GrainLog
     [LoggerMessage(1009, LogLevel.Warning, "Analysis {AnalysisId}: the executor could not be told to stop {Tasks}; their late reports are ignored.")]
     public static partial void CancelNotDelivered(this ILogger logger, Exception exception, string analysisId, string tasks);
 
-    [LoggerMessage(1010, LogLevel.Warning, "Analysis {AnalysisId} could not be added to the list of analyses.")]
+    [LoggerMessage(1012, LogLevel.Warning, "Analysis {AnalysisId} could not be added to the list of analyses.")]
     public static partial void NotListed(this ILogger logger, Exception exception, string analysisId);
 
     [LoggerMessage(1102, LogLevel.Warning, "Task {Task} attempt {Attempt} failed: {ErrorType}: {Message}")]

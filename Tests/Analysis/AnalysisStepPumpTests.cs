@@ -84,10 +84,16 @@ public sealed class AnalysisStepPumpTests
             return Task.FromResult(undelivered);
         }
 
-        public Task ArmWakeUpsAsync(AnalysisSnapshot analysis, DateTimeOffset now)
+        /// <summary>When set, the next wake-up registration waits for this to complete.</summary>
+        public TaskCompletionSource? HoldNextArm { get; set; }
+
+        public async Task ArmWakeUpsAsync(AnalysisSnapshot analysis, DateTimeOffset now)
         {
             Log.Add("arm");
-            return Task.CompletedTask;
+            var hold = HoldNextArm;
+            HoldNextArm = null;
+            if (hold is not null)
+                await hold.Task;
         }
     }
 
@@ -178,6 +184,42 @@ public sealed class AnalysisStepPumpTests
         Assert.True(Wake().IsCompletedSuccessfully);
         Assert.Equal(["arm"], effects.Log);
         Assert.Equal([1L, 2], effects.WrittenRevisions);
+    });
+
+    [Fact]
+    public Task A_quiet_tick_slow_to_register_its_wake_up_holds_no_reader() => Inline(() =>
+    {
+        Start();
+        Report("init");
+        var registration = effects.HoldNextArm = new TaskCompletionSource();
+
+        var tick = Wake();
+        var read = pump.WaitUntilStoredAsync();
+
+        // Nothing of the tick is unstored, so a reader (an executor confirming its attempts) has its answer at once.
+        Assert.False(tick.IsCompleted);
+        Assert.False(pump.IsStepping);
+        Assert.True(read.IsCompletedSuccessfully);
+        registration.SetResult();
+        Assert.True(tick.IsCompletedSuccessfully);
+    });
+
+    [Fact]
+    public Task A_write_that_fails_wakes_the_readers_of_its_step_who_hear_the_activation_is_broken() => Inline(() =>
+    {
+        Start();
+        effects.WriteError = new InvalidOperationException("database gone");
+        var write = effects.HoldNextWrite = new TaskCompletionSource();
+        var report = Report("init");
+        var read = pump.WaitUntilStoredAsync();
+        Assert.False(read.IsCompleted);
+
+        write.SetResult();
+
+        Assert.True(report.IsFaulted);
+        // The signal resumes its waiters asynchronously; the bound only keeps a regression from hanging the run.
+        var error = Assert.Throws<AggregateException>(() => read.Wait(TimeSpan.FromSeconds(30)));
+        Assert.Contains("lost a write", error.InnerException!.Message);
     });
 
     [Fact]

@@ -79,18 +79,34 @@ public sealed class WakeUpPlanTests
     }
 
     [Fact]
-    public void A_tick_that_has_passed_is_registered_again_and_an_overdue_deadline_fires_at_once()
+    public void A_tick_that_arrived_moves_the_next_tick_one_period_on_and_later_steps_register_nothing()
     {
         var analysis = Analysis(Running("digests", T0 + TimeSpan.FromMinutes(10)));
         Apply(analysis, T0);
 
-        var afterTick = T0 + Period + TimeSpan.FromSeconds(1);
-        Assert.Equal(new ReminderWakeUp(afterTick + Period, Period, Period), Apply(analysis, afterTick).Reminder);
+        var tick = T0 + Period + TimeSpan.FromMilliseconds(200);
+        plan.TickArrived(tick);
 
-        analysis.Tasks["digests"].LeaseExpiresAt = afterTick; // already out when the next step looks
-        var overdue = Apply(analysis, afterTick + TimeSpan.FromSeconds(3));
+        Assert.Equal(tick + Period, plan.ReminderNextTick);
+        Assert.Equal(WakeUps.None, Apply(analysis, tick + TimeSpan.FromSeconds(1)));
+        Assert.Equal(WakeUps.None, Apply(analysis, tick + Period - TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void A_tick_a_second_late_is_waited_for_but_one_more_than_five_seconds_late_is_registered_again()
+    {
+        var analysis = Analysis(Running("digests", T0 + TimeSpan.FromMinutes(10)));
+        Apply(analysis, T0);
+
+        Assert.Equal(WakeUps.None, Apply(analysis, T0 + Period + TimeSpan.FromSeconds(1)));
+
+        var missing = T0 + Period + TimeSpan.FromSeconds(6);
+        Assert.Equal(new ReminderWakeUp(missing + Period, Period, Period), Apply(analysis, missing).Reminder);
+
+        analysis.Tasks["digests"].LeaseExpiresAt = missing; // already out when the next step looks
+        var overdue = Apply(analysis, missing + TimeSpan.FromSeconds(3));
         Assert.Equal(TimeSpan.Zero, overdue.Reminder!.DueIn);
-        Assert.Equal(afterTick + TimeSpan.FromSeconds(3), overdue.Reminder.FirstTick);
+        Assert.Equal(missing + TimeSpan.FromSeconds(3), overdue.Reminder.FirstTick);
     }
 
     [Fact]

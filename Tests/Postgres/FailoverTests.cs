@@ -95,6 +95,77 @@ public sealed class FailoverTests(PostgresServer postgres)
         }
     }
 
+    /// <summary>
+    /// The silo dies with the attempt, and the analysis' reminder is gone too, as when a silo died between an analysis'
+    /// first write and its reminder's registration. The next activation, here a client's wait, must still finish it.
+    /// </summary>
+    [Fact]
+    public async Task An_analysis_that_lost_its_silo_and_its_reminder_finishes_once_it_is_next_activated()
+    {
+        using var cache = new TempDirectory("cucos-cache");
+        using var package = new TempDirectory("cucos-package");
+        Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
+        var database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+        var clusterId = "orphan-" + Guid.NewGuid().ToString("N")[..8];
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Cucos"] = database,
+            ["Cucos__TaskAssemblies"] = typeof(TestTaskModule).Assembly.Location,
+            ["Cucos__ReminderMinimumPeriod"] = "00:00:01",
+            ["Cucos__WatchdogInterval"] = "00:00:01",
+            ["Cucos__LeaseGrace"] = "00:00:02",
+        };
+        var first = await SiloProcess.StartAsync(cache.Path, clusterId, environment);
+        SiloProcess? second = null;
+        try
+        {
+            string analysisId;
+            await using (var remote = await RemoteClient.ConnectAsync(clusterId, first.GatewayPort))
+            {
+                var ticket = await remote.Client.StartAnalysisAsync(new AnalysisRequest
+                {
+                    Ecosystem = "test", Name = "orphan", Version = "1.0.0", SourcePath = package.Path,
+                    Tasks = ["slow"], Parameters = new() { ["slow.ms"] = "4000" },
+                });
+                analysisId = ticket.AnalysisId;
+                using var running = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+                while ((await remote.Client.GetAnalysisAsync(analysisId, running.Token))?.Tasks.GetValueOrDefault("slow")?.Status != AnalysisTaskStatus.Running)
+                    await Task.Delay(100, running.Token);
+            }
+            first.Kill();
+            await using (var connection = new NpgsqlConnection(database))
+            {
+                await connection.OpenAsync();
+                await using var forget = new NpgsqlCommand("DELETE FROM cucos_reminder WHERE grain_id = @grain", connection);
+                forget.Parameters.AddWithValue("grain", "analysis/" + analysisId);
+                Assert.Equal(1, await forget.ExecuteNonQueryAsync());
+            }
+
+            second = await SiloProcess.StartAsync(cache.Path, clusterId, environment);
+            await using var client = await RemoteClient.ConnectAsync(clusterId, second.GatewayPort);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            AnalysisSnapshot finished;
+            try
+            {
+                finished = await client.Client.WaitForCompletionAsync(analysisId, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("the analysis did not finish:\n" + await DescribeUnfinishedAsync(database) + "\n" + second.Output[^Math.Min(second.Output.Length, 4000)..]);
+                throw;
+            }
+            Assert.Equal(AnalysisStatus.Succeeded, finished.Status);
+            Assert.Equal(2, finished.Tasks["slow"].Attempts);
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+                await second.DisposeAsync();
+        }
+    }
+
     private static async Task<string> DescribeUnfinishedAsync(string database)
     {
         await using var connection = new NpgsqlConnection(database);
