@@ -164,6 +164,8 @@ def main():
     options.add_argument("--analyses", type=int, default=10000)
     options.add_argument("--kill-every", type=float, default=120, help="seconds between kills of a silo (not the first)")
     options.add_argument("--concurrency", type=int, default=32)
+    options.add_argument("--patience", type=float, default=900,
+                         help="seconds without any analysis finishing before the run gives up and names the unfinished ones")
     arguments = options.parse_args()
     work = tempfile.mkdtemp(prefix="cucos-soak-")
     os.chmod(work, 0o755)
@@ -212,15 +214,30 @@ def main():
 
     unfinished = set(ids)
     statuses = {}
+    last_progress = time.time()
     while unfinished:
         def look(analysis_id):
             return analysis_id, request(silos, "GET", f"/api/v1/analyses/{analysis_id}")
+        before = len(unfinished)
         with ThreadPoolExecutor(arguments.concurrency) as pool:
             for analysis_id, document in pool.map(look, sorted(unfinished)):
                 status = document.get("status")
                 if status in FINISHED:
                     statuses[analysis_id] = status
                     unfinished.discard(analysis_id)
+        if len(unfinished) < before:
+            last_progress = time.time()
+        if unfinished and time.time() - last_progress > arguments.patience:
+            # A stuck analysis never finishes by waiting: say which, with what its stored state says, and fail.
+            log(f"gave up: nothing finished for {arguments.patience:.0f} s; {len(unfinished)} unfinished")
+            for analysis_id in sorted(unfinished)[:20]:
+                print(postgres.sql(f"""
+                    SELECT '{analysis_id}' || ' ' || string_agg(t.key || ':' || (t.value->>'Status') || '#' || (t.value->>'Attempts')
+                           || coalesce(' on ' || (t.value->>'RunningOn'), ''), ', ')
+                           || ' reminder rows: ' || (SELECT count(*) FROM cucos_reminder WHERE grain_id = 'analysis/{analysis_id}')
+                    FROM cucos_grain_state, jsonb_each(payload->'Analysis'->'Tasks') AS t
+                    WHERE state_name = 'analysis' AND payload->'Analysis'->>'AnalysisId' = '{analysis_id}'"""))
+            break
         if unfinished:
             log(f"{len(unfinished)} analyses still running")
             time.sleep(5)
