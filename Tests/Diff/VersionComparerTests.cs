@@ -63,6 +63,15 @@ public sealed class VersionComparerTests
     private static VersionDiff Diff() => VersionComparer.Compare(Old, New);
 
     [Fact]
+    public void The_json_rendering_matches_schemas_diff_schema_json()
+    {
+        Cucos.Tests.Support.ResultSchemas.AssertValid("diff", JsonDocument.Parse(DiffWriter.Json(Diff())).RootElement);
+        // Both sides without results: every list empty, every value null, still the schema's document.
+        Cucos.Tests.Support.ResultSchemas.AssertValid("diff", JsonDocument.Parse(DiffWriter.Json(VersionComparer.Compare(
+            Version("1.0.0", """{ "init": { "summary": {} } }""", "c3"), Version("1.1.0", """{ "init": { "summary": {} } }""", "d4")))).RootElement);
+    }
+
+    [Fact]
     public void Files_added_removed_and_changed_with_the_ssdeep_similarity_of_the_changed_one()
     {
         var files = Diff().Files;
