@@ -18,15 +18,36 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
 {
     private readonly HttpClient http = new() { BaseAddress = fixture.Silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
 
-    private async Task<string> AnalyseAsync(string ecosystem, string name, string version, params string[] tasks)
+    private Task<string> AnalyseAsync(string ecosystem, string name, string version, params string[] tasks) =>
+        AnalyseAsync(AnalysisStatus.Succeeded, ecosystem, name, version, tasks);
+
+    private async Task<string> AnalyseAsync(AnalysisStatus expected, string ecosystem, string name, string version, params string[] tasks)
     {
         using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
         var cucos = new CucosHttpClient(client);
         var ticket = await cucos.StartAnalysisAsync(AnalysisRequest.ForPackage(ecosystem, name, version, tasks: tasks.Length > 0 ? tasks : ["digests", "metadata"]));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var analysis = await cucos.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
-        Assert.True(analysis.Status == AnalysisStatus.Succeeded, $"{analysis.Status}\n{fixture.Silo.Output}");
+        Assert.True(analysis.Status == expected, $"{analysis.Status}\n{fixture.Silo.Output}");
         return ticket.AnalysisId;
+    }
+
+    [Fact]
+    public async Task A_failed_analysis_on_either_side_is_refused_naming_the_side_over_http_and_by_the_cli()
+    {
+        var good = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.0.0");
+        // The registry does not list 9.0.1: init cannot fetch it and the analysis fails. (Not 9.9.9: another test needs it unanalysed.)
+        var failed = await AnalyseAsync(AnalysisStatus.Failed, "npm", LoopbackPackages.NpmName, "9.0.1");
+
+        await AssertProblemAsync($"api/v1/diff?from={good}&to={failed}", HttpStatusCode.Conflict, $"the 'to' analysis {failed} of npm:{LoopbackPackages.NpmName}@9.0.1 ended failed");
+        await AssertProblemAsync($"api/v1/diff?from={failed}&to={good}", HttpStatusCode.Conflict, $"the 'from' analysis {failed}");
+
+        var cli = await CliAsync("diff", good, failed, "--cluster", fixture.Silo.HttpAddress.AbsoluteUri);
+        Assert.Equal(1, cli.Code);
+        Assert.Contains($"the 'to' analysis {failed}", cli.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Analyse the version again", cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", cli.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", cli.Stdout);
     }
 
     [Fact]

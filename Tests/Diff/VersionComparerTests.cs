@@ -174,6 +174,8 @@ public sealed class VersionComparerTests
         var running = Old with { Status = "running", FinishedAt = null };
         Assert.Contains("has not finished (it is running)", Assert.Throws<DiffException>(() => VersionComparer.Compare(running, New)).Message, StringComparison.Ordinal);
         var failed = Version("1.1.0", "{}", "f3", status: "failed");
+        Assert.Contains("the 'to' analysis", Assert.Throws<DiffException>(() => VersionComparer.Compare(Old, failed)).Message, StringComparison.Ordinal);
+        Assert.Contains("the 'from' analysis", Assert.Throws<DiffException>(() => VersionComparer.Compare(failed, New)).Message, StringComparison.Ordinal);
         Assert.Contains("ended failed without the package's files", Assert.Throws<DiffException>(() => VersionComparer.Compare(Old, failed)).Message, StringComparison.Ordinal);
     }
 
