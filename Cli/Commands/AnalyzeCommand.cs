@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Cucos.Cli.Output;
 using Cucos.Client;
-using Cucos.Grains.Hosting;
 using Cucos.Messages;
-using Cucos.Persistence;
 using Cucos.Sdk;
 using Cucos.Sdk.Ecosystems;
 using Cucos.State;
@@ -11,7 +9,6 @@ using Cucos.Workers;
 using Cucos.Workers.Init;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
