@@ -18,7 +18,7 @@ namespace Cucos.Sdk;
 public static class ResultSchemaGenerator
 {
     // The result options, plus the nullability the records declare: a schema says "string" where the record does.
-    private static readonly JsonSerializerOptions SchemaOptions = CreateSchemaOptions();
+    private static readonly JsonSerializerOptions SchemaOptions = CreateSchemaOptions(TaskJson.Options);
 
     private static readonly JsonSerializerOptions FileOptions = new()
     {
@@ -94,12 +94,23 @@ public static class ResultSchemaGenerator
     public static string ToFileText(JsonObject schema) => schema.ToJsonString(FileOptions) + "\n";
 
     /// <summary>The schema of one record as it is serialised in results.</summary>
-    public static JsonNode Of(Type recordType) =>
-        SchemaOptions.GetJsonSchemaAsNode(recordType, new JsonSchemaExporterOptions
+    public static JsonNode Of(Type recordType) => Of(recordType, SchemaOptions);
+
+    /// <summary>
+    /// The schema of one record as <paramref name="serializerOptions"/> serialise it (a document other than a result,
+    /// such as the version diff), with the same rules as a result's records: the nullability the record declares,
+    /// numbers as numbers, every member required unless it is left out when null, no members beyond the record's.
+    /// </summary>
+    public static JsonNode Of(Type recordType, JsonSerializerOptions serializerOptions)
+    {
+        ArgumentNullException.ThrowIfNull(serializerOptions);
+        var options = ReferenceEquals(serializerOptions, SchemaOptions) ? SchemaOptions : CreateSchemaOptions(serializerOptions);
+        return options.GetJsonSchemaAsNode(recordType, new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = Transform,
         });
+    }
 
     // The exporter points a type's second occurrence at its first ("#/properties/dependencies/items"), relative to the
     // record's own schema; inside the document those pointers start at the part.
@@ -129,9 +140,9 @@ public static class ResultSchemaGenerator
         }
     }
 
-    private static JsonSerializerOptions CreateSchemaOptions()
+    private static JsonSerializerOptions CreateSchemaOptions(JsonSerializerOptions serializerOptions)
     {
-        var options = new JsonSerializerOptions(TaskJson.Options)
+        var options = new JsonSerializerOptions(serializerOptions)
         {
             RespectNullableAnnotations = true,
             // Web defaults also read numbers from strings; results write numbers, and the schema says so.

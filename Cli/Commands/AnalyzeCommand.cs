@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Cucos.Cli.Output;
 using Cucos.Client;
-using Cucos.Grains.Hosting;
 using Cucos.Messages;
-using Cucos.Persistence;
 using Cucos.Sdk;
 using Cucos.Sdk.Ecosystems;
 using Cucos.State;
@@ -11,7 +9,6 @@ using Cucos.Workers;
 using Cucos.Workers.Init;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -130,78 +127,21 @@ public static class AnalyzeCommand
                 throw new UsageException($"{option} goes with --cluster HOST:PORT (a gateway). See 'cucos analyze --help'.");
         if (line.Value("--api-key") is not null)
             throw new UsageException("--api-key goes with --cluster http://... (a silo's HTTP API). See 'cucos analyze --help'.");
-        var retries = Retries(line);
-        var plugins = TaskAssemblies(line);
-        var ecosystems = Catalog(plugins);
-        var request = KnownEcosystem(ecosystems, Request(line.Positionals[0], tasks));
-        var registries = RegistrySettings(ecosystems, line.Pairs("--registry", "analyze"));
+        var embedded = EmbeddedCluster.FromCommandLine(line, "analyze");
+        var request = embedded.Known(Request(line.Positionals[0], tasks));
+        var parameters = line.Pairs("--param", "analyze");
         // Said before the embedded cluster starts (seconds), not by init after it: where the package would come from.
-        if (request.SourcePath is null && NoRegistry(request.Ecosystem, registries) is { } noRegistry)
+        if (await embedded.ProblemBeforeStartAsync([request], cancellationToken) is { } problem)
         {
-            stderr.WriteLine($"error: {noRegistry}");
+            stderr.WriteLine($"error: {problem}");
             return 1;
         }
-        var parameters = line.Pairs("--param", "analyze");
-        var cacheRoot = line.Value("--cache");
-        if (cacheRoot is not null)
+        request = request with
         {
-            try
-            {
-                CacheRootCheck.EnsureWritable(cacheRoot, "--cache");
-            }
-            catch (CacheRootNotWritableException exception)
-            {
-                throw new UsageException(exception.Message);
-            }
-        }
-        var postgres = line.Value("--postgres");
-        if (postgres is not null)
-        {
-            try
-            {
-                await new DatabaseMigrator(postgres).EnsureReadyAsync(cancellationToken);
-            }
-            catch (DatabaseNotReadyException exception)
-            {
-                stderr.WriteLine($"error: {exception.Message}");
-                return 1;
-            }
-        }
-
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(registries).AddInMemoryCollection(ImportedAdvisories());
-        ConfigureLogging(builder.Logging, line.Has("--verbose"));
-        builder.UseCucosEmbeddedCluster(options =>
-        {
-            if (cacheRoot is not null)
-                options.CacheRoot = Path.GetFullPath(cacheRoot);
-        }, postgres is null ? null : silo => silo.UseCucosPostgresStorage(postgres));
-        builder.Services.AddSingleton(retries);
-        builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(plugins);
-        builder.Services.AddCucosClient();
-        using var host = builder.Build();
-
-        var registry = host.Services.GetRequiredService<TaskRegistry>();
-        if (tasks is not null && registry.Unknown(tasks) is { Count: > 0 } unknown)
-            throw new UsageException($"unknown task(s) in --tasks: {string.Join(", ", unknown)}. 'cucos workers' lists the tasks.");
-
-        await host.StartAsync(cancellationToken);
-        try
-        {
-            var client = host.Services.GetRequiredService<ICucosClient>();
-            request = request with
-            {
-                KeepCache = line.Has("--keep-cache"),
-                Parameters = parameters.Count > 0 ? parameters : null,
-            };
-            return await RunAnalysisAsync(client, request, line, output, stdout, stderr, cancellationToken);
-        }
-        finally
-        {
-            // Bounded, so a stop asked by a signal ends the process even if the embedded silo is slow to leave.
-            using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            await host.StopAsync(stopLimit.Token);
-        }
+            KeepCache = line.Has("--keep-cache"),
+            Parameters = parameters.Count > 0 ? parameters : null,
+        };
+        return await embedded.RunAsync(tasks, client => RunAnalysisAsync(client, request, line, output, stdout, stderr, cancellationToken), cancellationToken);
     }
 
     /// <summary>
@@ -304,54 +244,6 @@ public static class AnalyzeCommand
     }
 
     /// <summary>
-    /// Why a built-in ecosystem with no registry client configuration of its own (pypi, go, maven, crates, rubygems) has
-    /// no registry, as its init would say it: neither Cucos' settings nor the tool's own configuration name one.
-    /// </summary>
-    /// <summary>
-    /// With no advisory source configured, the cache folder 'cucos advisories import' filled (when it did) is the
-    /// offline directory security_issues reads, so an analysis works offline after one import.
-    /// </summary>
-    private static Dictionary<string, string?> ImportedAdvisories()
-    {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        if (configuration[Workers.SecurityIssues.AdvisorySettings.DirectoryKey] is { Length: > 0 }
-            || configuration[Workers.SecurityIssues.AdvisorySettings.ApiUrlKey] is { Length: > 0 }
-            || configuration[Workers.SecurityIssues.AdvisorySettings.StoreKey] is { Length: > 0 })
-            return [];
-        var folder = Workers.SecurityIssues.AdvisoryCacheStore.DefaultFolder(configuration[Workers.SecurityIssues.AdvisoryCacheStore.CacheDirectoryKey]);
-        return Workers.SecurityIssues.AdvisoryCacheStore.HasImports(folder)
-            ? new() { [Workers.SecurityIssues.AdvisorySettings.DirectoryKey] = folder }
-            : [];
-    }
-
-    private static string? NoRegistry(string ecosystem, Dictionary<string, string?> registries)
-    {
-        var user = Workers.Registries.UserEnvironment.CurrentUser();
-        var native = Workers.Registries.RegistryServices.NativeConfigurations(user);
-        if (native.All(n => n.Ecosystem != ecosystem))
-            return null;
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(registries).Build();
-        var settings = Workers.Registries.RegistrySettings.From(configuration, native);
-        return settings.TryDescribe(ecosystem, ecosystem, out var description) ? null : description;
-    }
-
-    /// <summary><c>--registry pypi=URL</c> as the configuration keys the registries read (an alias written as its ecosystem's id).</summary>
-    private static Dictionary<string, string?> RegistrySettings(EcosystemCatalog ecosystems, Dictionary<string, string> pairs)
-    {
-        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var baseUrlIds = string.Join(", ", ecosystems.InRegistrationOrder.Where(e => e.ArtifactSource is not null && e.NativeConfiguration is null).Select(e => e.Id));
-        foreach (var (name, url) in pairs)
-        {
-            var ecosystem = ecosystems.Find(name) ?? throw new UsageException(
-                $"--registry {name}=...: '{name}' is not an ecosystem with a registry; give one of {baseUrlIds}.");
-            if (ecosystem.NativeConfiguration is { } native)
-                throw new UsageException($"--registry {name}=... is not read: {ecosystem.Id} takes its registry from your {native}.");
-            settings[$"{Workers.Registries.RegistrySettings.Section}:{ecosystem.Id}"] = url;
-        }
-        return settings;
-    }
-
-    /// <summary>
     /// <c>--task-assembly</c> (repeatable) and <c>--task-assemblies A;B</c>, else the configuration's
     /// <c>Cucos:TaskAssemblies</c> (<c>Cucos__TaskAssemblies</c> in the environment): plug-ins, as a silo loads them.
     /// </summary>
@@ -362,17 +254,6 @@ public static class AnalyzeCommand
         if (given.Count == 0 && new ConfigurationBuilder().AddEnvironmentVariables().Build()["Cucos:TaskAssemblies"] is { Length: > 0 } configured)
             given.Add(configured);
         return [.. given.SelectMany(g => g.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
-    }
-
-    /// <summary>The embedded cluster's retries: <c>--no-retry</c>, <c>--max-attempts N</c>, else a short interactive default.</summary>
-    private static RetryPolicyLimit Retries(CommandLine line)
-    {
-        var maxAttempts = line.Number("--max-attempts", minimum: 1);
-        if (line.Has("--no-retry") && maxAttempts is not null)
-            throw new UsageException("--no-retry and --max-attempts say the same thing twice: give one. See 'cucos analyze --help'.");
-        return line.Has("--no-retry") ? InteractiveRetries with { MaxAttempts = 1 }
-            : maxAttempts is { } attempts ? InteractiveRetries with { MaxAttempts = attempts }
-            : InteractiveRetries;
     }
 
     /// <summary>The ecosystems the embedded cluster will know (built-ins and plug-ins), for checking the command line before it starts.</summary>

@@ -13,7 +13,7 @@ public enum DiffFormat
     Markdown,
 }
 
-/// <summary>A <see cref="VersionDiff"/> as a text table (the CLI), snake_case JSON (no schema file yet: the property names of VersionDiff in snake_case) or a short Markdown pull-request comment.</summary>
+/// <summary>A <see cref="VersionDiff"/> as a text table (the CLI), snake_case JSON (schemas/diff.schema.json, <see cref="DiffSchema"/>) or a short Markdown pull-request comment.</summary>
 public static class DiffWriter
 {
     /// <summary>How many rows of one list the table and the Markdown show; JSON always has them all.</summary>

@@ -19,8 +19,8 @@ public static class VersionComparer
         if (!string.Equals(from.Ecosystem, to.Ecosystem, StringComparison.Ordinal) || !string.Equals(from.Name, to.Name, StringComparison.Ordinal))
             throw new DiffException($"{from.Release} and {to.Release} are different packages: a diff compares two versions of one package. " +
                 "Give two versions of the same ECOSYSTEM:NAME.");
-        CheckComparable(from);
-        CheckComparable(to);
+        CheckComparable(from, "from");
+        CheckComparable(to, "to");
         return new VersionDiff
         {
             Ecosystem = from.Ecosystem,
@@ -37,13 +37,15 @@ public static class VersionComparer
         };
     }
 
-    private static void CheckComparable(AnalysisDocuments analysis)
+    /// <summary>A side that has not finished, or failed, is refused, not compared: a failed analysis has no files, and
+    /// a diff against it would list every file as added or removed. The message says which side.</summary>
+    private static void CheckComparable(AnalysisDocuments analysis, string side)
     {
         if (analysis.FinishedAt is null)
-            throw new DiffException($"analysis {analysis.AnalysisId} of {analysis.Release} has not finished (it is {analysis.Status}): " +
+            throw new DiffException($"the '{side}' analysis {analysis.AnalysisId} of {analysis.Release} has not finished (it is {analysis.Status}): " +
                 "a diff is made from final results. Wait for it and ask again.");
         if (analysis.Status is "failed" || analysis.Result("init") is null)
-            throw new DiffException($"analysis {analysis.AnalysisId} of {analysis.Release} ended {analysis.Status} without the package's files " +
+            throw new DiffException($"the '{side}' analysis {analysis.AnalysisId} of {analysis.Release} ended {analysis.Status} without the package's files " +
                 "(its init stored no result), so there is nothing to compare. Analyse the version again (cucos analyze --force) and diff that.");
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace Cucos.Reports.Diff;
 
 /// <summary>
@@ -17,17 +19,20 @@ public sealed record VersionDiff
     public required AdvisoryChanges Advisories { get; init; }
     public required SizeChange Size { get; init; }
     /// <summary>Tasks whose results one side lacks, so their part of the diff is empty for want of data, not for want of change.</summary>
+    [Description("Tasks whose results one side lacks: their part of the diff is empty for want of data, not for want of change.")]
     public required IReadOnlyList<string> MissingResults { get; init; }
 }
 
-public sealed record DiffSide(string AnalysisId, string Version, string Status);
+public sealed record DiffSide(string AnalysisId, string Version, [Description("The analysis' status: succeeded, or completed_with_failures when some tasks failed or were skipped.")] string Status);
 
 public sealed record FileChanges(IReadOnlyList<DiffFile> Added, IReadOnlyList<DiffFile> Removed, IReadOnlyList<ChangedFile> Changed, int Unchanged);
 
 public sealed record DiffFile(string Path, long Size, string? Sha256);
 
 /// <summary>A file on both sides with other contents; <see cref="SsdeepSimilarity"/> (0-100) when both sides have an ssdeep digest.</summary>
-public sealed record ChangedFile(string Path, long FromSize, long ToSize, string? FromSha256, string? ToSha256, int? SsdeepSimilarity);
+public sealed record ChangedFile(
+    string Path, long FromSize, long ToSize, string? FromSha256, string? ToSha256,
+    [Description("The ssdeep match score of the two versions' digests, 0 (nothing in common) to 100; null when a side has no ssdeep digest.")] int? SsdeepSimilarity);
 
 public sealed record LicenceChanges(ValueChange? Declared, ValueChange? Concluded);
 
@@ -36,7 +41,10 @@ public sealed record ValueChange(string? From, string? To);
 
 public sealed record DependencyChanges(IReadOnlyList<DiffDependency> Added, IReadOnlyList<DiffDependency> Removed, IReadOnlyList<ChangedDependency> Changed);
 
-public sealed record DiffDependency(string Name, string? Spec, string? ResolvedVersion);
+public sealed record DiffDependency(
+    string Name,
+    [Description("The declared range.")] string? Spec,
+    [Description("The version dependency_snapshot resolved the range to; null without a dependency_snapshot result.")] string? ResolvedVersion);
 
 /// <summary>A dependency of both versions whose declared range or resolved version moved.</summary>
 public sealed record ChangedDependency(string Name, ValueChange? Spec, ValueChange? ResolvedVersion);
@@ -45,7 +53,7 @@ public sealed record SupplyChainChanges(
     IReadOnlyList<InstallScript> InstallScriptsAdded, IReadOnlyList<InstallScript> InstallScriptsRemoved,
     IReadOnlyList<Capability> CapabilitiesAdded, IReadOnlyList<Capability> CapabilitiesRemoved, ValueChange? Risk);
 
-public sealed record InstallScript(string Hook, string Command);
+public sealed record InstallScript([Description("The lifecycle hook, such as postinstall.")] string Hook, string Command);
 
 /// <summary>A supply_chain signal family and rule, without where it was seen: a capability the code has or not.</summary>
 public sealed record Capability(string Family, string Rule);

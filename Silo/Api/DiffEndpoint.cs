@@ -11,11 +11,12 @@ public static partial class DiffEndpoint
     {
         ArgumentNullException.ThrowIfNull(api);
         api.MapGet("/diff", GetAsync)
-            .WithName("DiffAnalyses")
+            .WithName(ResultDocumentSchemas.DiffOperationId)
             .WithSummary("Compares two finished analyses of one package (from and to: analysis ids, older first): files added, removed and changed " +
                 "(with ssdeep similarity), licences, dependencies, install scripts and capabilities, advisories, size. " +
                 "format=json (the default), markdown (a pull-request comment) or table (text).")
-            .Produces<VersionDiff>(StatusCodes.Status200OK, "application/json")
+            // application/json's schema is the component version_diff (ResultDocumentSchemas): the framework's schema
+            // of VersionDiff would name the members as C# does, not as DiffWriter writes them.
             .Produces<string>(StatusCodes.Status200OK, "text/markdown", "text/plain")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

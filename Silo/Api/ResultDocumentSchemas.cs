@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Cucos.Client.Http;
+using Cucos.Reports.Diff;
 using Cucos.Sdk;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -11,11 +12,16 @@ namespace Cucos.Silo.Api;
 /// Puts the result documents' own schemas into the OpenAPI document: one component <c>&lt;task&gt;_result</c> per
 /// registered task with result records (the schema of <c>schemas/&lt;task&gt;.schema.json</c>, generated from the same
 /// records), and the task-result route's answer as one of them. Without this the route is described as <c>{}</c>,
-/// since the silo hands the stored JSON through untyped.
+/// since the silo hands the stored JSON through untyped. The diff route's JSON answer is described the same way, by
+/// the component <c>version_diff</c> (the schema of <c>schemas/diff.schema.json</c>).
 /// </summary>
 internal sealed class ResultDocumentSchemas(TaskRegistry registry) : IOpenApiDocumentTransformer
 {
     public const string ResultOperationId = "GetTaskResult";
+    public const string DiffOperationId = "DiffAnalyses";
+
+    /// <summary>The component of the diff document (<c>schemas/diff.schema.json</c>).</summary>
+    public const string DiffComponentName = "version_diff";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -32,12 +38,19 @@ internal sealed class ResultDocumentSchemas(TaskRegistry registry) : IOpenApiDoc
             results.Add(new OpenApiSchemaReference(name, document));
         }
 
+        // The diff route writes VersionDiff with DiffWriter's snake_case options, which the framework's own schema of
+        // the record would not know: it is described by schemas/diff.schema.json's schema instead.
+        document.Components.Schemas[DiffComponentName] = new JsonSchemaConverter(document, DiffComponentName, DiffSchema.Generate()).Convert();
+
         foreach (var operation in (document.Paths ?? []).Values.SelectMany(path => path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>()))
         {
-            if (operation.OperationId != ResultOperationId || operation.Responses?.GetValueOrDefault("200") is not OpenApiResponse ok)
+            if (operation.OperationId is not (ResultOperationId or DiffOperationId) || operation.Responses?.GetValueOrDefault("200") is not OpenApiResponse ok)
                 continue;
             ok.Content ??= new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal);
-            ok.Content[CucosApiJson.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { OneOf = results } };
+            ok.Content[CucosApiJson.MediaType] = new OpenApiMediaType
+            {
+                Schema = operation.OperationId == DiffOperationId ? new OpenApiSchemaReference(DiffComponentName, document) : new OpenApiSchema { OneOf = results },
+            };
         }
         return Task.CompletedTask;
     }

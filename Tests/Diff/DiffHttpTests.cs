@@ -18,15 +18,36 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
 {
     private readonly HttpClient http = new() { BaseAddress = fixture.Silo.HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
 
-    private async Task<string> AnalyseAsync(string ecosystem, string name, string version)
+    private Task<string> AnalyseAsync(string ecosystem, string name, string version, params string[] tasks) =>
+        AnalyseAsync(AnalysisStatus.Succeeded, ecosystem, name, version, tasks);
+
+    private async Task<string> AnalyseAsync(AnalysisStatus expected, string ecosystem, string name, string version, params string[] tasks)
     {
         using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
         var cucos = new CucosHttpClient(client);
-        var ticket = await cucos.StartAnalysisAsync(AnalysisRequest.ForPackage(ecosystem, name, version, tasks: ["digests", "metadata"]));
+        var ticket = await cucos.StartAnalysisAsync(AnalysisRequest.ForPackage(ecosystem, name, version, tasks: tasks.Length > 0 ? tasks : ["digests", "metadata"]));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var analysis = await cucos.WaitForCompletionAsync(ticket.AnalysisId, timeout.Token);
-        Assert.True(analysis.Status == AnalysisStatus.Succeeded, $"{analysis.Status}\n{fixture.Silo.Output}");
+        Assert.True(analysis.Status == expected, $"{analysis.Status}\n{fixture.Silo.Output}");
         return ticket.AnalysisId;
+    }
+
+    [Fact]
+    public async Task A_failed_analysis_on_either_side_is_refused_naming_the_side_over_http_and_by_the_cli()
+    {
+        var good = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.0.0");
+        // The registry does not list 9.0.1: init cannot fetch it and the analysis fails. (Not 9.9.9: another test needs it unanalysed.)
+        var failed = await AnalyseAsync(AnalysisStatus.Failed, "npm", LoopbackPackages.NpmName, "9.0.1");
+
+        await AssertProblemAsync($"api/v1/diff?from={good}&to={failed}", HttpStatusCode.Conflict, $"the 'to' analysis {failed} of npm:{LoopbackPackages.NpmName}@9.0.1 ended failed");
+        await AssertProblemAsync($"api/v1/diff?from={failed}&to={good}", HttpStatusCode.Conflict, $"the 'from' analysis {failed}");
+
+        var cli = await CliAsync("diff", good, failed, "--cluster", fixture.Silo.HttpAddress.AbsoluteUri);
+        Assert.Equal(1, cli.Code);
+        Assert.Contains($"the 'to' analysis {failed}", cli.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Analyse the version again", cli.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", cli.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", cli.Stdout);
     }
 
     [Fact]
@@ -38,7 +59,9 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
         using var json = await http.GetAsync($"api/v1/diff?from={older}&to={newer}");
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);
         Assert.Equal("application/json", json.Content.Headers.ContentType!.MediaType);
-        var diff = DiffWriter.ParseJson(await json.Content.ReadAsStringAsync())!;
+        var text = await json.Content.ReadAsStringAsync();
+        ResultSchemas.AssertValid("diff", JsonDocument.Parse(text).RootElement);
+        var diff = DiffWriter.ParseJson(text)!;
         Assert.Equal(("1.0.0", "1.1.0"), (diff.From.Version, diff.To.Version));
         Assert.Equal(["package/" + LoopbackPackages.AddedFile], diff.Files.Added.Select(f => f.Path));
         Assert.Empty(diff.Files.Removed);
@@ -58,6 +81,69 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
         var fromClient = await new CucosHttpClient(client).DiffAsync(older, newer);
         Assert.Equal(DiffWriter.Json(diff), DiffWriter.Json(fromClient!));
         Assert.Null(await new CucosHttpClient(client).DiffAsync(older, "0123456789abcdef0123456789abcdef"));
+    }
+
+    [Fact]
+    public async Task An_upgrade_shows_the_bumped_dependency_the_new_install_script_and_the_added_and_changed_files()
+    {
+        string[] tasks = ["digests", "metadata", "dependency_snapshot", "supply_chain"];
+        var older = await AnalyseAsync("npm", LoopbackPackages.UpgradeName, "1.0.0", tasks);
+        var newer = await AnalyseAsync("npm", LoopbackPackages.UpgradeName, "2.0.0", tasks);
+
+        var text = await http.GetStringAsync($"api/v1/diff?from={older}&to={newer}");
+        ResultSchemas.AssertValid("diff", JsonDocument.Parse(text).RootElement);
+        var diff = DiffWriter.ParseJson(text)!;
+        Assert.All(tasks, task => Assert.DoesNotContain(task, diff.MissingResults));
+
+        var dependency = Assert.Single(diff.Dependencies.Changed);
+        Assert.Equal(LoopbackPackages.HelperName, dependency.Name);
+        Assert.Equal(new ValueChange("^1.0.0", "^2.0.0"), dependency.Spec);
+        Assert.Equal(new ValueChange("1.1.0", "2.0.0"), dependency.ResolvedVersion);
+        Assert.Empty(diff.Dependencies.Added);
+        Assert.Empty(diff.Dependencies.Removed);
+
+        Assert.Equal([new InstallScript("postinstall", LoopbackPackages.UpgradeInstallScript)], diff.SupplyChain.InstallScriptsAdded);
+        Assert.Empty(diff.SupplyChain.InstallScriptsRemoved);
+
+        Assert.Equal(["package/" + LoopbackPackages.UpgradeAddedFile], diff.Files.Added.Select(f => f.Path));
+        Assert.Empty(diff.Files.Removed);
+        // package.json changes with the dependency and the script; the library by one edited line.
+        Assert.Equal(["package/" + LoopbackPackages.UpgradeChangedFile, "package/package.json"], diff.Files.Changed.Select(f => f.Path));
+        var library = diff.Files.Changed[0];
+        Assert.Equal(fixture.Packages.UpgradeFiles["2.0.0"][LoopbackPackages.UpgradeChangedFile].Length, library.ToSize);
+        Assert.NotEqual(library.FromSha256, library.ToSha256);
+        Assert.True(library.SsdeepSimilarity is > 50 and < 100, $"ssdeep similarity {library.SsdeepSimilarity}");
+        Assert.Equal(1, diff.Files.Unchanged); // index.js
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_diff_as_the_snake_case_document_the_route_sends()
+    {
+        var older = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.0.0");
+        var newer = await AnalyseAsync("npm", LoopbackPackages.NpmName, "1.1.0");
+        using var document = JsonDocument.Parse(await http.GetStringAsync("openapi/v1.json"));
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var answer = document.RootElement.GetProperty("paths").GetProperty("/api/v1/diff").GetProperty("get").GetProperty("responses")
+            .GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        Assert.Equal("#/components/schemas/version_diff", answer.GetProperty("$ref").GetString());
+        Assert.False(schemas.TryGetProperty("VersionDiff", out _), "the framework's PascalCase schema of VersionDiff is still in the document");
+        Assert.Contains("missing_results", schemas.GetProperty("version_diff").GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+
+        // What the route sends matches the described schema; the same document in PascalCase does not.
+        var definitions = new System.Text.Json.Nodes.JsonObject();
+        foreach (var component in schemas.EnumerateObject().Where(c => c.Name.StartsWith("version_diff", StringComparison.Ordinal)))
+            definitions[component.Name] = System.Text.Json.Nodes.JsonNode.Parse(component.Value.GetRawText().Replace("#/components/schemas/", "#/$defs/", StringComparison.Ordinal));
+        var schema = Json.Schema.JsonSchema.FromText(new System.Text.Json.Nodes.JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = $"urn:cucos-openapi-diff-test:{Guid.NewGuid():N}",
+            ["$defs"] = definitions,
+            ["$ref"] = "#/$defs/version_diff",
+        }.ToJsonString());
+        var sent = await http.GetStringAsync($"api/v1/diff?from={older}&to={newer}");
+        Assert.True(schema.Evaluate(JsonDocument.Parse(sent).RootElement).IsValid, $"the diff the route sends does not match its OpenAPI schema: {sent}");
+        var pascal = JsonSerializer.Serialize(DiffWriter.ParseJson(sent));
+        Assert.False(schema.Evaluate(JsonDocument.Parse(pascal).RootElement).IsValid, "a PascalCase diff matched the OpenAPI schema");
     }
 
     [Fact]

@@ -63,6 +63,15 @@ public sealed class VersionComparerTests
     private static VersionDiff Diff() => VersionComparer.Compare(Old, New);
 
     [Fact]
+    public void The_json_rendering_matches_schemas_diff_schema_json()
+    {
+        Cucos.Tests.Support.ResultSchemas.AssertValid("diff", JsonDocument.Parse(DiffWriter.Json(Diff())).RootElement);
+        // Both sides without results: every list empty, every value null, still the schema's document.
+        Cucos.Tests.Support.ResultSchemas.AssertValid("diff", JsonDocument.Parse(DiffWriter.Json(VersionComparer.Compare(
+            Version("1.0.0", """{ "init": { "summary": {} } }""", "c3"), Version("1.1.0", """{ "init": { "summary": {} } }""", "d4")))).RootElement);
+    }
+
+    [Fact]
     public void Files_added_removed_and_changed_with_the_ssdeep_similarity_of_the_changed_one()
     {
         var files = Diff().Files;
@@ -165,6 +174,8 @@ public sealed class VersionComparerTests
         var running = Old with { Status = "running", FinishedAt = null };
         Assert.Contains("has not finished (it is running)", Assert.Throws<DiffException>(() => VersionComparer.Compare(running, New)).Message, StringComparison.Ordinal);
         var failed = Version("1.1.0", "{}", "f3", status: "failed");
+        Assert.Contains("the 'to' analysis", Assert.Throws<DiffException>(() => VersionComparer.Compare(Old, failed)).Message, StringComparison.Ordinal);
+        Assert.Contains("the 'from' analysis", Assert.Throws<DiffException>(() => VersionComparer.Compare(failed, New)).Message, StringComparison.Ordinal);
         Assert.Contains("ended failed without the package's files", Assert.Throws<DiffException>(() => VersionComparer.Compare(Old, failed)).Message, StringComparison.Ordinal);
     }
 

@@ -8,7 +8,8 @@ namespace Cucos.Tests.HttpApi;
 /// <summary>
 /// Packages whose names hold '/', '@' and ':' on a loopback registry, and the environment that points a silo process
 /// at it, so the HTTP tests never reach the internet: the npm package <c>@acme/widget@1.0.0</c> (npm_config_registry)
-/// and the Maven artifact <c>org.example:lib@1.0</c> (Cucos__Registries__maven).
+/// with 1.1.0, <c>@acme/gadget@1.0.0</c> and 2.0.0 (an upgrade: a dependency bumped, an install script added) with the
+/// dependency they resolve, and the Maven artifact <c>org.example:lib@1.0</c> (Cucos__Registries__maven).
 /// </summary>
 public sealed class LoopbackPackages : IDisposable
 {
@@ -52,6 +53,8 @@ public sealed class LoopbackPackages : IDisposable
         Server.Map("/@acme/widget/-/widget-1.0.0.tgz", Reply.File(NpmTarball));
         Server.Map("/@acme/widget/-/widget-1.1.0.tgz", Reply.File(NpmNextTarball));
 
+        MapUpgrade();
+
         Jar = ArchiveBuilder.ZipBytes(zip =>
         {
             zip.AddFile("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\n"u8.ToArray());
@@ -74,6 +77,72 @@ public sealed class LoopbackPackages : IDisposable
     public string ChangedFile => Files.Keys.Order(StringComparer.Ordinal).First();
     public const string AddedFile = "lib/added-in-1.1.0.js";
     public byte[] Jar { get; }
+
+    /// <summary>
+    /// An npm package whose second version is an upgrade a review should look at: <see cref="UpgradeName"/> 1.0.0
+    /// depends on <see cref="HelperName"/> ^1.0.0 (1.1.0 on this registry); 2.0.0 on ^2.0.0 (2.0.0), adds a
+    /// postinstall script and the file it runs, and edits one line of <see cref="UpgradeChangedFile"/>.
+    /// </summary>
+    public const string UpgradeName = "@acme/gadget";
+    public const string HelperName = "@acme/helper";
+    public const string UpgradeChangedFile = "lib/gadget.js";
+    public const string UpgradeAddedFile = "setup.js";
+    public const string UpgradeInstallScript = "node setup.js";
+
+    /// <summary>The files of <see cref="UpgradeName"/> by version, paths inside the tarball's package/ folder.</summary>
+    public Dictionary<string, Dictionary<string, byte[]>> UpgradeFiles { get; } = [];
+
+    private void MapUpgrade()
+    {
+        // Large enough for ssdeep to give the edited file a score between "unrelated" and "the same".
+        var library = string.Concat(Enumerable.Range(0, 300).Select(i => $"exports.step{i} = function (value) {{ return value * {i} + {i % 7}; }};\n"));
+        var versions = new Dictionary<string, object>();
+        foreach (var (version, range, scripts) in new[]
+        {
+            ("1.0.0", "^1.0.0", (Dictionary<string, string>?)null),
+            ("2.0.0", "^2.0.0", new Dictionary<string, string> { ["postinstall"] = UpgradeInstallScript }),
+        })
+        {
+            var dependencies = new Dictionary<string, string> { [HelperName] = range };
+            var manifest = new Dictionary<string, object> { ["name"] = UpgradeName, ["version"] = version, ["license"] = "MIT", ["dependencies"] = dependencies };
+            if (scripts is not null)
+                manifest["scripts"] = scripts;
+            var files = new Dictionary<string, byte[]>(StringComparer.Ordinal)
+            {
+                ["package.json"] = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest),
+                ["index.js"] = "module.exports = require('./lib/gadget');\n"u8.ToArray(),
+                [UpgradeChangedFile] = System.Text.Encoding.UTF8.GetBytes(version == "1.0.0" ? library : library.Replace("value * 150 + 3", "value * 150 + 4", StringComparison.Ordinal)),
+            };
+            if (scripts is not null)
+                files[UpgradeAddedFile] = "console.log('set up');\n"u8.ToArray();
+            UpgradeFiles[version] = files;
+            var tarball = ArchiveBuilder.TarBytes(gzip: true, w =>
+            {
+                foreach (var (path, content) in files)
+                    w.AddFile("package/" + path, content);
+            });
+            var file = $"/@acme/gadget/-/gadget-{version}.tgz";
+            Server.Map(file, Reply.File(tarball));
+            // The registry's manifest says what the tarball's package.json says, so supply_chain sees no manifest confusion.
+            versions[version] = new Dictionary<string, object>(manifest)
+            {
+                ["dist"] = new { tarball = Server.Url(file), integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(tarball)) },
+            };
+        }
+        Server.Map("/@acme%2fgadget", Reply.Json(new Dictionary<string, object>
+        {
+            ["name"] = UpgradeName,
+            ["dist-tags"] = new { latest = "2.0.0" },
+            ["versions"] = versions,
+        }));
+        // Only listed: dependency_snapshot resolves the ranges against these versions and downloads nothing.
+        Server.Map("/@acme%2fhelper", Reply.Json(new Dictionary<string, object>
+        {
+            ["name"] = HelperName,
+            ["dist-tags"] = new { latest = "2.0.0" },
+            ["versions"] = new[] { "1.0.0", "1.1.0", "2.0.0", "3.0.0-beta.1" }.ToDictionary(v => v, v => (object)new { name = HelperName, version = v }),
+        }));
+    }
 
     /// <summary>The silo process environment that makes its registries this server.</summary>
     public Dictionary<string, string> SiloEnvironment() => new()
