@@ -262,6 +262,14 @@ def main():
     print(f"| by status | {by_status} |")
     print(f"| analyses stored / packages with other than one analysis | {analyses} / {packages_with_more} |")
     print(f"| result rows / distinct (analysis, task) / succeeded tasks | {results[0]} / {results[1]} / {tasks} |")
+    # Why analyses did not succeed: each failed task's error type and message, counted.
+    errors = postgres.sql("""
+        SELECT count(*) || ' x ' || t.key || ': ' || coalesce(t.value->'Error'->>'Type', '-') || ': ' || left(coalesce(t.value->'Error'->>'Message', '-'), 160)
+        FROM cucos_grain_state s, jsonb_each(s.payload->'Analysis'->'Tasks') AS t
+        WHERE s.state_name = 'analysis' AND t.value->>'Status' NOT IN ('Succeeded', 'Skipped')
+        GROUP BY t.key, t.value->'Error'->>'Type', left(coalesce(t.value->'Error'->>'Message', '-'), 160) ORDER BY count(*) DESC LIMIT 10""")
+    if errors.strip():
+        print("| tasks not succeeded | " + errors.strip().replace("\n", "<br>") + " |")
     samples = [m for _, m in memory if m is not None]
     if samples:
         tenth = max(1, len(samples) // 10)
