@@ -162,6 +162,8 @@ def main():
             "Cucos__ClusterId": "static-bench", "Cucos__CacheRoot": os.path.join(work, "cache"),
             "Cucos__SiloPort": str(free_port()), "Cucos__GatewayPort": str(free_port()), "Cucos__HttpPort": str(http_port),
             "npm_config_registry": registry.url, "Cucos__StaticAnalysis__eslint__Path": ESLINT,
+            # A throwaway silo of this script only, called by this script only: no API keys to hand around.
+            "Cucos__Api__Authentication__Enabled": "false",
             "Logging__LogLevel__Default": "Warning"})
         log = open(os.path.join(work, "silo.log"), "w")
         silo = subprocess.Popen(["dotnet", dll], env=environment, stdout=log, stderr=subprocess.STDOUT, cwd=os.path.dirname(dll))

@@ -22,6 +22,11 @@ echo "tree $tree: $files files, $((bytes / 1024 / 1024)) MiB; $rounds rounds; $(
 # The baseline: every pattern over every line of every file, as a grep-like scanner would.
 cat > "$work/plain.py" <<'PY'
 import json, os, re, sys
+try:
+    # The crypto patterns use .NET's variable-width look-behinds; Python's `regex` module reads them, `re` does not.
+    import regex as engine
+except ImportError:
+    engine = re
 root, rules_cs, crypto_json, which = sys.argv[1:5]
 if which == "supply":
     text = open(rules_cs, encoding="utf-8").read()
@@ -30,7 +35,14 @@ if which == "supply":
 else:
     data = json.load(open(crypto_json, encoding="utf-8"))
     patterns = [p for a in data.get("algorithms", []) for p in a.get("content", [])] or [".^"]
-compiled = [re.compile(p) for p in patterns]
+compiled, unreadable = [], 0
+for p in patterns:
+    try:
+        compiled.append(engine.compile(p))
+    except Exception:  # re or regex error: a .NET-only construct; counted and reported, never silently dropped
+        unreadable += 1
+if unreadable:
+    print(unreadable, "patterns this Python cannot compile were left out (pip install regex reads them)", file=sys.stderr)
 matches = 0
 for folder, _, names in os.walk(root):
     for name in names:

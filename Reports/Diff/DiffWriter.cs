@@ -13,7 +13,7 @@ public enum DiffFormat
     Markdown,
 }
 
-/// <summary>A <see cref="VersionDiff"/> as a text table (the CLI), snake_case JSON (schemas/reports/diff.schema.json) or a short Markdown pull-request comment.</summary>
+/// <summary>A <see cref="VersionDiff"/> as a text table (the CLI), snake_case JSON (no schema file yet: the property names of VersionDiff in snake_case) or a short Markdown pull-request comment.</summary>
 public static class DiffWriter
 {
     /// <summary>How many rows of one list the table and the Markdown show; JSON always has them all.</summary>
@@ -85,9 +85,9 @@ public static class DiffWriter
         if (diff.SupplyChain.Risk is { } risk)
             text.AppendLine(Invariant($"  supply-chain risk   {risk.From ?? "none"} -> {risk.To ?? "none"}"));
         foreach (var advisory in diff.Advisories.Introduced)
-            text.AppendLine(Invariant($"  advisory introduced {advisory.Id} {advisory.Rating}").TrimEnd());
+            text.AppendLine(Invariant($"  advisory introduced {advisory.Id} {advisory.Rating}{Of(advisory)}").TrimEnd());
         foreach (var advisory in diff.Advisories.Fixed)
-            text.AppendLine(Invariant($"  advisory fixed      {advisory.Id} {advisory.Rating}").TrimEnd());
+            text.AppendLine(Invariant($"  advisory fixed      {advisory.Id} {advisory.Rating}{Of(advisory)}").TrimEnd());
         if (diff.MissingResults.Count > 0)
             text.AppendLine(Invariant($"  not compared (a side has no result): {string.Join(", ", diff.MissingResults)}"));
         return text.ToString();
@@ -111,8 +111,8 @@ public static class DiffWriter
             text.AppendLine(Invariant($"| Concluded licence | {Cell(concluded.From)} → {Cell(concluded.To)} |"));
         var warnings = diff.SupplyChain.InstallScriptsAdded.Select(s => Invariant($"- ⚠️ new install script `{s.Hook}`: `{Code(s.Command)}`"))
             .Concat(diff.SupplyChain.CapabilitiesAdded.Take(ShownRows).Select(c => Invariant($"- new capability `{c.Family}/{c.Rule}`")))
-            .Concat(diff.Advisories.Introduced.Select(a => Invariant($"- ⚠️ advisory introduced **{a.Id}** {a.Rating}").TrimEnd()))
-            .Concat(diff.Advisories.Fixed.Select(a => Invariant($"- advisory fixed {a.Id}")))
+            .Concat(diff.Advisories.Introduced.Select(a => Invariant($"- ⚠️ advisory introduced **{a.Id}** {a.Rating}{Of(a)}").TrimEnd()))
+            .Concat(diff.Advisories.Fixed.Select(a => Invariant($"- advisory fixed {a.Id}{Of(a)}")))
             .Concat(diff.Dependencies.Added.Take(ShownRows).Select(d => Invariant($"- dependency added `{d.Name}` {Code(d.Spec ?? "")}").TrimEnd()))
             .Concat(diff.Dependencies.Changed.Take(ShownRows).Select(d => Invariant($"- dependency `{d.Name}` {DependencyChange(d)}")))
             .Concat(diff.Dependencies.Removed.Take(ShownRows).Select(d => Invariant($"- dependency removed `{d.Name}`")))
@@ -142,6 +142,9 @@ public static class DiffWriter
         dependency.Spec is { } spec ? $"range {spec.From ?? "none"} -> {spec.To ?? "none"}" : null,
         dependency.ResolvedVersion is { } resolved ? $"resolved {resolved.From ?? "none"} -> {resolved.To ?? "none"}" : null,
     }.OfType<string>());
+
+    /// <summary>Whose advisory it is, when it is a dependency's rather than the package's own.</summary>
+    private static string Of(Advisory advisory) => advisory.Dependency ? Invariant($" (dependency {advisory.Package}@{advisory.Version})") : "";
 
     private static string Resolved(string? version) => version is null ? "" : $"(resolved {version})";
 

@@ -167,17 +167,27 @@ public static class VersionComparer
         var before = Advisories(from);
         var after = Advisories(to);
         return new AdvisoryChanges(
-            [.. before.Values.Where(a => !after.ContainsKey(a.Id))],
-            [.. after.Values.Where(a => !before.ContainsKey(a.Id))],
-            [.. after.Values.Where(a => before.ContainsKey(a.Id))]);
+            [.. before.Where(a => !after.ContainsKey(a.Key)).Select(a => a.Value)],
+            [.. after.Where(a => !before.ContainsKey(a.Key)).Select(a => a.Value)],
+            [.. after.Where(a => before.ContainsKey(a.Key)).Select(a => a.Value)]);
     }
 
-    private static SortedDictionary<string, Advisory> Advisories(AnalysisDocuments analysis)
+    /// <summary>The package's own advisories and its dependencies', keyed by (package, advisory id), the package's first.</summary>
+    private static SortedDictionary<(bool Dependency, string Package, string Id), Advisory> Advisories(AnalysisDocuments analysis)
     {
-        var advisories = new SortedDictionary<string, Advisory>(StringComparer.Ordinal);
-        foreach (var vulnerability in analysis.Details("security_issues").Array("vulnerabilities"))
-            if (vulnerability.String("id") is { } id)
-                advisories.TryAdd(id, new Advisory(id, vulnerability.String("rating"), vulnerability.String("summary")));
+        var advisories = new SortedDictionary<(bool Dependency, string Package, string Id), Advisory>();
+        var details = analysis.Details("security_issues");
+        void Add(JsonElement? vulnerabilities, string package, string? version, bool dependency)
+        {
+            foreach (var vulnerability in vulnerabilities.Array("vulnerabilities"))
+                if (vulnerability.String("id") is { } id)
+                    advisories.TryAdd((dependency, package, id),
+                        new Advisory(id, package, version, dependency, vulnerability.String("rating"), vulnerability.String("summary")));
+        }
+        Add(details, details.String("package") ?? analysis.Name, details.String("version") ?? analysis.Version, dependency: false);
+        foreach (var dependency in details.Array("dependencies"))
+            if ((dependency.String("package") ?? dependency.String("dependency")) is { } package)
+                Add(dependency, package, dependency.String("version"), dependency: true);
         return advisories;
     }
 

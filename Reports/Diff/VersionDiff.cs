@@ -50,9 +50,16 @@ public sealed record InstallScript(string Hook, string Command);
 /// <summary>A supply_chain signal family and rule, without where it was seen: a capability the code has or not.</summary>
 public sealed record Capability(string Family, string Rule);
 
+/// <summary>
+/// Advisories of the package and of its resolved direct dependencies (security_issues), matched by (package, advisory
+/// id): a dependency bump that leaves a vulnerable range fixes its advisories, one that enters a range introduces them.
+/// </summary>
 public sealed record AdvisoryChanges(IReadOnlyList<Advisory> Fixed, IReadOnlyList<Advisory> Introduced, IReadOnlyList<Advisory> Remaining);
 
-public sealed record Advisory(string Id, string? Rating, string? Summary);
+/// <param name="Package">The package the advisory is about: the compared package itself or one of its dependencies.</param>
+/// <param name="Version">The version of <paramref name="Package"/> it affects on the side it is listed for (a dependency's resolved version).</param>
+/// <param name="Dependency">True when <paramref name="Package"/> is a dependency, not the compared package.</param>
+public sealed record Advisory(string Id, string Package, string? Version, bool Dependency, string? Rating, string? Summary);
 
 public sealed record SizeChange(long? FromBytes, long? ToBytes, int? FromFiles, int? ToFiles)
 {

@@ -302,7 +302,7 @@ public static class CycloneDxWriter
             "hash" => ("hash", null),
             "kdf" => ("kdf", null),
             "mac" => ("mac", null),
-            "symmetric_cipher" when name is "RC4" or "CHACHA20" or "SALSA20" => ("stream-cipher", null),
+            "symmetric_cipher" when name is "RC4" or "CHACHA20" or "SALSA20" or "SALSA20/CHACHA FAMILY" or "RABBIT" => ("stream-cipher", null),
             "symmetric_cipher" => ("block-cipher", null),
             "mode" when name.StartsWith("GCM", StringComparison.Ordinal) || name.StartsWith("CCM", StringComparison.Ordinal) => ("ae", name[..3].ToLowerInvariant()),
             "mode" => ("block-cipher", name.Split(' ')[0] is var m && m is "CBC" or "ECB" or "CFB" or "OFB" or "CTR" ? m.ToLowerInvariant() : "other"),

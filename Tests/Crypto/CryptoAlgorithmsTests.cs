@@ -83,7 +83,7 @@ public sealed class CryptoAlgorithmsTests : IDisposable
             crypto_secretbox_easy(c, m, mlen, nonce, k);
             SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
             """,
-            ["DES", "ECB mode", "OpenSSL", "TLS 1.0/1.1", "libsodium"]
+            ["DES", "ECB mode", "NaCl API", "OpenSSL", "TLS 1.0/1.1", "libsodium"]
         },
         {
             "rust", """

@@ -76,6 +76,17 @@ public sealed class DiffHttpTests(HttpSiloFixture fixture) : IClassFixture<HttpS
         using var client = CucosHttpClient.CreateHttpClient(fixture.Silo.HttpAddress);
         var refused = await Assert.ThrowsAsync<DiffException>(() => new CucosHttpClient(client).DiffAsync(npm, maven));
         Assert.Contains("different packages", refused.Message, StringComparison.Ordinal);
+
+        // The CLI says the same in one line on stderr, exit code 1, without a stack trace.
+        var cluster = fixture.Silo.HttpAddress.AbsoluteUri;
+        var different = await CliAsync("diff", npm, maven, "--cluster", cluster);
+        Assert.Equal(1, different.Code);
+        Assert.Contains("different packages", different.Stderr, StringComparison.Ordinal);
+        var unknown = await CliAsync("diff", npm, "0123456789abcdef0123456789abcdef", "--cluster", cluster);
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("0123456789abcdef0123456789abcdef", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Contains("check the ids", unknown.Stderr, StringComparison.Ordinal);
+        Assert.All(new[] { different.Stderr, unknown.Stderr }, e => Assert.DoesNotContain("   at ", e, StringComparison.Ordinal));
     }
 
     [Fact]

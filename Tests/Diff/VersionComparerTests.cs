@@ -108,6 +108,38 @@ public sealed class VersionComparerTests
     }
 
     [Fact]
+    public void Advisories_of_dependencies_are_compared_by_package_and_id()
+    {
+        // lodash 4.17.20 -> 4.17.21 leaves GHSA-lodash; chalk 5 brings GHSA-chalk; GHSA-shared names two packages, and
+        // moving from one to the other is a fix in one and an introduction in the other, not "remaining".
+        var before = Version("1.0.0", """
+            { "init": { "summary": { "files": 0, "bytes": 0 } },
+              "security_issues": { "details": { "package": "left-pad", "version": "1.0.0", "vulnerabilities": [ { "id": "GHSA-own", "rating": "high" } ],
+                "dependencies": [
+                  { "dependency": "lodash", "package": null, "version": "4.17.20", "vulnerabilities": [ { "id": "GHSA-lodash", "rating": "high" }, { "id": "GHSA-shared", "rating": "low" } ] },
+                  { "dependency": "chalk", "package": null, "version": "4.1.2", "vulnerabilities": [] } ] } } }
+            """, "d1");
+        var after = Version("1.1.0", """
+            { "init": { "summary": { "files": 0, "bytes": 0 } },
+              "security_issues": { "details": { "package": "left-pad", "version": "1.1.0", "vulnerabilities": [ { "id": "GHSA-own", "rating": "high" } ],
+                "dependencies": [
+                  { "dependency": "lodash", "package": null, "version": "4.17.21", "vulnerabilities": [] },
+                  { "dependency": "chalk", "package": null, "version": "5.3.0", "vulnerabilities": [ { "id": "GHSA-chalk", "rating": "critical" }, { "id": "GHSA-shared", "rating": "low" } ] } ] } } }
+            """, "d2");
+
+        var advisories = VersionComparer.Compare(before, after).Advisories;
+
+        Assert.Equal([("lodash", "GHSA-lodash", "4.17.20"), ("lodash", "GHSA-shared", "4.17.20")], advisories.Fixed.Select(a => (a.Package, a.Id, a.Version!)));
+        Assert.Equal([("chalk", "GHSA-chalk", "5.3.0"), ("chalk", "GHSA-shared", "5.3.0")], advisories.Introduced.Select(a => (a.Package, a.Id, a.Version!)));
+        Assert.All(advisories.Introduced, a => Assert.True(a.Dependency));
+        var own = Assert.Single(advisories.Remaining);
+        Assert.Equal(("left-pad", "GHSA-own", false), (own.Package, own.Id, own.Dependency));
+        var table = DiffWriter.Table(VersionComparer.Compare(before, after));
+        Assert.Contains("advisory introduced GHSA-chalk critical (dependency chalk@5.3.0)", table, StringComparison.Ordinal);
+        Assert.Contains("advisory fixed      GHSA-lodash high (dependency lodash@4.17.20)", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_version_against_itself_has_no_changes()
     {
         var diff = VersionComparer.Compare(Old, Old);

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using Cucos.Sdk;
 using Cucos.Workers.Content;
 
@@ -10,6 +11,9 @@ namespace Cucos.Workers.Crypto;
 public sealed class CryptoAlgorithmsTask : BaseTask
 {
     public override string Name => "crypto_algorithms";
+
+    // 1.1.0: matches have a kind; summary.algorithms and details.algorithms count uses, mentions are apart.
+    public override string Version => "1.1.0";
     public override string Description => "Cryptographic algorithms, protocols and libraries by content, file name and constants; weak ones flagged.";
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
@@ -23,28 +27,42 @@ public sealed class CryptoAlgorithmsTask : BaseTask
 
         var scanned = outcomes.Where(o => o.Result is not null).ToArray();
         var byName = patterns.Algorithms.ToDictionary(a => a.Name, StringComparer.Ordinal);
-        var algorithms = scanned
-            .SelectMany(o => o.Result!.Counts.Select(c => (o.File.Path, Name: c.Key, Count: c.Value)))
-            .GroupBy(c => c.Name, StringComparer.Ordinal)
-            .Select(g => byName[g.Key] switch
+        var counts = scanned
+            .SelectMany(o => o.Result!.KindCounts.Select(c => (o.File.Path, c.Key.Algorithm, c.Key.Kind, Count: c.Value)))
+            .ToArray();
+        // An algorithm only mentioned (a changelog line, a comment) is not one the package uses.
+        var algorithms = counts
+            .GroupBy(c => c.Algorithm, StringComparer.Ordinal)
+            .Where(g => g.Any(c => CryptoMatchKind.IsUse(c.Kind)))
+            .Select(g =>
             {
-                var a => new AlgorithmUse(a.Name, a.Category, g.Sum(c => c.Count), g.Count(), a.Weak is not null, a.Weak),
+                var a = byName[g.Key];
+                var uses = g.Where(c => CryptoMatchKind.IsUse(c.Kind)).ToArray();
+                return new AlgorithmUse(a.Name, a.Category, uses.Sum(c => c.Count), uses.Select(c => c.Path).Distinct(StringComparer.Ordinal).Count(),
+                    a.Weak is not null, a.Weak,
+                    g.GroupBy(c => c.Kind, StringComparer.Ordinal).OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => k.Sum(c => c.Count)));
             })
             .OrderByDescending(a => a.Matches).ThenBy(a => a.Name, StringComparer.Ordinal)
             .ToArray();
+        var mentions = counts.Where(c => c.Kind == CryptoMatchKind.Mention)
+            .GroupBy(c => c.Algorithm, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(c => c.Count)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
         var matches = scanned.SelectMany(o => o.Result!.Matches).ToArray();
-        var total = algorithms.Sum(a => a.Matches);
+        var total = counts.Sum(c => c.Count);
 
         var errors = PackageFiles.Errors(outcomes);
 
         return TaskResult.Success(
             new CryptoAlgorithmsSummary(
                 files.Length,
-                scanned.Count(o => o.Result!.Counts.Count > 0),
+                scanned.Count(o => o.Result!.KindCounts.Keys.Any(k => CryptoMatchKind.IsUse(k.Kind))),
                 total,
                 algorithms.ToDictionary(a => a.Name, a => a.Matches),
                 [.. algorithms.Where(a => a.Weak).Select(a => a.Name)],
-                errors.Length),
+                errors.Length,
+                algorithms.Sum(a => a.Matches),
+                mentions),
             new CryptoAlgorithmsDetails(
                 algorithms,
                 algorithms.GroupBy(a => a.Category).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -56,5 +74,12 @@ public sealed class CryptoAlgorithmsTask : BaseTask
     }
 }
 
-/// <summary>One algorithm across the package: how often and in how many files, and why it is weak if it is.</summary>
-public sealed record AlgorithmUse(string Name, string Category, int Matches, int Files, bool Weak, string? WeakReason);
+/// <summary>One algorithm across the package: how often it is used and in how many files, by kind, and why it is weak if it is.</summary>
+public sealed record AlgorithmUse(
+    string Name,
+    string Category,
+    [property: Description("uses: implementation, api_use and constant matches")] int Matches,
+    [property: Description("files with a use")] int Files,
+    bool Weak,
+    string? WeakReason,
+    [property: Description("kind (implementation, api_use, constant, mention) -> matches")] IReadOnlyDictionary<string, int> Kinds);
