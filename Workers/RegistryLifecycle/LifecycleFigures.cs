@@ -23,10 +23,12 @@ public static partial class LifecycleFigures
             return byTime != 0 ? byTime : string.CompareOrdinal(a.Version, b.Version);
         }
 
+        // Without a stable release the highest pre-release is the latest there is.
+        ReleaseEntry? Highest(List<ReleaseEntry> candidates) => candidates.Count == 0 ? null : candidates.Aggregate((best, next) => Order(next, best) > 0 ? next : best);
+
         var (latest, source) = history.DeclaredLatest is { } declared && history.Releases.FirstOrDefault(r => r.Version == declared) is { } named
             ? (named, "registry")
-            : (available.Where(r => !IsPrerelease(ecosystem, r.Version)).DefaultIfEmpty(available.LastOrDefault()).Max(Comparer<ReleaseEntry?>.Create((a, b) =>
-                a is null ? -1 : b is null ? 1 : Order(a, b))), "derived");
+            : (Highest(available.Where(r => !IsPrerelease(ecosystem, r.Version)).ToList() is { Count: > 0 } stable ? stable : available), "derived");
         LatestRelease? latestRelease = null;
         if (latest is not null)
         {
