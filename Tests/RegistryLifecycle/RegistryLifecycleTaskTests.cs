@@ -25,7 +25,7 @@ public sealed class RegistryLifecycleTaskTests : IDisposable
     private readonly TempDirectory work = new("cucos-lifecycle");
     private readonly RegistryServer server = new();
 
-    private ServiceProvider Services(string pypiUrl = "", string nugetSources = "", string nugetCredentials = "")
+    private ServiceProvider Services(string pypiUrl = "", string nugetSources = "", string nugetCredentials = "", RegistrySettings? settings = null)
     {
         work.WriteFile("home/.npmrc", Encoding.UTF8.GetBytes($"registry={server.BaseUrl}npm/\n"));
         var nugetConfig = work.WriteFile("NuGet.Config", Encoding.UTF8.GetBytes($"""
@@ -37,7 +37,7 @@ public sealed class RegistryLifecycleTaskTests : IDisposable
             """));
         return new ServiceCollection()
             .AddSingleton<TimeProvider>(new FixedClock(Now))
-            .AddSingleton(new RegistrySettings(new Dictionary<string, string>
+            .AddSingleton(settings ?? new RegistrySettings(new Dictionary<string, string>
             {
                 ["pypi"] = pypiUrl.Length > 0 ? pypiUrl : server.Url("/pypi-api/"),
                 ["crates"] = server.Url("/crates-api/"),
@@ -298,6 +298,42 @@ public sealed class RegistryLifecycleTaskTests : IDisposable
         var yanked = (await ReadAsync(services, "crates", "fixture", "0.2.0")).GetProperty("summary");
         Assert.True(yanked.GetProperty("yanked").GetBoolean());
         Assert.True(yanked.GetProperty("maintainers_changed").GetBoolean());
+    }
+
+    /// <summary>Cargo's configuration as it reads when it replaces crates-io with a sparse index.</summary>
+    private sealed class SparseIndex(Uri index) : INativeRegistryConfiguration
+    {
+        public string Ecosystem => "crates";
+        public string Where => "a test's Cargo configuration";
+        public RegistryEndpoint? Find(string packageName) => RegistryEndpoint.FromUrl(index.AbsoluteUri, Where, RegistryProtocol.CargoSparseIndex);
+    }
+
+    [Fact]
+    public async Task Crates_from_a_sparse_index_gives_versions_and_yanks_and_says_what_it_cannot()
+    {
+        server.Map("/index/fi/xt/fixture", Reply.Text("""
+            {"name":"fixture","vers":"0.1.0","deps":[],"cksum":"00","features":{},"yanked":false}
+            {"name":"fixture","vers":"0.2.0","deps":[],"cksum":"00","features":{},"yanked":true}
+            {"name":"fixture","vers":"0.3.0","deps":[],"cksum":"00","features":{},"yanked":false}
+            """));
+        using var services = Services(settings: new RegistrySettings(new Dictionary<string, string>(), [new SparseIndex(new Uri(server.BaseUrl, "index/"))]));
+
+        var document = await ReadAsync(services, "crates", "fixture", "0.2.0");
+
+        var summary = document.GetProperty("summary");
+        Assert.Equal("read", summary.GetProperty("status").GetString());
+        Assert.True(summary.GetProperty("yanked").GetBoolean());
+        Assert.Equal("0.3.0", summary.GetProperty("latest_version").GetString());
+        Assert.Equal(1, summary.GetProperty("versions_behind").GetInt32());
+        Assert.Equal(JsonValueKind.Null, summary.GetProperty("days_behind").ValueKind);
+        Assert.Equal("derived", document.GetProperty("details").GetProperty("latest").GetProperty("source").GetString());
+        Assert.Equal(["published", "maintainers", "deprecated", "listed"],
+            document.GetProperty("details").GetProperty("not_available").EnumerateArray().Select(n => n.GetString()));
+
+        server.Map("/index/fi/xt/fixture", Reply.Text("not json\n"));
+        var broken = await RunAsync(services, AnalysisRequest.ForPackage("crates", "fixture", "0.2.0"), work.Combine("cache"));
+        Assert.True(broken.Report.Error!.Fatal);
+        Assert.Contains("is not a Cargo sparse index file", broken.Report.Error.Message);
     }
 
     [Fact]

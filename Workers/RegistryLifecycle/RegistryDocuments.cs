@@ -113,6 +113,18 @@ public static class RegistryDocuments
         return new ReleaseHistory(registry, releases, latest, ["deprecated", "listed"]);
     }
 
+    /// <summary>
+    /// A Cargo sparse index file's lines: <c>vers</c> and <c>yanked</c> only. The index publishes no times, publishers
+    /// or latest version, so the latest is derived and the cadence and maintainers stay empty.
+    /// </summary>
+    public static ReleaseHistory CratesIndex(IEnumerable<JsonElement> lines, string registry)
+    {
+        var releases = lines.Where(line => String(line, "vers") is not null)
+            .Select(line => new ReleaseEntry(String(line, "vers")!, null, Bool(line, "yanked") == true))
+            .ToList();
+        return new ReleaseHistory(registry, releases, null, ["published", "maintainers", "deprecated", "listed"]);
+    }
+
     /// <summary>npm's people: objects with a <c>name</c>, or "name &lt;email&gt;" strings; the names only (no addresses in results).</summary>
     private static List<string>? People(JsonElement document, string property)
     {

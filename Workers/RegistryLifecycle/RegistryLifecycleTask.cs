@@ -71,11 +71,23 @@ public sealed class RegistryLifecycleTask : BaseTask
                 default:
                 {
                     var crates = Client<CratesRegistry>(context, ecosystem);
-                    if (await crates.GetCrateDocumentAsync(request.Name, cancellationToken).ConfigureAwait(false) is not var (crate, registry))
-                        return Skipped(request, ecosystem,
-                            "the crates registry configured is a Cargo sparse index, which publishes no publication times or latest version: set Cucos:Registries:crates to a registry with the crates web API for a lifecycle.");
-                    using (crate)
-                        history = RegistryDocuments.Crates(crate.RootElement, registry);
+                    if (await crates.GetCrateDocumentAsync(request.Name, cancellationToken).ConfigureAwait(false) is var (crate, registry))
+                    {
+                        using (crate)
+                            history = RegistryDocuments.Crates(crate.RootElement, registry);
+                        break;
+                    }
+                    // A Cargo sparse index: versions and yanks only.
+                    var (lines, index) = (await crates.GetSparseIndexLinesAsync(request.Name, cancellationToken).ConfigureAwait(false))!.Value;
+                    try
+                    {
+                        history = RegistryDocuments.CratesIndex(lines.Select(line => line.RootElement), index);
+                    }
+                    finally
+                    {
+                        foreach (var line in lines)
+                            line.Dispose();
+                    }
                     break;
                 }
             }
