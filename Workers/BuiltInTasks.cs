@@ -11,6 +11,7 @@ using Cucos.Workers.Languages;
 using Cucos.Workers.Licenses;
 using Cucos.Workers.Metadata;
 using Cucos.Workers.Registries;
+using Cucos.Workers.RegistryLifecycle;
 using Cucos.Workers.SecurityIssues;
 using Cucos.Workers.StaticAnalysis;
 using Cucos.Workers.Usage;
@@ -62,6 +63,7 @@ public static class BuiltInTasks
             .AddCucosTask<GitHubDetailsTask>()
             .AddCucosTask<UsageTask>()
             .AddCucosTask<SupplyChainTask>()
+            .AddCucosTask<RegistryLifecycleTask>()
             .AddCucosTask<FinalizeTask>()
             .AddCucosTask<WebhookTask>();
     }

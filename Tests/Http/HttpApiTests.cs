@@ -40,6 +40,27 @@ public sealed class HttpApiTests(HttpSiloFixture fixture) : IClassFixture<HttpSi
     }
 
     [Fact]
+    public async Task Registry_lifecycle_reads_the_packument_of_the_silos_configured_npm_registry()
+    {
+        using var started = await PostJsonAsync("""{"ecosystem": "npm", "name": "@acme/widget", "version": "1.0.0", "tasks": ["registry_lifecycle"], "force": true}""");
+        var ticket = (await started.Content.ReadFromJsonAsync<AnalysisTicket>(CucosApiJson.Options))!;
+
+        var analysis = await PollUntilFinishedAsync(started.Headers.Location!.OriginalString);
+
+        Assert.True(analysis.GetProperty("status").GetString() == "succeeded", analysis.ToString());
+        var lifecycle = JsonDocument.Parse(await http.GetStringAsync($"api/v1/analyses/{ticket.AnalysisId}/results/registry_lifecycle")).RootElement;
+        ResultSchemas.AssertValid("registry_lifecycle", lifecycle);
+        var summary = lifecycle.GetProperty("summary");
+        Assert.Equal("read", summary.GetProperty("status").GetString());
+        Assert.Equal("1.1.0", summary.GetProperty("latest_version").GetString());
+        Assert.Equal(1, summary.GetProperty("versions_behind").GetInt32());
+        Assert.Equal(40, summary.GetProperty("days_behind").GetInt32());
+        Assert.True(summary.GetProperty("deprecated").GetBoolean());
+        Assert.Equal(LoopbackPackages.NpmDeprecation, lifecycle.GetProperty("details").GetProperty("release").GetProperty("deprecation_message").GetString());
+        Assert.Contains(fixture.Packages.Server.BaseUrl.Authority, lifecycle.GetProperty("details").GetProperty("registry").GetString());
+    }
+
+    [Fact]
     public async Task A_scoped_npm_package_is_started_polled_its_result_fetched_and_its_analyses_listed()
     {
         using var started = await PostJsonAsync("""{"ecosystem": "npm", "name": "@acme/widget", "version": "1.0.0", "tasks": ["digests"], "force": true}""");

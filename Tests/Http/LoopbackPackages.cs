@@ -15,6 +15,7 @@ public sealed class LoopbackPackages : IDisposable
 {
     public const string NpmName = "@acme/widget";
     public const string MavenName = "org.example:lib";
+    public const string NpmDeprecation = "1.0.0 leaks widgets: upgrade to 1.1.0";
 
     public LoopbackPackages()
     {
@@ -33,19 +34,29 @@ public sealed class LoopbackPackages : IDisposable
         Server.Map("/@acme%2fwidget", Reply.Json(new Dictionary<string, object>
         {
             ["name"] = NpmName,
-            ["dist-tags"] = new { latest = "1.0.0" },
+            // What registry_lifecycle reads: the latest tag, publication times, 1.0.0 deprecated, a maintainer added in 1.1.0.
+            ["dist-tags"] = new { latest = "1.1.0" },
+            ["time"] = new Dictionary<string, string>
+            {
+                ["created"] = "2025-01-10T00:00:00.000Z",
+                ["1.0.0"] = "2025-01-10T00:00:00.000Z",
+                ["1.1.0"] = "2025-02-19T00:00:00.000Z",
+            },
             ["versions"] = new Dictionary<string, object>
             {
                 ["1.0.0"] = new
                 {
                     name = NpmName,
                     version = "1.0.0",
+                    deprecated = NpmDeprecation,
+                    maintainers = new[] { new { name = "ann", email = "ann@example.test" } },
                     dist = new { tarball = Server.Url("/@acme/widget/-/widget-1.0.0.tgz"), integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(NpmTarball)) },
                 },
                 ["1.1.0"] = new
                 {
                     name = NpmName,
                     version = "1.1.0",
+                    maintainers = new[] { new { name = "ann", email = "ann@example.test" }, new { name = "ben", email = "ben@example.test" } },
                     dist = new { tarball = Server.Url("/@acme/widget/-/widget-1.1.0.tgz"), integrity = "sha512-" + Convert.ToBase64String(SHA512.HashData(NpmNextTarball)) },
                 },
             },

@@ -53,7 +53,7 @@ public sealed partial class FlowGraphTests
     {
         var graph = BuiltIns().Graph;
 
-        Assert.Equal(["binary_data", "crypto_algorithms", "digests", "languages", "metadata", "source_licenses", "static_analysis", "supply_chain"], graph.DefaultFlow);
+        Assert.Equal(["binary_data", "crypto_algorithms", "digests", "languages", "metadata", "registry_lifecycle", "source_licenses", "static_analysis", "supply_chain"], graph.DefaultFlow);
         var snapshot = graph["dependency_snapshot"];
         Assert.Equal((FlowPlacement.Child, "metadata"), (snapshot.Placement, snapshot.Parent));
         Assert.Equal(["metadata"], snapshot.Prerequisites);
@@ -98,7 +98,7 @@ public sealed partial class FlowGraphTests
     {
         var tree = Unversioned(WorkersCommand.Tree(BuiltIns()));
 
-        Assert.Contains("├── metadata\n│   ├── dependency_snapshot\n│   │   └── security_issues\n│   ├── github_details\n│   └── usage\n├── source_licenses (needs metadata)\n├── static_analysis (needs languages)\n├── supply_chain (needs metadata)\n└── finalize (callback", tree);
+        Assert.Contains("├── metadata\n│   ├── dependency_snapshot\n│   │   └── security_issues\n│   ├── github_details\n│   └── usage\n├── registry_lifecycle\n├── source_licenses (needs metadata)\n├── static_analysis (needs languages)\n├── supply_chain (needs metadata)\n└── finalize (callback", tree);
         Assert.StartsWith("The flow of an analysis that names no tasks:\ninit\n├── binary_data\n", tree);
     }
 

@@ -54,8 +54,8 @@ public sealed class TaskRegistryTests
         using var provider = new ServiceCollection().AddCucosBuiltInTasks().BuildServiceProvider();
         var registry = provider.GetRequiredService<TaskRegistry>();
 
-        Assert.Equal(["binary_data", "crypto_algorithms", "digests", "languages", "metadata", "source_licenses", "static_analysis", "supply_chain"], registry.DefaultFlow().Order(StringComparer.Ordinal));
+        Assert.Equal(["binary_data", "crypto_algorithms", "digests", "languages", "metadata", "registry_lifecycle", "source_licenses", "static_analysis", "supply_chain"], registry.DefaultFlow().Order(StringComparer.Ordinal));
         Assert.Equal(CucosFlow.FinalizeTask, registry.Get(CucosFlow.RootTask).CallbackTask);
-        Assert.Contains("Known tasks: binary_data, crypto_algorithms, dependency_snapshot, digests, finalize, github_details, init, languages, metadata, security_issues, source_licenses, static_analysis, supply_chain, usage", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
+        Assert.Contains("Known tasks: binary_data, crypto_algorithms, dependency_snapshot, digests, finalize, github_details, init, languages, metadata, registry_lifecycle, security_issues, source_licenses, static_analysis, supply_chain, usage", Assert.Throws<KeyNotFoundException>(() => registry.Get("nope")).Message);
     }
 }

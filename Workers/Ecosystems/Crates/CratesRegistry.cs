@@ -40,6 +40,54 @@ public sealed partial class CratesRegistry(RegistryHttp http, RegistrySettings s
         return new FetchedPackage(registry, file, []);
     }
 
+    /// <summary>
+    /// The web API's crate document (<c>api/v1/crates/NAME</c>: every version with <c>yanked</c>, <c>created_at</c> and
+    /// its publisher) and the registry described for messages; null when the registry is a Cargo sparse index, which
+    /// serves no such document. The caller disposes it.
+    /// </summary>
+    public async Task<(JsonDocument Crate, string Registry)?> GetCrateDocumentAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!CrateName().IsMatch(name))
+            throw new RegistryException($"'{name}' is not a valid crate name: use letters, digits, '_' and '-'.");
+        var endpoint = settings.Endpoint(Ecosystem, "Rust crates registry", name);
+        if (endpoint.Protocol == RegistryProtocol.CargoSparseIndex)
+            return null;
+        var registry = $"the crates registry at {RegistryHttp.Show(endpoint.BaseUrl)}";
+        var document = await http.GetJsonAsync(new Uri(endpoint.BaseUrl, $"api/v1/crates/{name}"), null,
+            () => new PackageNotFoundException(Ecosystem, name, null, registry), cancellationToken).ConfigureAwait(false);
+        return (document, registry);
+    }
+
+    /// <summary>
+    /// The crate's file of a Cargo sparse index, one JSON document per version line (<c>vers</c>, <c>yanked</c>, no
+    /// times or publishers), and the index described for messages; null when the registry is the web API
+    /// (<see cref="GetCrateDocumentAsync"/>). The caller disposes the documents.
+    /// </summary>
+    public async Task<(IReadOnlyList<JsonDocument> Lines, string Registry)?> GetSparseIndexLinesAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!CrateName().IsMatch(name))
+            throw new RegistryException($"'{name}' is not a valid crate name: use letters, digits, '_' and '-'.");
+        var endpoint = settings.Endpoint(Ecosystem, "Rust crates registry", name);
+        if (endpoint.Protocol != RegistryProtocol.CargoSparseIndex)
+            return null;
+        var registry = $"the crates index at {RegistryHttp.Show(endpoint.BaseUrl)}";
+        var url = new Uri(endpoint.BaseUrl, IndexPath(name));
+        var text = await http.GetStringAsync(url, null, () => new PackageNotFoundException(Ecosystem, name, null, registry), cancellationToken).ConfigureAwait(false);
+        var lines = new List<JsonDocument>();
+        try
+        {
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                lines.Add(JsonDocument.Parse(line));
+        }
+        catch (JsonException exception)
+        {
+            foreach (var parsed in lines)
+                parsed.Dispose();
+            throw new RegistryException($"{RegistryHttp.Show(url)} has a line that is not JSON ({exception.Message}): it is not a Cargo sparse index file.", exception);
+        }
+        return (lines, registry);
+    }
+
     /// <param name="DownloadTemplate">A sparse index's <c>dl</c>, or null for the web API's download route.</param>
     private sealed record CrateVersion(string Number, string? Checksum, string? DownloadTemplate = null);
 

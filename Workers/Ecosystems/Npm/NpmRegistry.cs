@@ -78,6 +78,18 @@ public sealed partial class NpmRegistry(RegistryHttp http, NpmConfigSource confi
         return file;
     }
 
+    /// <summary>
+    /// The full packument of <paramref name="name"/> (every version, <c>dist-tags</c>, <c>time</c>, <c>maintainers</c>,
+    /// <c>deprecated</c>) from the registry the user's npm configuration names for it, and that registry described for
+    /// messages. The caller disposes the document.
+    /// </summary>
+    public async Task<(JsonDocument Packument, string Registry)> GetPackumentAsync(string name, CancellationToken cancellationToken)
+    {
+        var config = configSource.Load();
+        var (packument, _) = await GetPackumentAsync(name, config, cancellationToken).ConfigureAwait(false);
+        return (packument, Describe(config.RegistryFor(name)));
+    }
+
     private async Task<(JsonDocument Packument, Uri Url)> GetPackumentAsync(string name, NpmConfig config, CancellationToken cancellationToken)
     {
         if (!PackageName().IsMatch(name))

@@ -124,13 +124,92 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
         throw new PackageNotFoundException(Ecosystem, name, version, DescribeAll(sources));
     }
 
-    /// <summary>The flat container's address; a relative <c>@id</c> is relative to the service index.</summary>
-    private Uri? FindResource(JsonElement index, Uri indexUrl)
+    /// <summary>
+    /// The registration hives' types, the one with deprecations and SemVer 2.0.0 versions first: every one of them
+    /// lists <c>listed</c> and <c>published</c>; only the later ones may carry <c>deprecation</c>.
+    /// </summary>
+    private static readonly string[] RegistrationTypes =
+        ["RegistrationsBaseUrl/3.6.0", "RegistrationsBaseUrl/3.4.0", "RegistrationsBaseUrl/Versioned", "RegistrationsBaseUrl/3.0.0-rc", "RegistrationsBaseUrl/3.0.0-beta", "RegistrationsBaseUrl"];
+
+    /// <summary>Registration pages read at most, so that a registry cannot keep the task reading.</summary>
+    public const int MaxRegistrationPages = 200;
+
+    /// <summary>
+    /// Every <c>catalogEntry</c> of the package's registration (its index, and the pages the index only links to) from
+    /// the first source whose service index has a registration resource and whose registration has the package, with
+    /// that source described for messages. The configured credentials go to each source as they do for downloads.
+    /// </summary>
+    public async Task<(IReadOnlyList<JsonElement> CatalogEntries, string Registry)> GetRegistrationAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!PackageId().IsMatch(name))
+            throw new RegistryException($"'{name}' is not a valid NuGet package id: use letters, digits, '.', '_' and '-'.");
+        var sources = configSource.Load();
+        if (sources.Count == 0)
+            throw new RegistryException(
+                "no NuGet v3 package source is enabled in your NuGet.Config: add one with 'dotnet nuget add source URL/index.json --name NAME'.");
+        var withoutRegistration = new List<string>();
+        foreach (var source in sources)
+        {
+            var auth = Credentials(source);
+            var registry = Describe(source);
+            using var index = await http.GetJsonAsync(source.SourceUri, auth,
+                () => new RegistryException($"{registry} has no service index at {RegistryHttp.Show(source.SourceUri)}: fix the source in your NuGet.Config."),
+                cancellationToken).ConfigureAwait(false);
+            if (RegistrationTypes.Select(type => FindResource(index.RootElement, source.SourceUri, type)).FirstOrDefault(url => url is not null) is not { } baseUrl)
+            {
+                withoutRegistration.Add(source.Name);
+                continue;
+            }
+            var entries = new List<JsonElement>();
+            try
+            {
+                var registrationUrl = new Uri(baseUrl, $"{Uri.EscapeDataString(name.ToLowerInvariant())}/index.json");
+                using var registration = await http.GetJsonAsync(registrationUrl, auth,
+                    () => new PackageNotFoundException(Ecosystem, name, null, registry), cancellationToken).ConfigureAwait(false);
+                var pages = registration.RootElement.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array ? items.EnumerateArray().ToList() : [];
+                if (pages.Count > MaxRegistrationPages)
+                    throw new RegistryException($"{registry} splits the registration of {name} into {pages.Count} pages, more than the {MaxRegistrationPages} read: the registration is not one this version reads.");
+                foreach (var page in pages)
+                {
+                    if (page.TryGetProperty("items", out var inline) && inline.ValueKind == JsonValueKind.Array)
+                    {
+                        entries.AddRange(CatalogEntries(inline));
+                        continue;
+                    }
+                    // A page of a large registration is only linked: its @id is the page's own document.
+                    var pageUrl = page.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String ? http.Resolve(registrationUrl, id.GetString()) : null;
+                    if (pageUrl is null)
+                        throw new RegistryException($"{registry} lists a registration page of {name} with neither items nor an @id: the registration is malformed.");
+                    using var linked = await http.GetJsonAsync(pageUrl, auth,
+                        () => new RegistryException($"{registry} links a registration page of {name} that it does not serve ({RegistryHttp.Show(pageUrl)})."),
+                        cancellationToken).ConfigureAwait(false);
+                    if (linked.RootElement.TryGetProperty("items", out var linkedItems) && linkedItems.ValueKind == JsonValueKind.Array)
+                        entries.AddRange(CatalogEntries(linkedItems));
+                }
+            }
+            catch (PackageNotFoundException)
+            {
+                continue;
+            }
+            return (entries, registry);
+        }
+        if (withoutRegistration.Count == sources.Count)
+            throw new RegistryException(
+                $"{DescribeAll(sources)} {(sources.Count == 1 ? "has" : "have")} no RegistrationsBaseUrl resource in {(sources.Count == 1 ? "its" : "their")} service index, so there is no release history to read.");
+        throw new PackageNotFoundException(Ecosystem, name, null, DescribeAll(sources));
+    }
+
+    private static IEnumerable<JsonElement> CatalogEntries(JsonElement leaves) =>
+        leaves.EnumerateArray().Where(leaf => leaf.ValueKind == JsonValueKind.Object && leaf.TryGetProperty("catalogEntry", out var entry) && entry.ValueKind == JsonValueKind.Object)
+            .Select(leaf => leaf.GetProperty("catalogEntry").Clone());
+
+    /// <summary>A resource's address, ending in '/'; a relative <c>@id</c> is relative to the service index.</summary>
+    private Uri? FindResource(JsonElement index, Uri indexUrl, string wanted = PackageBaseAddress)
     {
         if (!index.TryGetProperty("resources", out var resources) || resources.ValueKind != JsonValueKind.Array)
             return null;
         foreach (var resource in resources.EnumerateArray())
-            if (resource.TryGetProperty("@type", out var type) && type.GetString() == PackageBaseAddress
+            if (resource.TryGetProperty("@type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == wanted
                 && resource.TryGetProperty("@id", out var id) && id.ValueKind == JsonValueKind.String && http.Resolve(indexUrl, id.GetString()) is { } url)
                 return url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");
         return null;

@@ -57,6 +57,58 @@ public sealed partial class PyPiRegistry(RegistryHttp http, RegistrySettings set
         return new FetchedPackage(registry, file, []);
     }
 
+    /// <summary>
+    /// The project's JSON document (<c>pypi/NAME/json</c>: <c>info</c>, and every release's files with their upload
+    /// times and <c>yanked</c>/<c>yanked_reason</c>) and the registry described for messages; null when the configured
+    /// index speaks only the Simple Repository API, which has no such document. The caller disposes it.
+    /// </summary>
+    public async Task<(JsonDocument Project, string Registry)?> GetProjectDocumentAsync(string name, CancellationToken cancellationToken)
+    {
+        var (baseUrl, registry) = Registry(name);
+        if (Simple(name) is not null)
+            return null;
+        var document = await http.GetJsonAsync(new Uri(baseUrl, $"pypi/{name}/json"), null,
+            () => new PackageNotFoundException(Ecosystem, name, null, registry), cancellationToken).ConfigureAwait(false);
+        return (document, registry);
+    }
+
+    /// <summary>
+    /// The author and maintainer one release's own document (<c>pypi/NAME/VERSION/json</c>, its <c>info</c>) names,
+    /// without e-mail addresses; null when it names neither or the registry no longer serves that release.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> GetReleasePeopleAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        var (baseUrl, registry) = Registry(name);
+        JsonDocument document;
+        try
+        {
+            document = await http.GetJsonAsync(new Uri(baseUrl, $"pypi/{name}/{Uri.EscapeDataString(version)}/json"), null,
+                () => new PackageNotFoundException(Ecosystem, name, version, registry), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PackageNotFoundException)
+        {
+            return null;
+        }
+        using (document)
+        {
+            if (!document.RootElement.TryGetProperty("info", out var info) || info.ValueKind != JsonValueKind.Object)
+                return null;
+            var people = PeopleFields
+                .Select(field => info.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null)
+                .SelectMany(text => (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(person => person.Split('<')[0].Trim())
+                .Where(person => person.Length > 0)
+                .Distinct(StringComparer.OrdinalIgnoreCase)
+                .ToList();
+            return people.Count > 0 ? people : null;
+        }
+    }
+
+    private static readonly string[] PeopleFields = ["author", "maintainer"];
+
+    /// <summary>The configured index as messages name it, for a caller that reports why it did not ask.</summary>
+    public string Describe(string name) => Registry(name).Registry;
+
     /// <param name="HasSha256">Whether the registry gives an sha256 at all: an empty one is refused, not skipped.</param>
     private sealed record ReleaseFile(string Type, string FileName, Uri Url, bool HasSha256, string? Sha256);
 
