@@ -43,4 +43,6 @@ public sealed record AnalysisTask
     [Id(17)] public string? RunningOn { get; set; }
     /// <summary>Attempts that counted against the retry policy before the latest re-run; a re-run gets the whole policy again.</summary>
     [Id(18)] public int AttemptsBeforeRerun { get; set; }
+    /// <summary>Attempts lost with the silo that ran them; the first few do not count against the retry policy.</summary>
+    [Id(19)] public int SiloLosses { get; set; }
 }

@@ -168,6 +168,24 @@ public sealed class AnalysisFlowTests
     }
 
     [Fact]
+    public void The_first_silo_deaths_of_a_task_do_not_count_against_its_retry_policy_but_later_ones_do()
+    {
+        // init's policy allows 2 attempts: 3 forgiven silo deaths, then 2 counted ones.
+        var analysis = Start("child");
+        var init = analysis.Tasks["init"];
+        var deaths = AnalysisFlow.ForgivenSiloLosses + init.MaxAttempts;
+        for (var death = 1; death <= deaths; death++)
+        {
+            var now = T0 + TimeSpan.FromSeconds(10 * death);
+            Assert.Equal([init], flow.Advance(analysis, now));
+            init.RunningOn = $"silo-{death}";
+            Assert.True(flow.ExpireLeases(analysis, now, silo => silo == $"silo-{death}"));
+            Assert.Equal(death < deaths ? AnalysisTaskStatus.RetryScheduled : AnalysisTaskStatus.Failed, init.Status);
+        }
+        Assert.Equal(deaths, init.SiloLosses);
+    }
+
+    [Fact]
     public void Unknown_tasks_in_a_request_are_refused_before_anything_starts()
     {
         // The flow trusts its requests: the package analysis grain validates them where they enter the cluster.
