@@ -19,18 +19,9 @@ public sealed class FailoverTests(PostgresServer postgres)
         using var cache = new TempDirectory("cucos-cache");
         using var package = new TempDirectory("cucos-package");
         Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
-        var database = await postgres.CreateDatabaseAsync();
-        await new DatabaseMigrator(database).MigrateAsync();
+        var (database, environment) = await FastWatchdogDatabaseAsync();
+        environment["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information";
         var clusterId = "failover-" + Guid.NewGuid().ToString("N")[..8];
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Cucos"] = database,
-            ["Cucos__TaskAssemblies"] = typeof(TestTaskModule).Assembly.Location,
-            ["Cucos__ReminderMinimumPeriod"] = "00:00:01",
-            ["Cucos__WatchdogInterval"] = "00:00:01",
-            ["Cucos__LeaseGrace"] = "00:00:02",
-            ["Logging__LogLevel__Orleans.Runtime.MembershipService"] = "Information",
-        };
         var silos = new List<SiloProcess>();
         try
         {
@@ -105,17 +96,8 @@ public sealed class FailoverTests(PostgresServer postgres)
         using var cache = new TempDirectory("cucos-cache");
         using var package = new TempDirectory("cucos-package");
         Fixtures.WriteTree(package.Path, Fixtures.SmallPackage());
-        var database = await postgres.CreateDatabaseAsync();
-        await new DatabaseMigrator(database).MigrateAsync();
+        var (database, environment) = await FastWatchdogDatabaseAsync();
         var clusterId = "orphan-" + Guid.NewGuid().ToString("N")[..8];
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Cucos"] = database,
-            ["Cucos__TaskAssemblies"] = typeof(TestTaskModule).Assembly.Location,
-            ["Cucos__ReminderMinimumPeriod"] = "00:00:01",
-            ["Cucos__WatchdogInterval"] = "00:00:01",
-            ["Cucos__LeaseGrace"] = "00:00:02",
-        };
         var first = await SiloProcess.StartAsync(cache.Path, clusterId, environment);
         SiloProcess? second = null;
         try
@@ -164,6 +146,21 @@ public sealed class FailoverTests(PostgresServer postgres)
             if (second is not null)
                 await second.DisposeAsync();
         }
+    }
+
+    /// <summary>A migrated database of its own, and the silo settings of a watchdog that looks every second.</summary>
+    private async Task<(string Database, Dictionary<string, string> Environment)> FastWatchdogDatabaseAsync()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await new DatabaseMigrator(database).MigrateAsync();
+        return (database, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Cucos"] = database,
+            ["Cucos__TaskAssemblies"] = typeof(TestTaskModule).Assembly.Location,
+            ["Cucos__ReminderMinimumPeriod"] = "00:00:01",
+            ["Cucos__WatchdogInterval"] = "00:00:01",
+            ["Cucos__LeaseGrace"] = "00:00:02",
+        });
     }
 
     private static async Task<string> DescribeUnfinishedAsync(string database)

@@ -89,19 +89,12 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
     private async Task<(PackageSource Source, IReadOnlyList<string> Versions, Uri BaseAddress)> FindAsync(
         string name, string? version, CancellationToken cancellationToken)
     {
-        if (!PackageId().IsMatch(name))
-            throw new RegistryException($"'{name}' is not a valid NuGet package id: use letters, digits, '.', '_' and '-'.");
-        var sources = configSource.Load();
-        if (sources.Count == 0)
-            throw new RegistryException(
-                "no NuGet v3 package source is enabled in your NuGet.Config: add one with 'dotnet nuget add source URL/index.json --name NAME'.");
+        var sources = SourcesFor(name);
         foreach (var source in sources)
         {
             var auth = Credentials(source);
             var registry = Describe(source);
-            using var index = await http.GetJsonAsync(source.SourceUri, auth,
-                () => new RegistryException($"{registry} has no service index at {RegistryHttp.Show(source.SourceUri)}: fix the source in your NuGet.Config."),
-                cancellationToken).ConfigureAwait(false);
+            using var index = await GetServiceIndexAsync(source, auth, registry, cancellationToken).ConfigureAwait(false);
             var baseAddress = FindResource(index.RootElement, source.SourceUri)
                 ?? throw new RegistryException($"{registry} has no {PackageBaseAddress} resource in its service index, which this version needs.");
             var listing = new Uri(baseAddress, $"{Uri.EscapeDataString(name.ToLowerInvariant())}/index.json");
@@ -124,6 +117,23 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
         throw new PackageNotFoundException(Ecosystem, name, version, DescribeAll(sources));
     }
 
+    /// <summary>The enabled sources of the user's NuGet.Config, once <paramref name="name"/> is known to be a package id.</summary>
+    private IReadOnlyList<PackageSource> SourcesFor(string name)
+    {
+        if (!PackageId().IsMatch(name))
+            throw new RegistryException($"'{name}' is not a valid NuGet package id: use letters, digits, '.', '_' and '-'.");
+        var sources = configSource.Load();
+        return sources.Count > 0
+            ? sources
+            : throw new RegistryException(
+                "no NuGet v3 package source is enabled in your NuGet.Config: add one with 'dotnet nuget add source URL/index.json --name NAME'.");
+    }
+
+    private Task<JsonDocument> GetServiceIndexAsync(PackageSource source, AuthenticationHeaderValue? auth, string registry, CancellationToken cancellationToken) =>
+        http.GetJsonAsync(source.SourceUri, auth,
+            () => new RegistryException($"{registry} has no service index at {RegistryHttp.Show(source.SourceUri)}: fix the source in your NuGet.Config."),
+            cancellationToken);
+
     /// <summary>
     /// The registration hives' types, the one with deprecations and SemVer 2.0.0 versions first: every one of them
     /// lists <c>listed</c> and <c>published</c>; only the later ones may carry <c>deprecation</c>.
@@ -141,20 +151,13 @@ public sealed partial class NuGetRegistry(RegistryHttp http, NuGetConfigSource c
     /// </summary>
     public async Task<(IReadOnlyList<JsonElement> CatalogEntries, string Registry)> GetRegistrationAsync(string name, CancellationToken cancellationToken)
     {
-        if (!PackageId().IsMatch(name))
-            throw new RegistryException($"'{name}' is not a valid NuGet package id: use letters, digits, '.', '_' and '-'.");
-        var sources = configSource.Load();
-        if (sources.Count == 0)
-            throw new RegistryException(
-                "no NuGet v3 package source is enabled in your NuGet.Config: add one with 'dotnet nuget add source URL/index.json --name NAME'.");
+        var sources = SourcesFor(name);
         var withoutRegistration = new List<string>();
         foreach (var source in sources)
         {
             var auth = Credentials(source);
             var registry = Describe(source);
-            using var index = await http.GetJsonAsync(source.SourceUri, auth,
-                () => new RegistryException($"{registry} has no service index at {RegistryHttp.Show(source.SourceUri)}: fix the source in your NuGet.Config."),
-                cancellationToken).ConfigureAwait(false);
+            using var index = await GetServiceIndexAsync(source, auth, registry, cancellationToken).ConfigureAwait(false);
             if (RegistrationTypes.Select(type => FindResource(index.RootElement, source.SourceUri, type)).FirstOrDefault(url => url is not null) is not { } baseUrl)
             {
                 withoutRegistration.Add(source.Name);
