@@ -8,7 +8,7 @@ Everything runs on loopback: a throwaway PostgreSQL (initdb/pg_ctl), the silos b
 registry served by this script (one small tarball, a packument per package name). Started by bench/soak.sh.
 """
 import argparse, hashlib, base64, io, json, os, random, shutil, signal, socket, subprocess, sys, tarfile, tempfile
-import threading, time, urllib.error, urllib.request
+import http.client, threading, time, urllib.error, urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -153,7 +153,9 @@ def request(silos, method, path, body=None, tries=120):
             # A restarting silo's web host can answer before its routes are mapped: an empty 404, tried elsewhere.
             if error.code not in (502, 503, 504) and not (error.code == 404 and not error.read()):
                 raise SystemExit(f"{method} {path}: {error.code} {error.read()[:500]!r}")
-        except (urllib.error.URLError, OSError):
+        except (urllib.error.URLError, OSError, http.client.HTTPException, json.JSONDecodeError):
+            # Also an answer cut off by the kill of the silo sending it: every call here is safe to repeat (a start
+            # of the same package gets the same analysis).
             pass
         time.sleep(min(2.0, 0.1 * (attempt + 1)))
     raise SystemExit(f"{method} {path}: no silo answered")
