@@ -9,23 +9,8 @@ public sealed class CliProcessTests : IDisposable
 {
     private readonly TempDirectory work = new("cucos-cli-process");
 
-    private static async Task<(int Exit, string Out, string Err)> RunProcess(string file, IEnumerable<string> args, string? workingDirectory = null)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunProcess(string file, IEnumerable<string> args, string? workingDirectory = null) =>
+        ChildProcess.RunAsync(file, args, workingDirectory);
 
     [Fact]
     public async Task Analyze_format_json_pipes_into_jq()

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Cucos.Reports.Diff;
 using Cucos.Tests.HttpApi;
@@ -17,26 +16,8 @@ public sealed class DiffCliProcessTests : IDisposable
     private readonly TempDirectory work = new("cucos-diff-cli");
     private readonly LoopbackPackages packages = new();
 
-    private async Task<(int Exit, string Out, string Err)> CucosAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = work.Path,
-        };
-        start.ArgumentList.Add(SiloProcess.CliDll);
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        foreach (var (name, value) in packages.SiloEnvironment())
-            start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Exit, string Out, string Err)> CucosAsync(params string[] arguments) =>
+        ChildProcess.RunAsync("dotnet", [SiloProcess.CliDll, .. arguments], work.Path, packages.SiloEnvironment());
 
     [Fact]
     public async Task Without_a_cluster_both_versions_are_analysed_on_the_embedded_cluster_and_compared()
