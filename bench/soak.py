@@ -125,6 +125,20 @@ class Silo:
         except (OSError, StopIteration):
             return None
 
+    def gauges(self):
+        """From the silo's Prometheus scrape: its grain activations (Orleans' catalog gauge) and its managed heap in MiB."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.http_port}/metrics", timeout=5) as response:
+                text = response.read().decode()
+        except (OSError, http.client.HTTPException):
+            return None, None
+        def total(prefix):
+            values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                      if line.startswith(prefix) and not line.startswith("#")]
+            return sum(values) if values else None
+        heap = total("dotnet_gc_heap_size_bytes") or total("process_runtime_dotnet_gc_heap_size_bytes")
+        return total("orleans_catalog_activations"), None if heap is None else heap / 2**20
+
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
@@ -185,6 +199,7 @@ def main():
 
     stop = threading.Event()
     memory = []  # (seconds since start, RSS MiB of silo 0, the one never killed)
+    timeline = []  # (seconds since start, RSS MiB, activations, managed heap MiB) of silo 0, a row a minute
     kills = []
     begun = time.time()
 
@@ -201,6 +216,8 @@ def main():
     def sampler():
         while not stop.wait(10):
             memory.append((time.time() - begun, silos[0].rss_mib()))
+            if len(memory) % 6 == 0:
+                timeline.append((time.time() - begun, memory[-1][1], *silos[0].gauges()))
 
     threads = [threading.Thread(target=killer, daemon=True), threading.Thread(target=sampler, daemon=True)]
     for thread in threads:
@@ -277,6 +294,12 @@ def main():
         tenth = max(1, len(samples) // 10)
         print(f"| RSS of the silo never killed: first tenth / last tenth / max | "
               f"{sum(samples[:tenth]) / tenth:.0f} / {sum(samples[-tenth:]) / tenth:.0f} / {max(samples):.0f} MiB ({len(samples)} samples) |")
+    if timeline:
+        # Memory over time, not only its ends: whether it levels off once Orleans collects idle activations.
+        print("\n| minute | RSS MiB | activations | managed heap MiB |\n|---:|---:|---:|---:|")
+        for seconds, rss, activations, heap in timeline[::max(1, len(timeline) // 30)]:
+            shown = [f"{v:.0f}" if v is not None else "-" for v in (rss, activations, heap)]
+            print(f"| {seconds / 60:.0f} | " + " | ".join(shown) + " |")
     for silo in silos:
         silo.kill()
     postgres.stop()
