@@ -78,6 +78,8 @@ try
             silo.UseCucosKubernetesHosting();
         if (settings.ReminderMinimumPeriod is { } minimum)
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = minimum);
+        if (settings.GrainCollectionAge is { } age)
+            silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = age);
     });
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout);
     builder.Services.AddCucosBuiltInTasks().AddCucosTaskAssemblies(settings.TaskAssemblies);

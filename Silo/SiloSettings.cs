@@ -24,8 +24,17 @@ public sealed record SiloSettings(
     PostgresStorageProvider StorageProvider,
     TimeSpan ShutdownTimeout,
     KubernetesSettings? Kubernetes,
-    CucosTlsOptions? Tls)
+    CucosTlsOptions? Tls,
+    TimeSpan? GrainCollectionAge = null)
 {
+    /// <summary>
+    /// The shortest <c>Cucos:GrainCollectionAge</c>: Orleans looks for idle activations once a collection quantum
+    /// (1 minute), so an age below two quanta would not collect any sooner, only less predictably.
+    /// </summary>
+    public static readonly TimeSpan MinimumGrainCollectionAge = TimeSpan.FromMinutes(2);
+
+    public const string GrainCollectionAgeKey = "Cucos:GrainCollectionAge";
+
     /// <summary>The port of the silo's web host: the HTTP API, health and metrics.</summary>
     public const int DefaultHttpPort = 8080;
 
@@ -78,7 +87,8 @@ public sealed record SiloSettings(
             Provider(section, "StorageProvider"),
             Duration(section, "ShutdownTimeout") ?? DefaultShutdownTimeout,
             kubernetes,
-            tls.IsConfigured ? tls : null);
+            tls.IsConfigured ? tls : null,
+            CollectionAge(section));
         // Secure by default: an ordinary Orleans client that reaches an open gateway can call every grain.
         if (settings.Tls is null && settings.ReachableBeyondLoopback && !Flag(section, "AllowUnauthenticatedCluster"))
             throw new InvalidOperationException(
@@ -107,6 +117,16 @@ public sealed record SiloSettings(
                 ? duration
                 : throw new InvalidOperationException($"Cucos:{key} is '{value}': give a positive duration such as 00:01:00.")
             : null;
+
+    private static TimeSpan? CollectionAge(IConfigurationSection section)
+    {
+        var age = Duration(section, "GrainCollectionAge");
+        return age < MinimumGrainCollectionAge
+            ? throw new InvalidOperationException(
+                $"{GrainCollectionAgeKey} is '{section["GrainCollectionAge"]}': give at least {MinimumGrainCollectionAge} " +
+                "(Orleans collects idle activations once a minute), or leave it unset for Orleans' 15 minutes.")
+            : age;
+    }
 
     private static int Port(IConfigurationSection section, string key, int fallback)
     {

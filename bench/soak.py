@@ -136,7 +136,7 @@ class Silo:
             values = [float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                       if line.startswith(prefix) and not line.startswith("#")]
             return sum(values) if values else None
-        heap = total("dotnet_gc_heap_size_bytes") or total("process_runtime_dotnet_gc_heap_size_bytes")
+        heap = total("dotnet_gc_last_collection_heap_size_bytes")  # every generation at the last collection
         return total("orleans_catalog_activations"), None if heap is None else heap / 2**20
 
     def kill(self):
