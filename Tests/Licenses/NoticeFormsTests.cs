@@ -132,7 +132,8 @@ public sealed class NoticeFormsTests
     public void A_licence_text_inside_a_json_string_is_found_as_the_text(string lineBreak)
     {
         var escaped = LicenseTexts.Filled("OFL-1.1").Replace("\r", "").Replace("\\", "\\\\").Replace("\"", "\\\"").Replace("\n", lineBreak);
-        var json = "{\"familyName\":\"Widget Sans\",\"version\":\"1.002\",\"license\":\"" + escaped + "\",\"glyphs\":[1,2,3]}";
+        // After the outlines, past the point where a long line of code is cut: the string is read as the text it holds.
+        var json = "{\"familyName\":\"Widget Sans\",\"outlines\":\"" + Outlines + "\",\"license\":\"" + escaped + "\"}";
 
         var file = Scan(json, "fonts/widget-sans.json");
 
@@ -146,10 +147,13 @@ public sealed class NoticeFormsTests
     public void A_licence_text_inside_a_js_string_is_found_as_the_text()
     {
         var escaped = LicenseTexts.Filled("MIT").Replace("\r", "").Replace("'", "\\'").Replace("\n", "\\n");
-        var file = Scan("var x=1;\nmodule.exports.licence = '" + escaped + "';\n", "dist/about.js");
+        var file = Scan("var x=1;\nvar glyphs='" + Outlines + "';module.exports.licence = '" + escaped + "';\n", "dist/about.js");
 
         Assert.Equal([("MIT", 2)], file.Licenses.Where(l => l.Method == LicenseMethod.FullText).Select(l => (l.Expression, l.StartLine)));
     }
+
+    // A font's glyph outlines as its JSON carries them: long enough to put what follows past 4096 characters.
+    private static readonly string Outlines = string.Concat(Enumerable.Range(0, 600).Select(i => $"M{i} {i * 7 % 1000}L{i + 3} 9Z "));
 
     private const string ClassicBsd3 = """
         Redistribution and use in source and binary forms, with or without
