@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Compares source_licenses with licensecheck on one tree, file by file (used by scripts/licence-accuracy.sh).
 
-usage: licence_accuracy.py TREE LICENSECHECK_TSV OURS_JSON
-Prints one markdown table row of agreement figures and, after it, the most frequent disagreements.
+usage: licence_accuracy.py TREE LICENSECHECK_TSV OURS_JSON [LABEL]
+Prints one markdown table row of agreement figures and, after it, the most frequent disagreements of each
+category. Only a file's own licences count: its mentions (licences a changelog or another project's sentence
+names) are not licences of the file, and licensecheck has no such notion.
 """
 import collections
 import json
@@ -10,6 +12,7 @@ import re
 import sys
 
 tree, licensecheck_tsv, ours_json = sys.argv[1:4]
+label = sys.argv[4] if len(sys.argv) > 4 else ""
 
 
 def normalise(identifier):
@@ -48,7 +51,7 @@ for entry in details["files"]:
             ours[entry["path"]].update(normalise(i) for i in finding["license_ids"])
 
 counts = collections.Counter()
-disagreements = collections.Counter()
+disagreements = {category: collections.Counter() for category in ("same_family", "differ", "only_licensecheck", "only_ours")}
 for path, their_ids in theirs.items():
     our_ids = ours.get(path, set())
     if not their_ids and not our_ids:
@@ -57,27 +60,37 @@ for path, their_ids in theirs.items():
         counts["same"] += 1
     elif their_ids and our_ids and {family(i) for i in their_ids} == {family(i) for i in our_ids}:
         counts["same_family"] += 1
-        disagreements[(" + ".join(sorted(their_ids)), " + ".join(sorted(our_ids)))] += 1
+        disagreements["same_family"][(" + ".join(sorted(their_ids)), " + ".join(sorted(our_ids)))] += 1
     elif their_ids and our_ids:
         counts["differ"] += 1
-        disagreements[(" + ".join(sorted(their_ids)), " + ".join(sorted(our_ids)))] += 1
+        disagreements["differ"][(" + ".join(sorted(their_ids)), " + ".join(sorted(our_ids)))] += 1
     elif their_ids:
         counts["only_licensecheck"] += 1
-        disagreements[(" + ".join(sorted(their_ids)), "-")] += 1
+        disagreements["only_licensecheck"][(" + ".join(sorted(their_ids)), "-")] += 1
     else:
         counts["only_ours"] += 1
-        disagreements[("-", " + ".join(sorted(our_ids)))] += 1
+        disagreements["only_ours"][("-", " + ".join(sorted(our_ids)))] += 1
 
 files = len(theirs)
 either = files - counts["neither"]
 agree = counts["same"] + counts["neither"]
 print("| tree | files | licence found by either | same ids | same family, other version or variant | different | only licensecheck | only source_licenses | agreement, all files | agreement where either found one |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-print(f"| `{tree}` | {files} | {either} | {counts['same']} | {counts['same_family']} | {counts['differ']} | "
+print(f"| `{tree}`{label} | {files} | {either} | {counts['same']} | {counts['same_family']} | {counts['differ']} | "
       f"{counts['only_licensecheck']} | {counts['only_ours']} | {100 * agree / max(files, 1):.1f} % | "
       f"{100 * counts['same'] / max(either, 1):.1f} % |")
 print()
-print("Most frequent disagreements (licensecheck → source_licenses: files):")
-print()
-for (their, our), n in disagreements.most_common(12):
-    print(f"- {their} → {our}: {n}")
+titles = {
+    "same_family": "same family, other version or variant",
+    "differ": "different licences",
+    "only_licensecheck": "only licensecheck found one",
+    "only_ours": "only source_licenses found one",
+}
+print("Most frequent disagreements by category (licensecheck → source_licenses: files):")
+for category, title in titles.items():
+    if not disagreements[category]:
+        continue
+    print()
+    print(f"{title} ({counts[category]} files):")
+    for (their, our), n in disagreements[category].most_common(8):
+        print(f"- {their} → {our}: {n}")

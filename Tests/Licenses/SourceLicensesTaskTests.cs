@@ -68,7 +68,7 @@ public sealed class SourceLicensesTaskTests : IDisposable
     [InlineData("Released under the MIT license.", "MIT", LicenseMethod.Notice)]
     [InlineData("Distributed under the Boost Software License, Version 1.0.", "BSL-1.0", LicenseMethod.Reference)]
     [InlineData("This work is licensed under a Creative Commons Attribution-ShareAlike 4.0 International License.", "CC-BY-SA-4.0", LicenseMethod.Reference)]
-    [InlineData("Licensed under the Eclipse Public License v2.0", "EPL-2.0", LicenseMethod.Reference)]
+    [InlineData("Licensed under the Eclipse Public License v2.0", "EPL-2.0", LicenseMethod.Notice)]
     [InlineData("@license MIT", "MIT", LicenseMethod.Reference)]
     public void A_notice_or_reference_in_a_header_gives_its_licence_and_lines(string notice, string expression, string method)
     {

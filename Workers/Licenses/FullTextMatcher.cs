@@ -27,6 +27,15 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
     // A "licence" of a dozen words ("Pick your favourite OSI approved license") matches any sentence like it.
     private const int MinTemplateShingles = 20;
 
+    // A rare variant wins over a common licence only with the words that make it that variant: a common licence
+    // scoring within this much of it, whose region lacks most of the variant's own triples, is the licence.
+    private const double RelativeMargin = 0.15;
+    private const double OwnShare = 0.5;
+
+    // Words by which a licence grants something. A region without any is a warranty disclaimer or a limitation of
+    // liability, which every BSD-style licence ends with and which alone licenses nothing.
+    private static readonly string[] GrantWords = ["permission", "permitted", "granted", "grant", "grants", "redistribution", "redistribute", "licensed", "free"];
+
     public IReadOnlyList<FullTextMatch> Match(LicenseText text)
     {
         var n = text.Count;
@@ -58,23 +67,53 @@ public sealed class FullTextMatcher(LicenseCatalog catalog)
 
         // Best first; the words of a chosen match are masked and the rest scored again, so a relative inside it
         // (BSD-2-Clause inside BSD-3-Clause) finds nothing left, while a second licence after it still stands alone.
+        var grantIds = GrantWords.Select(catalog.WordId).Where(id => id >= 0).ToHashSet();
         var chosen = new List<FullTextMatch>();
         while (candidates.Count > 0)
         {
-            var best = candidates.Select(t => BestRegion(t, keys)).OfType<FullTextMatch>()
-                .Where(m => m.Score >= MinScore)
+            var ranked = candidates.Select(t => BestRegion(t, keys)).OfType<FullTextMatch>()
+                .Where(m => m.Score >= MinScore && Grants(m))
                 .OrderByDescending(m => Math.Round(m.Score, 3))
                 .ThenBy(m => Popularity.Rank(m.Template.Id))
                 .ThenByDescending(m => m.Template.Words.Length)
-                .FirstOrDefault();
+                .ToList();
+            var best = ranked.FirstOrDefault();
             if (best is null)
                 break;
+            if (Popularity.Rank(best.Template.Id) == Popularity.Common.Count
+                && ranked.FirstOrDefault(m => Popularity.Rank(m.Template.Id) < Popularity.Common.Count && m.Score >= best.Score - RelativeMargin
+                    && m.FirstWord <= best.LastWord && best.FirstWord <= m.LastWord) is { } common
+                && OwnTriplesFound(best, common, keys) < OwnShare)
+                best = common;
             chosen.Add(best);
             candidates.Remove(best.Template);
             Array.Fill(keys, -1, Math.Max(0, best.FirstWord - LicenseCatalog.ShingleLength + 1),
                 Math.Min(keys.Length, best.LastWord + 1) - Math.Max(0, best.FirstWord - LicenseCatalog.ShingleLength + 1));
         }
         return chosen.OrderBy(m => m.FirstWord).ToList();
+
+        bool Grants(FullTextMatch m)
+        {
+            if (!m.Template.Words.Any(grantIds.Contains))
+                return true;
+            for (var i = m.FirstWord; i <= m.LastWord && i < ids.Length; i++)
+                if (grantIds.Contains(ids[i]))
+                    return true;
+            return false;
+        }
+    }
+
+    // The share of the variant's own triples (those its common relative lacks) found in the variant's region.
+    private static double OwnTriplesFound(FullTextMatch variant, FullTextMatch common, long[] keys)
+    {
+        var own = variant.Template.Required.Where(k => !common.Template.Shingles.Contains(k)).ToHashSet();
+        if (own.Count == 0)
+            return 1;
+        var found = new HashSet<long>();
+        for (var i = variant.FirstWord; i <= variant.LastWord && i < keys.Length; i++)
+            if (keys[i] >= 0 && own.Contains(keys[i]))
+                found.Add(keys[i]);
+        return (double)found.Count / own.Count;
     }
 
     // The template's hits grouped into regions split at long gaps; the region with the best score.

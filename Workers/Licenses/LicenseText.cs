@@ -12,6 +12,10 @@ public sealed class LicenseText
 {
     private readonly List<string> words = [];
     private readonly List<int> lines = [];
+    private readonly List<bool> sentenceStarts = [];
+
+    // The next word begins a sentence: the text so far ended with ". ", "! ", "? " or "; " (or nothing came yet).
+    private bool atSentenceStart = true;
 
     public IReadOnlyList<string> Words => words;
 
@@ -19,6 +23,9 @@ public sealed class LicenseText
     public IReadOnlyList<int> Lines => lines;
 
     public int Count => words.Count;
+
+    /// <summary>Whether word <paramref name="index"/> begins a sentence: what a notice's context is read within.</summary>
+    public bool StartsSentence(int index) => sentenceStarts[index];
 
     // Comment markers and list bullets at the start of a line: what reformatting a licence adds or changes.
     private static readonly Regex LinePrefix = new(
@@ -38,7 +45,10 @@ public sealed class LicenseText
     {
         var body = StripPrefix(line);
         if (body.Length == 0 || CopyrightFinder.IsStatement(body))
+        {
+            atSentenceStart = true; // a blank line or a copyright line ends the sentence before it
             return;
+        }
         if (isTemplate)
             body = TemplatePlaceholders.Replace(body, " ");
         else
@@ -62,9 +72,15 @@ public sealed class LicenseText
     private void AddWords(string text, int lineNumber)
     {
         var word = new StringBuilder();
-        foreach (var raw in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = raw;
+            var c = text[i];
+            if (c is '.' or '!' or '?' or ';' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])))
+            {
+                Flush();
+                atSentenceStart = true;
+                continue;
+            }
             if (c == '&')
             {
                 Flush();
@@ -92,6 +108,8 @@ public sealed class LicenseText
         {
             words.Add(Variants.GetValueOrDefault(w, w));
             lines.Add(lineNumber);
+            sentenceStarts.Add(atSentenceStart);
+            atSentenceStart = false;
         }
     }
 

@@ -29,6 +29,6 @@ public sealed record SourceLicensesDetails(
     IReadOnlyList<LicenseFileCount> Licenses,
     LicenseComparison DeclaredComparison,
     IReadOnlyList<CopyrightHolder> Holders,
-    [property: Description("files with a licence or a copyright statement")] IReadOnlyList<FileLicenses> Files,
+    [property: Description("files with a licence, a mention of one or a copyright statement")] IReadOnlyList<FileLicenses> Files,
     int BinaryFiles,
     IReadOnlyList<FileError> Errors);

@@ -20,6 +20,9 @@ public sealed class SourceLicensesTask : BaseTask
     public const string MetadataTask = "metadata";
 
     public override string Name => "source_licenses";
+
+    /// <summary>1.1.0: files carry <c>mentions</c>, licences named in changelogs and in sentences about other works.</summary>
+    public override string Version => "1.1.0";
     public override string Description => "SPDX licences of every file (tags, full texts, notices), copyrights, the overall licence against the declared one.";
 
     /// <summary>The declared licence comes from metadata's result, so in an analysis this runs after it.</summary>
@@ -61,7 +64,7 @@ public sealed class SourceLicensesTask : BaseTask
                     .GroupBy(h => h.Holder, StringComparer.Ordinal)
                     .Select(g => new CopyrightHolder(g.Key, g.Select(x => x.Path).Distinct().Count()))
                     .OrderByDescending(h => h.Files).ThenBy(h => h.Holder, StringComparer.Ordinal)],
-                [.. scanned.Where(f => f.Licenses.Count > 0 || f.Copyrights.Count > 0)],
+                [.. scanned.Where(f => f.Licenses.Count > 0 || f.Mentions.Count > 0 || f.Copyrights.Count > 0)],
                 outcomes.Count(o => o.Result is null && o.Error is null),
                 errors));
     }
