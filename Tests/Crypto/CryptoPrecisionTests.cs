@@ -1,5 +1,7 @@
 using System.Text;
 using Cucos.Tests.Support;
+using Cucos.Workers.Content;
+using Cucos.Workers.Content.Lexing;
 using Cucos.Workers.Crypto;
 
 namespace Cucos.Tests.Crypto;
@@ -109,6 +111,34 @@ public sealed class CryptoPrecisionTests : IDisposable
         Assert.NotEmpty(result.Matches);
         Assert.All(result.Matches, m => Assert.Equal(CryptoMatchKind.Mention, m.Kind));
         Assert.Empty(result.Uses);
+    }
+
+    [Fact]
+    public void ML_DSA_and_SLH_DSA_are_post_quantum_not_DSA()
+    {
+        // As generated protobuf code names them (sigstore's key details): measured as wrong DSA matches on real trees.
+        var source = "case PublicKeyDetails.ML_DSA_65:\nconst k = 'ML-DSA-87';\nconst s = \"SLH_DSA_SHA2_128S\";\nconst e = 'ml_kem_768';\n";
+
+        var result = Scan("dist/sigstore_common.js", source);
+
+        Assert.False(result.Counts.ContainsKey("DSA"), Found(result));
+        Assert.Equal(4, result.Counts.GetValueOrDefault("ML-KEM / ML-DSA (post-quantum)"));
+    }
+
+    [Fact]
+    public void A_text_file_is_searched_to_its_first_8_MB_only()
+    {
+        // Pins the documented limit (docs/crypto-algorithms.md, Limits): a call before 8 MB is found, one after it is not.
+        var filler = string.Concat(Enumerable.Repeat("x = y + z;\n", 800_000));
+        var text = "const h = crypto.createHash('sha256');\n" + filler + "const c = crypto.createCipheriv('aes-256-cbc', k, iv);\n";
+        Assert.True(Encoding.UTF8.GetByteCount(text) > LexicalView.DefaultMaxBytes + 100_000);
+        var full = work.WriteFile("big/app.js", Encoding.UTF8.GetBytes(text));
+
+        var result = Scanner.Scan(new PackageFile(full, "app.js", new FileInfo(full).Length), CancellationToken.None);
+
+        Assert.Contains(result.Matches, m => m is { Algorithm: "SHA-2", Line: 1 });
+        Assert.False(result.Counts.ContainsKey("AES"), Found(result));
+        Assert.False(result.Counts.ContainsKey("CBC mode"), Found(result));
     }
 
     [Fact]
