@@ -13,7 +13,7 @@ public sealed class CryptoAlgorithmsTask : BaseTask
     public override string Name => "crypto_algorithms";
 
     // 1.1.0: matches have a kind; summary.algorithms and details.algorithms count uses, mentions are apart.
-    public override string Version => "1.1.0";
+    public override string Version => "1.1.1";
     public override string Description => "Cryptographic algorithms, protocols and libraries by content, file name and constants; weak ones flagged.";
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
