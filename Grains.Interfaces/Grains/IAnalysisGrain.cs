@@ -22,9 +22,21 @@ public interface IAnalysisGrain : IGrainWithStringKey
     /// <summary>
     /// Which of <paramref name="attempts"/> this analysis dispatched and still runs, with its request; null when no
     /// analysis has this id. The executor asks before it runs anything, so it only runs what the analysis dispatched.
+    /// Those of them in <paramref name="starting"/> have a task slot and run once confirmed: they are marked started
+    /// (<see cref="AnalysisTask.AttemptStartedAt"/>); the others wait in the executor's queue and are announced with
+    /// <see cref="AttemptStartingAsync"/> when they leave it.
     /// </summary>
     [Alias("ConfirmDispatched")]
-    Task<DispatchedAttempts?> ConfirmDispatchedAsync(TaskAttempt[] attempts);
+    Task<DispatchedAttempts?> ConfirmDispatchedAsync(TaskAttempt[] attempts, TaskAttempt[] starting);
+
+    /// <summary>
+    /// The executor took a task slot for a confirmed attempt that waited for one: true when it is still the attempt
+    /// running now, which is then marked started and runs; false when it is stale (its lease ran out meanwhile, the
+    /// analysis was cancelled), and the executor drops it. An attempt lost with its silo before it started does not
+    /// count against the task's retry policy, so this is how the analysis tells the two apart.
+    /// </summary>
+    [Alias("AttemptStarting")]
+    Task<bool> AttemptStartingAsync(TaskAttempt attempt);
 
     /// <summary>
     /// Re-runs one task of this finished analysis: a new attempt of it, then of the tasks that depend on it or that

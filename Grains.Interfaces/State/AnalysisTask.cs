@@ -45,4 +45,14 @@ public sealed record AnalysisTask
     [Id(18)] public int AttemptsBeforeRerun { get; set; }
     /// <summary>Attempts lost with the silo that ran them; the first few do not count against the retry policy.</summary>
     [Id(19)] public int SiloLosses { get; set; }
+    /// <summary>
+    /// When the current attempt got one of its silo's task slots and began to run; null while it waits in the silo's
+    /// queue. Callbacks run at once and never set it.
+    /// </summary>
+    [Id(20)] public DateTimeOffset? AttemptStartedAt { get; set; }
+    /// <summary>
+    /// Attempts lost before they started: their silo died, or their lease ran out, while they waited for a task slot.
+    /// They are no fault of the task and do not count against its retry policy, up to a cap.
+    /// </summary>
+    [Id(21)] public int QueuedLosses { get; set; }
 }

@@ -42,7 +42,8 @@ public sealed class AnalysisGrain(
     ILogger<AnalysisGrain> logger,
     CucosTelemetry telemetry,
     AnalysisRequestValidator validator,
-    IAnalysisIndexSink index)
+    IAnalysisIndexSink index,
+    TaskExecutor executor)
     : Grain, IAnalysisGrain, IRemindable, IAnalysisStepEffects
 {
     private const string WakeReminder = "cucos-wake";
@@ -169,7 +170,7 @@ public sealed class AnalysisGrain(
         };
     }
 
-    public async Task<DispatchedAttempts?> ConfirmDispatchedAsync(TaskAttempt[] attempts)
+    public async Task<DispatchedAttempts?> ConfirmDispatchedAsync(TaskAttempt[] attempts, TaskAttempt[] starting)
     {
         // Attempts are dispatched after their step is stored, so a stored state answers for every real one.
         await Pump.WaitUntilStoredAsync();
@@ -177,12 +178,40 @@ public sealed class AnalysisGrain(
             return null;
         var confirmed = attempts.Where(attempt => attempt.AnalysisId == AnalysisId
             && AnalysisFlow.RunningAttempt(analysis, attempt.TaskName, attempt.Attempt) is not null).ToArray();
-        return new DispatchedAttempts
+        var request = analysis.Request;
+        var tasks = confirmed.Any(attempt => analysis.Tasks[attempt.TaskName].Kind == AnalysisTaskKind.Callback) ? analysis.Tasks : null;
+        // Marked after the answer is put together: a mark that must be stored first lets other steps run meanwhile.
+        await MarkStartedAsync(confirmed.Intersect(starting));
+        return new DispatchedAttempts { Request = request, Confirmed = confirmed, AnalysisTasks = tasks };
+    }
+
+    public async Task<bool> AttemptStartingAsync(TaskAttempt attempt)
+    {
+        await Pump.WaitUntilStoredAsync();
+        return attempt.AnalysisId == AnalysisId && Analysis is not null && await MarkStartedAsync([attempt]) == 1;
+    }
+
+    /// <summary>
+    /// Marks the attempts started that are still the running ones; how many were. The marks stay in memory and go to
+    /// storage with the next write, except when one must be stored before its attempt runs (<see cref="AnalysisFlow.AttemptStarted"/>):
+    /// then this returns once they are.
+    /// </summary>
+    private async Task<int> MarkStartedAsync(IEnumerable<TaskAttempt> attempts)
+    {
+        Pump.ThrowIfBroken();
+        var now = DateTimeOffset.UtcNow;
+        var (started, mustStore) = (0, false);
+        foreach (var attempt in attempts)
         {
-            Request = analysis.Request,
-            Confirmed = confirmed,
-            AnalysisTasks = confirmed.Any(attempt => analysis.Tasks[attempt.TaskName].Kind == AnalysisTaskKind.Callback) ? analysis.Tasks : null,
-        };
+            if (!flow.AttemptStarted(Analysis!, attempt.TaskName, attempt.Attempt, now, out var store))
+                continue;
+            started++;
+            mustStore |= store;
+        }
+        if (mustStore)
+            // The marks are made; this step stores them with whatever else is queued.
+            await Pump.ChangeAsync(_ => true);
+        return started;
     }
 
     public async Task<AnalysisSnapshot?> CancelAsync()
@@ -274,7 +303,11 @@ public sealed class AnalysisGrain(
         membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead;
 
     /// <summary>The watchdog's look: leases of lost attempts expire, due retries start.</summary>
-    private Task WakeAsync() => Pump.ChangeAsync(now => Analysis is { IsFinished: false } analysis && flow.ExpireLeases(analysis, now, SiloIsDead), wake: true);
+    private Task WakeAsync() => Pump.ChangeAsync(now => Analysis is { IsFinished: false } analysis && flow.ExpireLeases(analysis, now, SiloIsDead, HeldHere), wake: true);
+
+    /// <summary>Whether this silo's executor still holds the attempt: the executor is the analysis' own silo's.</summary>
+    private bool HeldHere(AnalysisTask run) =>
+        run.RunningOn == localSilo.SiloAddress.ToParsableString() && executor.Holds(AnalysisId, run.Name, run.Attempts);
 
     Task IAnalysisStepEffects.WriteStateAsync() => state.WriteStateAsync();
 

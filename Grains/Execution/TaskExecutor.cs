@@ -68,22 +68,31 @@ public sealed class TaskExecutor : IDisposable
 
     private async Task ConfirmAndRunAsync(string analysisId, TaskAttempt[] attempts)
     {
+        // Those that find a free slot now start as soon as they are confirmed, and the confirmation says so; the others
+        // wait in the queue and announce their start when they leave it. Only a started attempt lost with this silo
+        // counts against its task's retry policy.
+        var withSlot = 0;
+        while (withSlot < attempts.Length && slots.Wait(0))
+            withSlot++;
+        var starting = attempts[..withSlot];
         DispatchedAttempts? dispatched;
         try
         {
             dispatched = await ClusterErrors.RetryTransientAsync(
-                () => grains.GetGrain<IAnalysisGrain>(analysisId).ConfirmDispatchedAsync(attempts), options.ReportDeliveryTimeout, stopping.Token)
+                () => grains.GetGrain<IAnalysisGrain>(analysisId).ConfirmDispatchedAsync(attempts, starting), options.ReportDeliveryTimeout, stopping.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             // Unconfirmed, the attempt is not run; its lease runs out and the watchdog dispatches it again.
+            ReleaseSlots(withSlot);
             Dequeued(attempts.Length);
             if (!stopping.IsCancellationRequested)
                 logger.AttemptsNotConfirmed(exception, Names(attempts), analysisId);
             return;
         }
         var confirmed = dispatched?.Confirmed ?? [];
+        ReleaseSlots(starting.Except(confirmed).Count());
         if (confirmed.Length < attempts.Length)
         {
             Dequeued(attempts.Length - confirmed.Length);
@@ -95,10 +104,26 @@ public sealed class TaskExecutor : IDisposable
         foreach (var attempt in confirmed)
         {
             var run = new ConfirmedAttempt(attempt, dispatched.Request, cachePath, dispatched.AnalysisTasks);
+            var hasSlot = starting.Contains(attempt);
             // Each on its own: a task's CPU-bound work before its first await must not hold up the others.
-            _ = Task.Run(() => RunAsync(run));
+            _ = Task.Run(() => RunAsync(run, hasSlot));
         }
     }
+
+    private void ReleaseSlots(int count)
+    {
+        if (count > 0)
+            slots.Release(count);
+    }
+
+    /// <summary>
+    /// Whether this silo still holds the attempt: confirmed and waiting for a task slot, announcing its start, or
+    /// running. The analysis asks when the attempt's lease runs out before it knew it started: on a silo with a backlog
+    /// longer than the task's timeout that is a long wait, not a lost attempt, and dispatching it again would only put
+    /// it at the back of the queue. (An analysis activated afresh on the same silo has lost the start marks its
+    /// predecessor kept in memory, so a running attempt can look unstarted too.)
+    /// </summary>
+    public bool Holds(string analysisId, string taskName, int attempt) => running.ContainsKey((analysisId, taskName, attempt));
 
     /// <summary>Cancels the token of each of <paramref name="attempts"/> that runs here; how many did.</summary>
     public int Cancel(IReadOnlyList<TaskAttempt> attempts)
@@ -130,7 +155,7 @@ public sealed class TaskExecutor : IDisposable
 
     private static string Names(IEnumerable<TaskAttempt> attempts) => string.Join(", ", attempts.Select(attempt => $"{attempt.TaskName}#{attempt.Attempt}"));
 
-    private async Task RunAsync(ConfirmedAttempt confirmed)
+    private async Task RunAsync(ConfirmedAttempt confirmed, bool hasSlot)
     {
         var invocation = confirmed.Attempt;
         // Every log line of the attempt, the task's own included, carries AnalysisId, TaskName and Attempt.
@@ -141,26 +166,41 @@ public sealed class TaskExecutor : IDisposable
         AttemptReport report;
         try
         {
-            try
+            if (!hasSlot)
             {
-                await slots.WaitAsync(attemptToken.Token).ConfigureAwait(false);
+                try
+                {
+                    await slots.WaitAsync(attemptToken.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    telemetry.TaskDequeued();
+                }
             }
-            finally
+            else
             {
                 telemetry.TaskDequeued();
             }
-            using var activity = CucosTelemetry.StartTask(invocation);
-            telemetry.TaskRunning();
-            var started = Stopwatch.GetTimestamp();
             try
             {
-                report = await ExecuteAsync(confirmed, attemptToken.Token).ConfigureAwait(false);
-                telemetry.TaskAttemptEnded(invocation.TaskName, report.Outcome, started);
-                CucosTelemetry.TaskSpanEnded(activity, report);
+                if (!hasSlot && !await AnnounceStartAsync(invocation, attemptToken.Token).ConfigureAwait(false))
+                    return;
+                using var activity = CucosTelemetry.StartTask(invocation);
+                telemetry.TaskRunning();
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    report = await ExecuteAsync(confirmed, attemptToken.Token).ConfigureAwait(false);
+                    telemetry.TaskAttemptEnded(invocation.TaskName, report.Outcome, started);
+                    CucosTelemetry.TaskSpanEnded(activity, report);
+                }
+                finally
+                {
+                    telemetry.TaskNotRunning();
+                }
             }
             finally
             {
-                telemetry.TaskNotRunning();
                 slots.Release();
             }
         }
@@ -192,6 +232,28 @@ public sealed class TaskExecutor : IDisposable
             running.TryRemove(key, out _);
         }
         await DeliverAsync(invocation.AnalysisId, report).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Tells the analysis that an attempt which waited for its slot starts now; false when it must not run: the
+    /// analysis has moved on (its lease ran out while it waited, the analysis was cancelled), or cannot be told, and
+    /// then the watchdog runs it again once its lease runs out.
+    /// </summary>
+    private async Task<bool> AnnounceStartAsync(TaskAttempt attempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await ClusterErrors.RetryTransientAsync(
+                    () => grains.GetGrain<IAnalysisGrain>(attempt.AnalysisId).AttemptStartingAsync(attempt), options.ReportDeliveryTimeout, cancellationToken)
+                .ConfigureAwait(false))
+                return true;
+            logger.QueuedAttemptStale(attempt.Attempt, attempt.TaskName, attempt.AnalysisId);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.AttemptStartNotRecorded(exception, attempt.Attempt, attempt.TaskName, attempt.AnalysisId);
+        }
+        return false;
     }
 
     private async Task<AttemptReport> ExecuteAsync(ConfirmedAttempt confirmed, CancellationToken cancellationToken)

@@ -80,9 +80,12 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
 
     /// <summary>
     /// Counts as a failure of a lost worker every running attempt whose lease ran out, or whose silo
-    /// <paramref name="siloIsDead"/> says has died.
+    /// <paramref name="siloIsDead"/> says has died. An attempt that was still waiting for a task slot never ran: it is
+    /// counted apart (<see cref="AnalysisTask.QueuedLosses"/>), and is no fault of the task. An unstarted attempt that
+    /// <paramref name="heldBySilo"/> says its silo still holds (waiting in the queue, most likely) keeps its place: its
+    /// lease is extended (in memory only: if the silo dies, its death is seen anyway), and nothing needs storing.
     /// </summary>
-    public bool ExpireLeases(AnalysisSnapshot snapshot, DateTimeOffset now, Func<string, bool>? siloIsDead = null)
+    public bool ExpireLeases(AnalysisSnapshot snapshot, DateTimeOffset now, Func<string, bool>? siloIsDead = null, Func<AnalysisTask, bool>? heldBySilo = null)
     {
         var changed = false;
         foreach (var run in snapshot.Tasks.Values.Where(r => r.Status == AnalysisTaskStatus.Running))
@@ -90,25 +93,63 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             var siloDied = run.RunningOn is { } silo && siloIsDead?.Invoke(silo) == true;
             if (!siloDied && !(run.LeaseExpiresAt < now))
                 continue;
-            if (siloDied)
+            var started = HasStarted(run);
+            if (!siloDied && !started && heldBySilo?.Invoke(run) == true)
+            {
+                run.LeaseExpiresAt = now + registry.Get(run.Name).Timeout + leaseGrace;
+                continue;
+            }
+            if (!started)
+                run.QueuedLosses++;
+            else if (siloDied)
                 run.SiloLosses++;
             Fail(run, new TaskError
             {
                 Type = "Cucos.WorkerLost",
-                Message = siloDied
-                    ? $"the silo running attempt {run.Attempts} ({run.RunningOn}) died."
-                    : $"attempt {run.Attempts} did not report before its lease ran out at {run.LeaseExpiresAt:O}; the worker is presumed lost.",
+                Message = (siloDied, started) switch
+                {
+                    (true, true) => $"the silo running attempt {run.Attempts} ({run.RunningOn}) died.",
+                    (true, false) => $"the silo holding attempt {run.Attempts} ({run.RunningOn}) died while the attempt waited for a task slot; it never started.",
+                    (false, true) => $"attempt {run.Attempts} did not report before its lease ran out at {run.LeaseExpiresAt:O}; the worker is presumed lost.",
+                    (false, false) => $"attempt {run.Attempts} had not started when its lease ran out at {run.LeaseExpiresAt:O}; it is presumed lost in the queue of its silo ({run.RunningOn ?? "unknown"}).",
+                },
                 Attempt = run.Attempts,
                 At = now,
-            }, retryAfter: siloDied ? RedispatchDelay : null, now);
+            }, retryAfter: siloDied || !started ? RedispatchDelay : null, now);
             // A dead silo is no fault of the task: another silo takes the attempt over at once instead of after the
             // task's retry back-off, and the first ForgivenSiloLosses such losses do not count. Later ones do, so a
-            // task that brings its silo down still runs out of attempts.
+            // task that brings its silo down still runs out of attempts. An attempt that never left the queue is
+            // dispatched again at once too, and counts only past ForgivenQueuedLosses.
             run.LeaseExpiresAt = null;
             changed = true;
         }
         return changed;
     }
+
+    /// <summary>
+    /// The executor took a slot for <paramref name="attempt"/> of <paramref name="taskName"/> and is about to run it:
+    /// the attempt has started, and its lease runs from now, so time spent in the queue is not taken from the task's
+    /// timeout. False (and nothing changed) when that is not the attempt running now: the executor then drops it.
+    /// <paramref name="mustStore"/> says the mark must be stored before the attempt runs: the task has been lost with
+    /// a silo before, so if this attempt takes its silo down too, the next activation must know it had started.
+    /// Otherwise the mark goes to storage with the analysis' next write, which saves a write per attempt; a silo dying
+    /// first makes the attempt a queued loss, which costs a task that crashes its silo one attempt more, at most.
+    /// </summary>
+    public bool AttemptStarted(AnalysisSnapshot snapshot, string taskName, int attempt, DateTimeOffset now, out bool mustStore)
+    {
+        mustStore = false;
+        if (RunningAttempt(snapshot, taskName, attempt) is not { } run)
+            return false;
+        if (run.AttemptStartedAt is not null)
+            return true;
+        run.AttemptStartedAt = now;
+        run.LeaseExpiresAt = now + registry.Get(run.Name).Timeout + leaseGrace;
+        mustStore = run.SiloLosses + run.QueuedLosses > 0;
+        return true;
+    }
+
+    /// <summary>Whether the current attempt has left its silo's queue; callbacks are run by their grain at once.</summary>
+    private static bool HasStarted(AnalysisTask run) => run.Kind == AnalysisTaskKind.Callback || run.AttemptStartedAt is not null;
 
     /// <summary>
     /// Cancels the analysis: tasks that have not run are skipped, running attempts fail (fatally, so never retried) and
@@ -204,6 +245,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
             run.NextAttemptAt = null;
             run.LeaseExpiresAt = now + registry.Get(run.Name).Timeout + leaseGrace;
             run.RunningOn = null;
+            run.AttemptStartedAt = null;
             ready.Add(run);
         }
         return ready;
@@ -325,6 +367,7 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
         run.SkipReason = null;
         run.Summary = null;
         run.RunningOn = null;
+        run.AttemptStartedAt = null;
     }
 
     /// <summary>Whether the registered task reads the package's files, not only results.</summary>
@@ -367,8 +410,16 @@ public sealed class AnalysisFlow(TaskRegistry registry, TimeSpan leaseGrace)
     /// </summary>
     public const int ForgivenSiloLosses = 3;
 
+    /// <summary>
+    /// How many attempts a task may lose before they started (waiting for a task slot when their silo died, or when
+    /// their lease ran out) before such losses count against its retry policy. Under a backlog a silo holds thousands
+    /// of queued attempts, and the 30,000-analysis soak run failed 62 analyses whose attempts had only ever been
+    /// queued on silos that were killed. The cap keeps a cluster that can never run a task from retrying it forever.
+    /// </summary>
+    public const int ForgivenQueuedLosses = 10;
+
     private static int CountedAttempts(AnalysisTask run) =>
-        run.Attempts - run.UndeliveredAttempts - Math.Min(run.SiloLosses, ForgivenSiloLosses);
+        run.Attempts - run.UndeliveredAttempts - Math.Min(run.SiloLosses, ForgivenSiloLosses) - Math.Min(run.QueuedLosses, ForgivenQueuedLosses);
 
     private IEnumerable<string> ChildrenOf(AnalysisSnapshot snapshot, AnalysisTask run)
     {

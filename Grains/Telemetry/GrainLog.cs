@@ -59,6 +59,12 @@ internal static partial class GrainLog
     [LoggerMessage(1105, LogLevel.Error, "Attempts {Tasks} of analysis {AnalysisId} not run: the analysis could not be asked to confirm them; the watchdog will run them again.")]
     public static partial void AttemptsNotConfirmed(this ILogger logger, Exception exception, string tasks, string analysisId);
 
+    [LoggerMessage(1108, LogLevel.Information, "Attempt {Attempt} of {Task} in analysis {AnalysisId} dropped when its task slot came: the analysis runs it no more (its lease ran out while it waited, or the analysis was cancelled).")]
+    public static partial void QueuedAttemptStale(this ILogger logger, int attempt, string task, string analysisId);
+
+    [LoggerMessage(1109, LogLevel.Error, "Attempt {Attempt} of {Task} in analysis {AnalysisId} not run: the analysis could not be told it starts; the watchdog will run it again.")]
+    public static partial void AttemptStartNotRecorded(this ILogger logger, Exception exception, int attempt, string task, string analysisId);
+
     [LoggerMessage(1201, LogLevel.Warning, "Refused {Method} to client {Client}: the method belongs to the cluster.")]
     public static partial void OutsideCallRefused(this ILogger logger, string method, string client);
 }

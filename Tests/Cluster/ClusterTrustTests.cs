@@ -59,7 +59,8 @@ public sealed class ClusterTrustTests(TrustCluster fixture) : IClassFixture<Trus
             ("ICallbackGrain.InvokeAsync", () => outside.GetGrain<ICallbackGrain>(GrainKeys.Callback("someone-else", CucosFlow.FinalizeTask)).InvokeAsync(Forged)),
             ("IAnalysisGrain.StartAsync", () => analysis.StartAsync(fixture.Request())),
             ("IAnalysisGrain.ReportAsync", () => analysis.ReportAsync([new AttemptReport { TaskName = CucosFlow.RootTask, Attempt = 1, Outcome = AttemptOutcome.Succeeded }])),
-            ("IAnalysisGrain.ConfirmDispatchedAsync", () => analysis.ConfirmDispatchedAsync([Forged])),
+            ("IAnalysisGrain.ConfirmDispatchedAsync", () => analysis.ConfirmDispatchedAsync([Forged], [Forged])),
+            ("IAnalysisGrain.AttemptStartingAsync", () => analysis.AttemptStartingAsync(Forged)),
         };
         foreach (var (method, call) in refusals)
         {
@@ -100,13 +101,22 @@ public sealed class ClusterTrustTests(TrustCluster fixture) : IClassFixture<Trus
         var analysis = await fixture.RunAsync(fixture.Request("producer"));
         var grain = fixture.SiloGrains.GetGrain<IAnalysisGrain>(analysis.AnalysisId);
 
-        var finished = await grain.ConfirmDispatchedAsync([new TaskAttempt { AnalysisId = analysis.AnalysisId, TaskName = "producer", Attempt = 1 }]);
-        var otherAnalysis = await grain.ConfirmDispatchedAsync([new TaskAttempt { AnalysisId = "someone-else", TaskName = "producer", Attempt = 1 }]);
+        TaskAttempt producer = new() { AnalysisId = analysis.AnalysisId, TaskName = "producer", Attempt = 1 };
+        TaskAttempt elsewhere = new() { AnalysisId = "someone-else", TaskName = "producer", Attempt = 1 };
+        var finished = await grain.ConfirmDispatchedAsync([producer], [producer]);
+        var otherAnalysis = await grain.ConfirmDispatchedAsync([elsewhere], [elsewhere]);
 
         Assert.Empty(finished!.Confirmed);
         Assert.Empty(otherAnalysis!.Confirmed);
         Assert.Equal(analysis.Request.Release, finished.Request.Release);
-        Assert.Null(await fixture.SiloGrains.GetGrain<IAnalysisGrain>("no-such-analysis").ConfirmDispatchedAsync([Forged]));
+        Assert.Null(await fixture.SiloGrains.GetGrain<IAnalysisGrain>("no-such-analysis").ConfirmDispatchedAsync([Forged], [Forged]));
+        // An attempt that is not running, or not this analysis', may not start either, and marks nothing.
+        Assert.False(await grain.AttemptStartingAsync(producer));
+        Assert.False(await grain.AttemptStartingAsync(elsewhere));
+        Assert.False(await fixture.SiloGrains.GetGrain<IAnalysisGrain>("no-such-analysis").AttemptStartingAsync(Forged));
+        var after = (await fixture.Client.GetAnalysisAsync(analysis.AnalysisId))!;
+        Assert.Equal(analysis.Revision, after.Revision);
+        Assert.Equal(analysis.Tasks["producer"].AttemptStartedAt, after.Tasks["producer"].AttemptStartedAt);
     }
 
     [Fact]

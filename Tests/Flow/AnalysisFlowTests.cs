@@ -141,17 +141,27 @@ public sealed class AnalysisFlowTests
         Assert.False(analysis.Tasks.ContainsKey("parent"));
     }
 
+    /// <summary>The executor's word that the attempt left its silo's queue, as <c>AttemptStartingAsync</c> gives it.</summary>
+    private bool MarkStarted(AnalysisSnapshot analysis, string task, DateTimeOffset at) =>
+        flow.AttemptStarted(analysis, task, analysis.Tasks[task].Attempts, at, out _);
+
     [Fact]
     public void Expired_lease_counts_as_a_lost_attempt()
     {
         var analysis = Start("child");
         flow.Advance(analysis, T0);
+        Assert.True(MarkStarted(analysis, "init", T0));
         var lease = analysis.Tasks["init"].LeaseExpiresAt!.Value;
         Assert.Equal(T0 + TimeSpan.FromMinutes(1) + Grace, lease);
         Assert.False(flow.ExpireLeases(analysis, lease));
         Assert.True(flow.ExpireLeases(analysis, lease.AddTicks(1)));
-        Assert.Equal(AnalysisTaskStatus.RetryScheduled, analysis.Tasks["init"].Status);
-        Assert.Equal("Cucos.WorkerLost", analysis.Tasks["init"].Error!.Type);
+        var init = analysis.Tasks["init"];
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, init.Status);
+        Assert.Equal("Cucos.WorkerLost", init.Error!.Type);
+        Assert.Contains("presumed lost", init.Error.Message);
+        // A started attempt that went silent is the task's own failure: the retry waits for the policy's back-off.
+        Assert.Equal(lease.AddTicks(1) + TimeSpan.FromSeconds(10), init.NextAttemptAt);
+        Assert.Equal((0, 0), (init.SiloLosses, init.QueuedLosses));
     }
 
     [Fact]
@@ -160,11 +170,13 @@ public sealed class AnalysisFlowTests
         var analysis = Start("child");
         flow.Advance(analysis, T0);
         var init = analysis.Tasks["init"];
+        Assert.True(MarkStarted(analysis, "init", T0));
         init.RunningOn = "dead-silo";
         Assert.True(flow.ExpireLeases(analysis, T0, silo => silo == "dead-silo"));
         Assert.Equal(AnalysisTaskStatus.RetryScheduled, init.Status);
         Assert.Equal(T0 + AnalysisFlow.RedispatchDelay, init.NextAttemptAt);
         Assert.Equal(1, init.Attempts);
+        Assert.Equal((1, 0), (init.SiloLosses, init.QueuedLosses));
     }
 
     [Fact]
@@ -178,11 +190,119 @@ public sealed class AnalysisFlowTests
         {
             var now = T0 + TimeSpan.FromSeconds(10 * death);
             Assert.Equal([init], flow.Advance(analysis, now));
+            Assert.True(MarkStarted(analysis, "init", now));
             init.RunningOn = $"silo-{death}";
             Assert.True(flow.ExpireLeases(analysis, now, silo => silo == $"silo-{death}"));
             Assert.Equal(death < deaths ? AnalysisTaskStatus.RetryScheduled : AnalysisTaskStatus.Failed, init.Status);
         }
         Assert.Equal(deaths, init.SiloLosses);
+        Assert.Equal(0, init.QueuedLosses);
+    }
+
+    [Fact]
+    public void Attempts_lost_with_their_silo_before_they_started_count_only_past_a_cap_of_their_own()
+    {
+        // The soak run's 62 failures: attempts only ever queued on silos that were killed used up the policy.
+        var analysis = Start("child");
+        var init = analysis.Tasks["init"];
+        var deaths = AnalysisFlow.ForgivenQueuedLosses + init.MaxAttempts;
+        for (var death = 1; death <= deaths; death++)
+        {
+            var now = T0 + TimeSpan.FromSeconds(10 * death);
+            Assert.Equal([init], flow.Advance(analysis, now));
+            init.RunningOn = $"silo-{death}";
+            Assert.True(flow.ExpireLeases(analysis, now, silo => silo == $"silo-{death}"));
+            Assert.Equal(death < deaths ? AnalysisTaskStatus.RetryScheduled : AnalysisTaskStatus.Failed, init.Status);
+            if (death < deaths)
+                Assert.Equal(now + AnalysisFlow.RedispatchDelay, init.NextAttemptAt);
+            Assert.Contains("waited for a task slot; it never started", init.Error!.Message);
+        }
+        Assert.Equal((0, deaths), (init.SiloLosses, init.QueuedLosses));
+    }
+
+    [Fact]
+    public void The_lease_of_an_attempt_runs_from_its_start_so_time_in_the_queue_is_not_taken_from_its_timeout()
+    {
+        var analysis = Start("child");
+        flow.Advance(analysis, T0);
+        var init = analysis.Tasks["init"];
+        var dispatchLease = init.LeaseExpiresAt!.Value;
+        var startedAt = T0 + TimeSpan.FromMinutes(2);
+        Assert.True(MarkStarted(analysis, "init", startedAt));
+        Assert.Equal(startedAt, init.AttemptStartedAt);
+        Assert.Equal(startedAt + TimeSpan.FromMinutes(1) + Grace, init.LeaseExpiresAt);
+        Assert.False(flow.ExpireLeases(analysis, dispatchLease.AddTicks(1)));
+        // A repeated announcement (a retried call) changes nothing.
+        Assert.True(MarkStarted(analysis, "init", startedAt + TimeSpan.FromMinutes(1)));
+        Assert.Equal(startedAt, init.AttemptStartedAt);
+        Assert.Equal(AnalysisTaskStatus.Running, init.Status);
+    }
+
+    [Fact]
+    public void An_attempt_whose_lease_ran_out_before_it_started_is_a_queued_loss_dispatched_again_at_once()
+    {
+        var analysis = Start("child");
+        flow.Advance(analysis, T0);
+        var init = analysis.Tasks["init"];
+        var expired = init.LeaseExpiresAt!.Value.AddTicks(1);
+        Assert.True(flow.ExpireLeases(analysis, expired));
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, init.Status);
+        Assert.Equal(expired + AnalysisFlow.RedispatchDelay, init.NextAttemptAt);
+        Assert.Equal((0, 1), (init.SiloLosses, init.QueuedLosses));
+        Assert.Contains("had not started when its lease ran out", init.Error!.Message);
+        // The old attempt leaves the queue late: it is stale, and may not start.
+        Assert.False(flow.AttemptStarted(analysis, "init", 1, expired, out _));
+        Assert.Null(init.AttemptStartedAt);
+    }
+
+    [Fact]
+    public void An_unstarted_attempt_its_silo_still_holds_keeps_its_place_when_its_lease_runs_out()
+    {
+        var analysis = Start("child");
+        flow.Advance(analysis, T0);
+        var init = analysis.Tasks["init"];
+        var expired = init.LeaseExpiresAt!.Value.AddTicks(1);
+        Assert.False(flow.ExpireLeases(analysis, expired, heldBySilo: run => run.Name == "init"));
+        Assert.Equal(AnalysisTaskStatus.Running, init.Status);
+        Assert.Equal(expired + TimeSpan.FromMinutes(1) + Grace, init.LeaseExpiresAt);
+        Assert.Equal(0, init.QueuedLosses);
+        // Once started, a lease that runs out is the worker's to answer for, held or not.
+        Assert.True(MarkStarted(analysis, "init", expired));
+        Assert.True(flow.ExpireLeases(analysis, init.LeaseExpiresAt!.Value.AddTicks(1), heldBySilo: _ => true));
+        Assert.Equal(AnalysisTaskStatus.RetryScheduled, init.Status);
+    }
+
+    [Fact]
+    public void A_start_must_be_stored_before_the_attempt_runs_once_the_task_has_been_lost_with_a_silo()
+    {
+        var analysis = Start("child");
+        var init = analysis.Tasks["init"];
+        flow.Advance(analysis, T0);
+        Assert.True(flow.AttemptStarted(analysis, "init", 1, T0, out var mustStore));
+        Assert.False(mustStore);
+        init.RunningOn = "silo-1";
+        flow.ExpireLeases(analysis, T0, silo => silo == "silo-1");
+
+        var later = T0 + TimeSpan.FromSeconds(5);
+        flow.Advance(analysis, later);
+        Assert.Null(init.AttemptStartedAt);
+        Assert.True(flow.AttemptStarted(analysis, "init", 2, later, out mustStore));
+        Assert.True(mustStore);
+    }
+
+    [Fact]
+    public void A_callback_lost_with_its_silo_is_a_silo_loss_as_callbacks_never_wait_for_a_slot()
+    {
+        var analysis = Start("child");
+        flow.Advance(analysis, T0);
+        Assert.True(flow.ApplyReport(analysis, Ok("init"), T0));
+        flow.Advance(analysis, T0);
+        Assert.True(flow.ApplyReport(analysis, Ok("child"), T0));
+        Assert.Equal([CucosFlow.FinalizeTask], Names(flow.Advance(analysis, T0)));
+        var finalize = analysis.Tasks[CucosFlow.FinalizeTask];
+        finalize.RunningOn = "silo-1";
+        Assert.True(flow.ExpireLeases(analysis, T0, silo => silo == "silo-1"));
+        Assert.Equal((1, 0), (finalize.SiloLosses, finalize.QueuedLosses));
     }
 
     [Fact]
