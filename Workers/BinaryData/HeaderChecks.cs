@@ -14,13 +14,14 @@ namespace Cucos.Workers.BinaryData;
 public delegate string? HeaderCheck(ReadOnlySpan<byte> header, long remaining);
 
 /// <summary>The header checks the signature data file names.</summary>
-public static class HeaderChecks
+public static partial class HeaderChecks
 {
     public static readonly IReadOnlyDictionary<string, HeaderCheck> ByName = new Dictionary<string, HeaderCheck>(StringComparer.Ordinal)
     {
         ["zip_local_file"] = ZipLocalFile,
         ["zip_end_of_central_directory"] = ZipEnd,
         ["gzip"] = Gzip,
+        ["zlib"] = Zlib,
         ["bzip2"] = Bzip2,
         ["xz"] = Xz,
         ["seven_zip"] = SevenZip,
@@ -35,6 +36,9 @@ public static class HeaderChecks
         ["png"] = Png,
         ["jpeg"] = Jpeg,
         ["gif"] = Gif,
+        ["swf_uncompressed"] = SwfUncompressed,
+        ["swf_zlib"] = SwfZlib,
+        ["swf_lzma"] = SwfLzma,
         ["pdf"] = Pdf,
         ["pem"] = Pem,
         ["der_certificate"] = DerCertificate,
