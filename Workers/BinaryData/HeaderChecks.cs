@@ -220,10 +220,13 @@ public static partial class HeaderChecks
         [0x14C] = "Intel 80386", [0x8664] = "x86-64", [0x1C0] = "ARM", [0x1C4] = "ARMv7 Thumb", [0xAA64] = "ARM64", [0x200] = "IA-64", [0xEBC] = "EFI byte code",
     };
 
+    /// <summary>How far the PE header may sit from the MZ stub: 4 KiB, as before the header window grew to 64 KiB for zlib.</summary>
+    private const int MaxPeHeaderEnd = 4096;
+
     private static string? Pe(ReadOnlySpan<byte> h, long remaining)
     {
         var peOffset = U32(h, 0x3C);
-        if (peOffset < 0x40 || peOffset + 26 > h.Length || peOffset + 26 > remaining)
+        if (peOffset < 0x40 || peOffset + 26 > Math.Min(h.Length, MaxPeHeaderEnd) || peOffset + 26 > remaining)
             return null;
         var pe = h[(int)peOffset..];
         if (!pe[..4].SequenceEqual("PE\0\0"u8) || !PeMachines.TryGetValue(U16(pe, 4), out var machine))

@@ -50,8 +50,8 @@ public static class ZlibProbe
         var (cmf, flg) = (window[0], window[1]);
         if ((cmf & 0x0F) != 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 != 0 || (flg & 0x20) != 0)
             return null;
-        if (((window[2] >> 1) & 3) == 3)
-            return null; // block type 3 is reserved
+        if (!FirstBlockCanInflate(window[2..]))
+            return null;
         var level = flg >> 6;
         var trial = window.Length > FirstTry ? window[..FirstTry] : window;
         var outcome = Inflate(trial, keepStart);
@@ -71,6 +71,74 @@ public static class ZlibProbe
         if (capped || window.Length < remaining)
             return new ZlibProbeResult(level, false, window.Length, inflated, capped, start);
         return null; // the file ends inside the stream: truncated, like any payload cut off by the end of the file
+    }
+
+    /// <summary>
+    /// Checks of the first deflate block (RFC 1951) that the inflater would fail, made without it: a header-shaped
+    /// pair is frequent in executables and compressed data, and each inflater that fails costs an exception. False
+    /// for block type 3 (reserved), a stored block whose LEN and NLEN disagree, a fixed-code block starting with a
+    /// back reference (there is nothing yet to refer to), and a dynamic block with too many codes or a code-length
+    /// code that is not a complete prefix code. Too few bytes to tell: true, the inflater decides.
+    /// </summary>
+    private static bool FirstBlockCanInflate(ReadOnlySpan<byte> deflate)
+    {
+        if (deflate.Length < 5)
+            return true;
+        var bits = new BitReader(deflate);
+        bits.Read(1); // BFINAL
+        switch (bits.Read(2))
+        {
+            case 0:
+                // Stored: LEN and NLEN (its one's complement) start at the next byte.
+                return (ushort)(deflate[1] | (deflate[2] << 8)) == (ushort)~(deflate[3] | (deflate[4] << 8));
+            case 1:
+                // Fixed codes, read most significant bit first: 7-bit codes 0-23 are symbols 256-279 (0 is end of
+                // block, the rest lengths), 8-bit codes 192-199 are 280-287 (lengths, or invalid).
+                var code = 0;
+                for (var i = 0; i < 7; i++)
+                    code = (code << 1) | bits.Read(1);
+                if (code <= 23)
+                    return code == 0;
+                code = (code << 1) | bits.Read(1);
+                return code is < 192 or > 199;
+            case 2:
+                if (deflate.Length < 10)
+                    return true;
+                var literalCodes = bits.Read(5) + 257;
+                var distanceCodes = bits.Read(5) + 1;
+                var codeLengthCodes = bits.Read(4) + 4;
+                if (literalCodes > 286 || distanceCodes > 30)
+                    return false;
+                Span<int> perLength = stackalloc int[8];
+                for (var i = 0; i < codeLengthCodes; i++)
+                    perLength[bits.Read(3)]++;
+                var left = 1; // Kraft: the code must use every code space exactly
+                for (var length = 1; length <= 7; length++)
+                {
+                    left = (left << 1) - perLength[length];
+                    if (left < 0)
+                        return false;
+                }
+                return left == 0;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Deflate's bit order: least significant bit of each byte first; past the end reads zeros.</summary>
+    private ref struct BitReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> data = data;
+        private int position;
+
+        public int Read(int count)
+        {
+            var value = 0;
+            for (var i = 0; i < count; i++, position++)
+                if (position >> 3 < data.Length)
+                    value |= ((data[position >> 3] >> (position & 7)) & 1) << i;
+            return value;
+        }
     }
 
     /// <summary>
