@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Builds the corpus of the binary_data / binwalk comparison (docs/accuracy.md): payloads made by real tools and
-libraries where this machine has them (zip, gzip, bzip2, xz, tar, sqlite3, openssl, ImageMagick, ELF and PE files
+libraries where this machine has them (zip, gzip, zlib, bzip2, xz, tar, sqlite3, openssl, ImageMagick, ELF and PE files
 from the system), files and headers laid out by their format's rules where it does not (PNG, JPEG, GIF, PDF, 7z,
-uImage, TRX, SquashFS, wasm, Mach-O, Java class), each alone, all together at known offsets in a firmware-like image, and near-misses
+uImage, TRX, SquashFS, wasm, Mach-O, Java class, Flash SWF), each alone, all together at known offsets in a firmware-like image, and near-misses
 (one header field broken). Writes CORPUS/expected.tsv: file, offset, type of every payload placed.
 usage: binwalk_corpus.py CORPUS"""
 import bz2, gzip, io, lzma, os, random, shutil, sqlite3, struct, subprocess, sys, tarfile, tempfile, zipfile, zlib
@@ -93,6 +93,27 @@ def java_class():
 def wasm():
     return bytes.fromhex("0061736d01000000010401600000030201000a040102000b")
 
+def swf(signature, version, compress):
+    """An SWF file (SWF File Format Specification 19): a 550 x 400 pixel stage (RECT of 15-bit fields in twips), 24 fps,
+    1 frame, SetBackgroundColor, ShowFrame and End tags; the movie after the 8-byte header is compressed as the signature says."""
+    bits = "{:05b}".format(15) + "".join("{:015b}".format(v) for v in (0, 550 * 20, 0, 400 * 20))
+    bits += "0" * (-len(bits) % 8)
+    rect = bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8))
+    movie = rect + b"\x00\x18\x01\x00" + b"\x43\x02\xff\xff\xff" + b"\x40\x00" + b"\x00\x00"
+    return signature + bytes((version,)) + struct.pack("<I", 8 + len(movie)) + compress(movie)
+
+def lzma_body(movie):
+    alone = lzma.compress(movie, format=lzma.FORMAT_ALONE)  # 5 property bytes, 8-byte size, then the LZMA data
+    return struct.pack("<I", len(alone) - 13) + alone[:5] + alone[13:]
+
+def zlib_with_random_headers():
+    # Random bytes with a zlib header pair every 509 bytes: none is a stream.
+    rng = random.Random(9)
+    data = bytearray(rng.getrandbits(8) for _ in range(64 * 1024))
+    for i, at in enumerate(range(0, len(data) - 2, 509)):
+        data[at:at + 2] = (b"\x78\x9c", b"\x78\xda", b"\x78\x01", b"\x78\x5e")[i % 4]
+    return bytes(data)
+
 def system_file(*candidates):
     for c in candidates:
         if os.path.isfile(c):
@@ -108,7 +129,9 @@ payloads = {
     "mach-o": macho(), "java-class": java_class(), "wasm": wasm(), "png": png(), "jpeg": jpeg(),
     "gif": gif(), "pdf": pdf(), "der-certificate": der_cert, "pem-certificate": pem_cert,
     "pem-private-key": pem_key, "pem-rsa-private-key": pem_rsa, "sqlite": sqlite_bytes(), "uimage": uimage(gz),
-    "trx": trx(), "squashfs": squashfs(),
+    "trx": trx(), "squashfs": squashfs(), "zlib": zlib.compress(text, 6), "zlib-best": zlib.compress(text, 9),
+    "zlib-fastest": zlib.compress(text, 1), "swf": swf(b"FWS", 10, lambda m: m),
+    "swf-zlib": swf(b"CWS", 10, zlib.compress), "swf-lzma": swf(b"ZWS", 13, lzma_body),
 }
 
 expected = []
@@ -144,6 +167,11 @@ near_misses = {
     "pem-no-base64": b"-----BEGIN CERTIFICATE-----\nnot base64 at all, see?\n", "der-no-version": broken(der_cert, 8, 0xA1),
     "sqlite-page-size": broken(payloads["sqlite"], 16, 0x03), "uimage-crc": broken(payloads["uimage"][:64], 5, payloads["uimage"][5] ^ 1),
     "trx-version": broken(payloads["trx"], 14, 7), "squashfs-block-log": broken(payloads["squashfs"], 22, 16),
+    "zlib-adler": broken(payloads["zlib"], len(payloads["zlib"]) - 1, payloads["zlib"][-1] ^ 1),
+    "zlib-truncated": payloads["zlib"][:len(payloads["zlib"]) // 2], "zlib-random-headers": zlib_with_random_headers(),
+    "swf-version-0": broken(payloads["swf"], 3, 0), "swf-no-end-tag": broken(payloads["swf"], len(payloads["swf"]) - 1, 7),
+    "swf-zlib-body": broken(payloads["swf-zlib"], 14, payloads["swf-zlib"][14] ^ 0x55),
+    "swf-lzma-properties": broken(payloads["swf-lzma"], 12, 225),
 }
 os.makedirs(os.path.join(out, "near-miss"), exist_ok=True)
 for name, data in near_misses.items():

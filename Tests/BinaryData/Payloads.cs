@@ -211,6 +211,81 @@ public static class Payloads
         return bytes;
     }
 
+    /// <summary>Text that compresses well, for the zlib streams.</summary>
+    public static byte[] ZlibText(int repeats = 50) => Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("hello zlib ", repeats)));
+
+    /// <summary>A zlib stream written by .NET's ZLibStream at one of its levels (header 78 01, 78 9C or 78 DA).</summary>
+    public static byte[] Zlib(CompressionLevel level, byte[]? data = null)
+    {
+        var memory = new MemoryStream();
+        using (var zlib = new ZLibStream(memory, level, leaveOpen: true))
+            zlib.Write(data ?? ZlibText());
+        return memory.ToArray();
+    }
+
+    /// <summary>A zlib stream at a zlib level 0-9 (levels 2 to 5 give the header 78 5E).</summary>
+    public static byte[] Zlib(int zlibLevel, byte[]? data = null)
+    {
+        var memory = new MemoryStream();
+        using (var zlib = new ZLibStream(memory, new ZLibCompressionOptions { CompressionLevel = zlibLevel }, leaveOpen: true))
+            zlib.Write(data ?? ZlibText());
+        return memory.ToArray();
+    }
+
+    /// <summary>
+    /// An SWF movie after its 8-byte file header (SWF File Format Specification 19): a 550 x 400 pixel stage as a RECT of
+    /// 15-bit fields in twips, 24.0 frames a second (8.8 fixed point), 1 frame, then SetBackgroundColor, ShowFrame and End tags.
+    /// </summary>
+    public static byte[] SwfMovie()
+    {
+        var bits = new List<bool>();
+        void Field(int value, int width)
+        {
+            for (var i = width - 1; i >= 0; i--)
+                bits.Add(((value >> i) & 1) != 0);
+        }
+        Field(15, 5);
+        foreach (var twips in new[] { 0, 550 * 20, 0, 400 * 20 })
+            Field(twips, 15);
+        var rect = new byte[(bits.Count + 7) / 8];
+        for (var i = 0; i < bits.Count; i++)
+            if (bits[i])
+                rect[i / 8] |= (byte)(0x80 >> (i % 8));
+        byte[] tags = [0x43, 0x02, 0xFF, 0xFF, 0xFF, 0x40, 0x00, 0x00, 0x00];
+        return [.. rect, 0x00, 24, 1, 0, .. tags];
+    }
+
+    private static byte[] SwfHeader(string signature, byte version, int movieLength)
+    {
+        var header = new byte[8];
+        Encoding.ASCII.GetBytes(signature).CopyTo(header, 0);
+        header[3] = version;
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)(8 + movieLength));
+        return header;
+    }
+
+    /// <summary>An uncompressed SWF ("FWS").</summary>
+    public static byte[] SwfUncompressed(byte version = 10) => [.. SwfHeader("FWS", version, SwfMovie().Length), .. SwfMovie()];
+
+    /// <summary>A zlib-compressed SWF ("CWS"): the header, then the movie as a zlib stream.</summary>
+    public static byte[] SwfZlib(byte version = 10) => [.. SwfHeader("CWS", version, SwfMovie().Length), .. Zlib(CompressionLevel.Optimal, SwfMovie())];
+
+    /// <summary>
+    /// An LZMA-compressed SWF ("ZWS", SWF 13 on): the header, the LZMA data's length, the 5 LZMA properties bytes
+    /// (lc=3 lp=0 pb=2, a 64 KiB dictionary) and the data. .NET has no LZMA encoder and the worker decodes no LZMA,
+    /// so the data is 24 bytes that start as every LZMA range-coded stream does, with a 0.
+    /// </summary>
+    public static byte[] SwfLzma(byte version = 13)
+    {
+        var data = new byte[24];
+        new Random(23).NextBytes(data.AsSpan(1));
+        var fields = new byte[9];
+        BinaryPrimitives.WriteUInt32LittleEndian(fields, (uint)data.Length);
+        fields[4] = 0x5D;
+        BinaryPrimitives.WriteUInt32LittleEndian(fields.AsSpan(5), 1 << 16);
+        return [.. SwfHeader("ZWS", version, SwfMovie().Length), .. fields, .. data];
+    }
+
     /// <summary>A copy of <paramref name="payload"/> with one change.</summary>
     public static byte[] Broken(byte[] payload, Action<byte[]> breakIt)
     {

@@ -15,7 +15,7 @@ public sealed record BinaryDataSummary(
     [property: Description("Files that could not be read (see details.errors): the same count as unreadable, under the name every content worker uses.")] int Errors);
 
 [TaskResultPart("binary_data", ResultPart.Details)]
-[Description("Embedded content found by signature in every file of the package (archives, executables, images, PDF, certificates and private keys, SQLite databases, firmware headers), each hit confirmed by its header; Shannon entropy per file and its high-entropy regions.")]
+[Description("Embedded content found by signature in every file of the package (archives and zlib streams, executables, images, Flash SWF files, PDF, certificates and private keys, SQLite databases, firmware headers), each hit confirmed by its header (a zlib stream, and a zlib-compressed SWF body, by inflating it); Shannon entropy per file and its high-entropy regions.")]
 public sealed record BinaryDataDetails(
     [property: Description("How many signatures the scan used.")] int Signatures,
     [property: Description("Bits per byte at or above which a block counts as high-entropy.")] double HighEntropyThreshold,

@@ -7,7 +7,9 @@ namespace Cucos.Workers.BinaryData;
 public sealed class BinaryDataTask : BaseTask
 {
     public override string Name => "binary_data";
-    public override string Description => "Embedded archives, executables, images, certificates, keys and firmware by signature; entropy per file.";
+    // 1.1.0: zlib streams and Flash SWF files are found (new hits, and the details' description changed).
+    public override string Version => "1.1.0";
+    public override string Description => "Embedded archives, zlib streams, executables, images, Flash, certificates, keys and firmware by signature; entropy per file.";
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
     {

@@ -14,13 +14,14 @@ namespace Cucos.Workers.BinaryData;
 public delegate string? HeaderCheck(ReadOnlySpan<byte> header, long remaining);
 
 /// <summary>The header checks the signature data file names.</summary>
-public static class HeaderChecks
+public static partial class HeaderChecks
 {
     public static readonly IReadOnlyDictionary<string, HeaderCheck> ByName = new Dictionary<string, HeaderCheck>(StringComparer.Ordinal)
     {
         ["zip_local_file"] = ZipLocalFile,
         ["zip_end_of_central_directory"] = ZipEnd,
         ["gzip"] = Gzip,
+        ["zlib"] = Zlib,
         ["bzip2"] = Bzip2,
         ["xz"] = Xz,
         ["seven_zip"] = SevenZip,
@@ -35,6 +36,9 @@ public static class HeaderChecks
         ["png"] = Png,
         ["jpeg"] = Jpeg,
         ["gif"] = Gif,
+        ["swf_uncompressed"] = SwfUncompressed,
+        ["swf_zlib"] = SwfZlib,
+        ["swf_lzma"] = SwfLzma,
         ["pdf"] = Pdf,
         ["pem"] = Pem,
         ["der_certificate"] = DerCertificate,
@@ -216,10 +220,13 @@ public static class HeaderChecks
         [0x14C] = "Intel 80386", [0x8664] = "x86-64", [0x1C0] = "ARM", [0x1C4] = "ARMv7 Thumb", [0xAA64] = "ARM64", [0x200] = "IA-64", [0xEBC] = "EFI byte code",
     };
 
+    /// <summary>How far the PE header may sit from the MZ stub: 4 KiB, as before the header window grew to 64 KiB for zlib.</summary>
+    private const int MaxPeHeaderEnd = 4096;
+
     private static string? Pe(ReadOnlySpan<byte> h, long remaining)
     {
         var peOffset = U32(h, 0x3C);
-        if (peOffset < 0x40 || peOffset + 26 > h.Length || peOffset + 26 > remaining)
+        if (peOffset < 0x40 || peOffset + 26 > Math.Min(h.Length, MaxPeHeaderEnd) || peOffset + 26 > remaining)
             return null;
         var pe = h[(int)peOffset..];
         if (!pe[..4].SequenceEqual("PE\0\0"u8) || !PeMachines.TryGetValue(U16(pe, 4), out var machine))

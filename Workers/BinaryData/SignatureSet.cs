@@ -8,8 +8,11 @@ public sealed record Signature(string Name, string Category, byte[] Magic, int M
 /// <summary>The signatures the scanner looks for, loaded from the data file embedded in this assembly.</summary>
 public sealed class SignatureSet
 {
-    /// <summary>Bytes a check may read past the start of a structure (the PE header is found through a pointer).</summary>
-    public const int MaxHeaderLength = 4096;
+    /// <summary>
+    /// Bytes a check may read past the start of a structure: the zlib check inflates this much of a stream (the PE
+    /// header, found through a pointer, needs up to 4 KiB).
+    /// </summary>
+    public const int MaxHeaderLength = 64 * 1024;
 
     private readonly Signature[]?[] byFirstTwoBytes = new Signature[]?[65536];
 
@@ -41,21 +44,23 @@ public sealed class SignatureSet
         {
             var name = entry.GetProperty("name").GetString()!;
             var checkName = entry.GetProperty("check").GetString()!;
-            var magic = Convert.FromHexString(entry.GetProperty("magic").GetString()!);
-            if (magic.Length < 2)
-                throw new InvalidOperationException($"signature '{name}': a magic needs at least two bytes.");
+            // One magic, or a list of them for a structure whose first bytes take several values (the zlib header).
+            var magicElement = entry.GetProperty("magic");
+            var magics = magicElement.ValueKind == JsonValueKind.Array
+                ? magicElement.EnumerateArray().Select(m => m.GetString()!).ToArray()
+                : [magicElement.GetString()!];
             var headerLength = entry.GetProperty("header").GetInt32();
             var magicOffset = entry.GetProperty("offset").GetInt32();
-            if (headerLength > MaxHeaderLength || magicOffset + magic.Length > headerLength)
-                throw new InvalidOperationException($"signature '{name}': its header must hold its magic and be at most {MaxHeaderLength} bytes.");
-            signatures.Add(new Signature(
-                name,
-                entry.GetProperty("category").GetString()!,
-                magic,
-                magicOffset,
-                headerLength,
-                HeaderChecks.ByName.TryGetValue(checkName, out var check) ? check : throw new InvalidOperationException($"signature '{name}' names an unknown check '{checkName}'."),
-                entry.GetProperty("description").GetString()!));
+            var check = HeaderChecks.ByName.TryGetValue(checkName, out var named) ? named : throw new InvalidOperationException($"signature '{name}' names an unknown check '{checkName}'.");
+            foreach (var hex in magics)
+            {
+                var magic = Convert.FromHexString(hex);
+                if (magic.Length < 2)
+                    throw new InvalidOperationException($"signature '{name}': a magic needs at least two bytes.");
+                if (headerLength > MaxHeaderLength || magicOffset + magic.Length > headerLength)
+                    throw new InvalidOperationException($"signature '{name}': its header must hold its magic and be at most {MaxHeaderLength} bytes.");
+                signatures.Add(new Signature(name, entry.GetProperty("category").GetString()!, magic, magicOffset, headerLength, check, entry.GetProperty("description").GetString()!));
+            }
         }
         return new SignatureSet(signatures);
     }
