@@ -18,6 +18,22 @@ public static class CucosClientExtensions
     public static IServiceCollection AddCucosClient(this IServiceCollection services)
     {
         services.TryAddSingleton<ICucosClient>(sp => new CucosClient(sp.GetRequiredService<IGrainFactory>()));
+        services.AddCucosExceptionSerialization();
+        return services;
+    }
+
+    /// <summary>
+    /// Lets Orleans carry every exception across the wire, not only those of the System, Microsoft and Azure namespaces.
+    /// Otherwise an error whose chain holds another library's exception cannot be sent at all, and the caller gets a
+    /// <c>CodecNotFoundException</c> in its place: the soak run saw Orleans' own placement time-out (a
+    /// <see cref="TimeoutException"/> around Polly's <c>TimeoutRejectedException</c>) reach the HTTP API so, during a
+    /// silo's death, as a 500 instead of a time-out to retry. Exceptions carry what was wrong, not secrets: messages
+    /// that could (connection strings) are scrubbed where they arise, as the PostgreSQL providers do.
+    /// </summary>
+    public static IServiceCollection AddCucosExceptionSerialization(this IServiceCollection services)
+    {
+        services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(options =>
+            options.SupportedExceptionTypeFilter = type => typeof(Exception).IsAssignableFrom(type));
         return services;
     }
 

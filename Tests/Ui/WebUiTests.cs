@@ -250,41 +250,13 @@ public sealed partial class WebUiTests(WebUiFixture fixture) : IClassFixture<Web
 
     private string? AnalysisIdInUrl() => AnalysisUrl().Match(Browser.Url) is { Success: true } match ? match.Groups[1].Value : null;
 
-    private IWebElement WaitFor(By by)
-    {
-        IWebElement? found = null;
-        Until(() => (found = Browser.FindElements(by).FirstOrDefault(e => e.Displayed)) is not null, by.ToString());
-        return found!;
-    }
+    private PageWaits Page => new(Browser, fixture.Screenshots, Patience);
 
-    /// <summary>Polls the page; a page the UI re-rendered meanwhile (a stale element) is asked again.</summary>
-    private void Until(Func<bool> condition, string? what = null)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
-        {
-            try
-            {
-                if (condition())
-                    return;
-            }
-            catch (StaleElementReferenceException)
-            {
-            }
-            catch (NoSuchElementException)
-            {
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Screenshot("timeout-" + Guid.NewGuid().ToString("N")[..6]);
-                Assert.Fail($"the page did not get there in {Patience.TotalSeconds} s{(what is null ? "" : $" ({what})")}: {Browser.Url}\n{Browser.FindElement(By.TagName("body")).Text}");
-            }
-            Thread.Sleep(100);
-        }
-    }
+    private IWebElement WaitFor(By by) => Page.WaitFor(by);
 
-    private void Screenshot(string name) =>
-        Browser.GetScreenshot().SaveAsFile(Path.Combine(fixture.Screenshots, name + ".png"));
+    private void Until(Func<bool> condition, string? what = null) => Page.Until(condition, what);
+
+    private void Screenshot(string name) => Page.Screenshot(name);
 
     /// <summary>The console's errors since last asked (reading the log empties it); a CSP violation is one.</summary>
     private List<string> ConsoleErrors() =>
