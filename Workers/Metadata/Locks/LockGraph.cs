@@ -20,6 +20,7 @@ public sealed record LockGraph(
     [property: Description("why part of the file was not read (too many packages), else null")] string? Truncated)
 {
     /// <summary>The locked packages that are not the project's own.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<LockedNode> Dependencies => Packages.Where(p => p.Source != LockSources.Workspace);
 }
 
