@@ -95,6 +95,30 @@ public sealed class LockGraphConsumerTests : IDisposable
         Assert.Equal(1, document.GetProperty("summary").GetProperty("dependency_vulnerabilities").GetInt32());
     }
 
+    [Fact]
+    public async Task The_SBOM_lists_every_locked_package_with_the_locks_own_edges()
+    {
+        WriteApplication();
+        var results = new InMemoryTaskResultStore();
+        using var services = new ServiceCollection().AddSingleton<IPackageVersionSource>(Registry()).BuildServiceProvider();
+        var metadata = await WorkerRun.RunAsync(new MetadataTask(), package.Path, results);
+        var snapshot = await WorkerRun.RunAsync(new DependencySnapshotTask(), package.Path, results, services);
+        var analysis = new Cucos.Reports.AnalysisDocuments
+        {
+            AnalysisId = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Ecosystem = "npm", Name = "app", Version = "1.0.0", CreatedAt = DateTimeOffset.UnixEpoch,
+            Results = new Dictionary<string, JsonElement> { ["metadata"] = metadata, ["dependency_snapshot"] = snapshot },
+        };
+
+        var bom = JsonDocument.Parse(Cucos.Reports.Sbom.SbomWriter.Render(Cucos.Reports.Sbom.SbomFormat.CycloneDx, analysis)).RootElement;
+
+        Sbom.SbomSchemas.AssertValidCycloneDx(bom);
+        var edges = Sbom.SbomSchemas.Items(bom, "dependencies").ToDictionary(d => d.GetProperty("ref").GetString()!, d => Sbom.SbomSchemas.Items(d, "dependsOn").Select(x => x.GetString()!).Order(StringComparer.Ordinal).ToArray());
+        // The transitive lodash 4.17.11 hangs from a, as the lock nests it; the alias is lodash 4.17.21 under the root.
+        Assert.Equal(["pkg:npm/lodash@4.17.11"], edges["pkg:npm/a@1.0.0"]);
+        Assert.Equal(["pkg:npm/a@1.0.0", "pkg:npm/fresh@2.1.0", "pkg:npm/lodash@4.17.21", "pkg:npm/tool"], edges["pkg:npm/app@1.0.0"]);
+        Assert.Contains(Sbom.SbomSchemas.Items(bom, "components"), c => c.GetProperty("bom-ref").GetString() == "pkg:npm/lodash@4.17.11");
+    }
+
     public void Dispose()
     {
         package.Dispose();
