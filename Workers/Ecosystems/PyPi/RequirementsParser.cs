@@ -19,7 +19,8 @@ public sealed partial class RequirementsParser(bool main) : IManifestParser
     public const int MaxIncludeDepth = 8;
     public const int MaxIncludedFiles = 64;
 
-    public string Format => "requirements.txt";
+    // Formats are distinct per parser: the siblings (requirements-dev.txt, ...) are reported as requirements*.txt.
+    public string Format => main ? "requirements.txt" : "requirements*.txt";
     public string Ecosystem => "pypi";
 
     // Two instances: requirements.txt itself first, so it is its folder's lock graph; then its siblings.
