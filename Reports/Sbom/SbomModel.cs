@@ -179,6 +179,7 @@ public sealed class SbomModel
             .Where(s => s.String("analysis_id") is not null && s.String("name") is not null && s.String("version") is not null)
             .GroupBy(s => (s.String("name")!, s.String("version")!)).ToDictionary(g => g.Key, g => g.First().String("analysis_id")!);
         var children = new List<string>();
+        AddLocked(snapshot.Object("lock_graph"), parentRef, purlType, byRef, dependencies, edges, children);
         foreach (var dependency in snapshot.Array("dependencies"))
         {
             if (dependency.String("name") is not { } declared)
@@ -220,6 +221,63 @@ public sealed class SbomModel
         foreach (var child in children)
             if (byRef[child].AnalysisId is { } id && analyses.TryGetValue(id, out var deeper))
                 AddDependencies(deeper, child, deeper.PurlType ?? PurlTypes.ForEcosystem(deeper.Ecosystem), analyses, byRef, dependencies, edges, depth + 1);
+    }
+
+    /// <summary>
+    /// A lock file's whole graph as dependency_snapshot kept it: every locked package, each package's own edges, and the
+    /// project's direct ones under <paramref name="parentRef"/>; the project's own nodes (workspace members) are the root.
+    /// </summary>
+    private static void AddLocked(JsonElement? graph, string parentRef, string purlType, Dictionary<string, SbomPackage> byRef,
+        List<SbomPackage> dependencies, Dictionary<string, IReadOnlyList<string>> edges, List<string> rootChildren)
+    {
+        var refs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var own = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in graph.Array("packages"))
+        {
+            // The root's id is "" in npm's locks: read it as it is, not through the tolerant reader that drops empty text.
+            if (!node.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.String)
+                continue;
+            var nodeId = idElement.GetString()!;
+            if (node.String("source") == "workspace")
+            {
+                own.Add(nodeId);
+                continue;
+            }
+            if (node.String("name") is not { } name)
+                continue;
+            var version = node.String("version");
+            PackageUrl purl;
+            try
+            {
+                // Only a registry package is named by its version; a git or file one is the name alone, as metadata wrote it.
+                purl = PurlTypes.ForPackage(purlType, name, node.String("source") == "registry" ? version : null);
+            }
+            catch (PackageUrlException)
+            {
+                continue;
+            }
+            var reference = purl.ToString();
+            refs[nodeId] = reference;
+            if (!byRef.ContainsKey(reference))
+            {
+                var package = new SbomPackage { Ref = reference, Purl = purl, Name = name, Version = version, Unresolved = version is null ? "the lock file pins no version" : null };
+                byRef[reference] = package;
+                dependencies.Add(package);
+            }
+        }
+        var children = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var edge in graph.Array("edges"))
+        {
+            if (edge.String("to") is not { } to || !refs.TryGetValue(to, out var target)
+                || !edge.TryGetProperty("from", out var fromElement) || fromElement.ValueKind != JsonValueKind.String)
+                continue;
+            var from = fromElement.GetString()!;
+            var list = own.Contains(from) ? rootChildren : refs.TryGetValue(from, out var source) ? children.TryGetValue(source, out var known) ? known : children[source] = [] : null;
+            if (list is not null && !list.Contains(target, StringComparer.Ordinal))
+                list.Add(target);
+        }
+        foreach (var (reference, list) in children)
+            edges.TryAdd(reference, list);
     }
 
     private static List<SbomFile> ReadFiles(AnalysisDocuments analysis) =>

@@ -80,7 +80,8 @@ public sealed class MetadataNpmTests : MetadataTestBase
         Assert.True(packages["node_modules/jest"].GetProperty("dev").GetBoolean());
         Assert.Equal("sha512-x", packages["node_modules/left-pad"].GetProperty("integrity").GetString());
 
-        Assert.Single(details.GetProperty("manifests").EnumerateArray());
+        // The lock file is a manifest of its own now, merged into its folder's details.
+        Assert.Equal(["package/package.json", "package/package-lock.json"], details.GetProperty("manifests").EnumerateArray().Select(m => m.GetProperty("path").GetString()));
     }
 
     [Fact]

@@ -34,10 +34,16 @@ public sealed class SecurityRun : IDisposable
 
     public async Task<FinishedAttempt> AttemptAsync(string ecosystem, string name, string version, params ResolvedDependency[] dependencies)
     {
-        var store = new InMemoryTaskResultStore();
         var snapshot = new DependencySnapshotDetails(ecosystem, dependencies, new DependencyAnalyses(0, "not requested", []));
         var document = JsonSerializer.SerializeToElement(new { status = "success", summary = new { }, details = TaskJson.ToNode(snapshot) }, TaskJson.Options);
-        await store.SaveAsync(DependencySnapshotTask.TaskName, 1, document, CancellationToken.None);
+        return await AttemptAsync(ecosystem, name, version, document);
+    }
+
+    /// <summary>One attempt after the dependency_snapshot result a test produced (a real run of metadata and dependency_snapshot).</summary>
+    public async Task<FinishedAttempt> AttemptAsync(string ecosystem, string name, string version, JsonElement snapshotDocument)
+    {
+        var store = new InMemoryTaskResultStore();
+        await store.SaveAsync(DependencySnapshotTask.TaskName, 1, snapshotDocument, CancellationToken.None);
         var context = TaskContextFactory.Create("security-test", SecurityIssuesTask.TaskName, 1,
             AnalysisRequest.ForPackage(ecosystem, name, version).ToRequestView(), work.Path, work.Path, store, Services);
         return await TaskRunner.RunAsync(new SecurityIssuesTask(Services.GetRequiredService<AdvisorySources>()), context, CancellationToken.None);

@@ -8,12 +8,13 @@ using Cucos.Sdk.Ecosystems;
 using Cucos.Sdk;
 using Cucos.Workers.Dependencies.Resolvers;
 using Cucos.Workers.Metadata;
+using Cucos.Workers.Metadata.Locks;
 using Cucos.Workers.Registries;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Cucos.Workers.Dependencies;
 
-/// <summary>One declared runtime dependency and the version the ecosystem's rules pick for it today.</summary>
+/// <summary>One declared runtime dependency and the version its lock file pins, else the one the ecosystem's rules pick for it today.</summary>
 public sealed record ResolvedDependency(
     [property: Description("the name the manifest declares")] string Name,
     [property: Description("the declared specification")] string? Spec,
@@ -23,6 +24,9 @@ public sealed record ResolvedDependency(
     [property: Description("why it is unresolvable; null when resolved")] string? Reason)
 {
     public string Status => ResolvedVersion is null ? "unresolvable" : "resolved";
+
+    [Description("lock_file when the version is the one the lock file pins, registry when the registry's list gave it; null when unresolvable")]
+    public string? ResolvedFrom { get; init; }
 }
 
 /// <summary>An analysis started (or found already running or done) for a resolved dependency.</summary>
@@ -51,6 +55,8 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
     private const int Lookups = 8;
 
     public override string Name => TaskName;
+    // 1.1.0: a lock file's pins are used as they are (resolved_from), and its whole graph is kept (lock_graph).
+    public override string Version => "1.1.0";
     public override bool ReadsPackageFiles => false; // results and the request only
     public override string Description => "Resolves each declared runtime dependency to the version its ecosystem's rules pick from the registry; optionally analyses them too.";
     // Runs whenever metadata runs, once it succeeded, and reads its result.
@@ -65,7 +71,9 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
         var ecosystem = details?.Ecosystem;
         IReadOnlyList<Dependency> declared = details?.Dependencies ?? [];
 
-        var resolved = ecosystem is null ? [] : await ResolveAllAsync(context, ecosystem, declared, cancellationToken).ConfigureAwait(false);
+        // A lock file of the package's own ecosystem pins its dependencies: those are used as they are, never resolved again.
+        var lockGraph = details?.LockGraph is { } graph && graph.Ecosystem == ecosystem ? graph : null;
+        var resolved = ecosystem is null ? [] : await ResolveAllAsync(context, ecosystem, declared, lockGraph, cancellationToken).ConfigureAwait(false);
         var analyses = await StartAnalysesAsync(cucos, context, ecosystem, resolved, depth, cancellationToken).ConfigureAwait(false);
         return TaskResult.Success(
             new DependencySnapshotSummary(
@@ -73,8 +81,8 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
                 resolved.Count,
                 resolved.Count(r => r.ResolvedVersion is not null),
                 resolved.Count(r => r.ResolvedVersion is null),
-                analyses.Started.Count(a => a.Created)),
-            new DependencySnapshotDetails(ecosystem, resolved, analyses));
+                analyses.Started.Count(a => a.Created)) { LockedPackages = lockGraph?.Dependencies.Count() ?? 0 },
+            new DependencySnapshotDetails(ecosystem, resolved, analyses) { LockGraph = lockGraph });
     }
 
     private static int Depth(string? value)
@@ -88,9 +96,19 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
     }
 
     /// <summary>Resolves every declared dependency, looking each package up once, a few lookups at a time.</summary>
+    public static Task<IReadOnlyList<ResolvedDependency>> ResolveAllAsync(
+        TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, CancellationToken cancellationToken) =>
+        ResolveAllAsync(context, ecosystem, declared, null, cancellationToken);
+
+    /// <summary>
+    /// Takes each declared dependency's version from the lock graph when it pins one, and resolves the others (a lock
+    /// older than the manifest) against the registry, looking each package up once, a few lookups at a time.
+    /// </summary>
     public static async Task<IReadOnlyList<ResolvedDependency>> ResolveAllAsync(
-        TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, CancellationToken cancellationToken)
+        TaskContext context, string ecosystem, IReadOnlyList<Dependency> declared, LockGraph? lockGraph, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var pinned = lockGraph is null ? new Dictionary<string, LockedNode>() : DirectByInstalledName(lockGraph);
         var resolver = BuiltInTasks.EcosystemsOf(context.Services).Find(ecosystem)?.VersionResolver;
         // A version source registered in the services (a test's fixed listing, a mirror) overrides the ecosystem's own;
         // without a catalog in the services only the rules come from the built-ins, never a registry to ask.
@@ -104,7 +122,15 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
             {
                 var dependency = declared[i];
                 ResolvedDependency Result(string? package, string? version, string? reason) =>
-                    new(dependency.Name, dependency.Spec, package == dependency.Name ? null : package, version, context.Clock.GetUtcNow(), reason);
+                    new(dependency.Name, dependency.Spec, package == dependency.Name ? null : package, version, context.Clock.GetUtcNow(), reason)
+                    { ResolvedFrom = version is null ? null : "registry" };
+                if (pinned.TryGetValue(LookupKey(dependency.Name), out var locked))
+                {
+                    results[i] = locked.Source == LockSources.Registry && locked.Version is not null
+                        ? Result(locked.Name, locked.Version, null) with { ResolvedFrom = "lock_file" }
+                        : Result(locked.Name, null, $"the lock file '{lockGraph!.Path}' takes it from {locked.Source} ({locked.Resolved ?? "no location written"}), not from the registry.");
+                    return;
+                }
                 if (resolver is null)
                 {
                     results[i] = Result(null, null, $"this version has no resolver for {ecosystem} version specifications.");
@@ -141,6 +167,21 @@ public sealed class DependencySnapshotTask(ICucosClient? cucos = null) : BaseTas
             }).ConfigureAwait(false);
         return results;
     }
+
+    /// <summary>The packages the project's root depends on, by the name it installs them under (the root's edges first, then the workspace members').</summary>
+    private static Dictionary<string, LockedNode> DirectByInstalledName(LockGraph graph)
+    {
+        var byId = graph.Packages.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var root = graph.Packages.FirstOrDefault(p => p.Source == LockSources.Workspace)?.Id;
+        var direct = new Dictionary<string, LockedNode>(StringComparer.Ordinal);
+        foreach (var edge in graph.Edges.Where(e => byId[e.From].Source == LockSources.Workspace).OrderBy(e => e.From == root ? 0 : 1))
+            direct.TryAdd(LookupKey(byId[edge.To].Alias ?? byId[edge.To].Name), byId[edge.To]);
+        return direct;
+    }
+
+    // Lock files and manifests may spell one name differently where the ecosystem treats them alike (PyPI's
+    // Foo_Bar and foo-bar, Cargo's - and _); no two packages of one graph differ only so.
+    private static string LookupKey(string name) => name.ToLowerInvariant().Replace('_', '-').Replace('.', '-');
 
     private static async Task<DependencyAnalyses> StartAnalysesAsync(
         ICucosClient? cucos, TaskContext context, string? ecosystem, IReadOnlyList<ResolvedDependency> resolved, int depth, CancellationToken cancellationToken)

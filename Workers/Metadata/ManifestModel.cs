@@ -34,8 +34,10 @@ public sealed record PackageManifest
     public IReadOnlyList<string> Files { get; init; } = [];
     /// <summary>Fields the manifest says are computed by the build (pyproject <c>dynamic</c>), so not read here.</summary>
     public IReadOnlyList<string> Dynamic { get; init; } = [];
-    /// <summary>The locked dependency tree of a lock file next to the manifest (npm), else null.</summary>
+    /// <summary>npm's locked packages flattened by install path (kept from before <see cref="LockGraph"/>), else null.</summary>
     public LockedTree? LockedTree { get; init; }
+    /// <summary>The whole resolved graph of the lock file this manifest is, or of its folder's lock file once merged; else null.</summary>
+    public Locks.LockGraph? LockGraph { get; init; }
 
     private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
 }

@@ -20,6 +20,8 @@ public interface IManifestParser
     string Ecosystem { get; }
     /// <summary>Whether a file of this name (in a folder of this name) is this format's manifest.</summary>
     bool Accepts(string fileName, string folderName);
+    /// <summary>The largest file of this format that is read; lock files are allowed more than manifests.</summary>
+    long MaxBytes => MetadataTask.MaxManifestBytes;
     /// <summary>Parses the manifest; throws <see cref="ManifestFormatException"/> (or the format library's own) when it is malformed.</summary>
     Task<PackageManifest> ParseAsync(ManifestFile file, CancellationToken cancellationToken);
 }

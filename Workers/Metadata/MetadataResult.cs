@@ -45,6 +45,8 @@ public sealed record MetadataDetails
     public IReadOnlyList<string> Files { get; init; } = [];
     public IReadOnlyList<string> Dynamic { get; init; } = [];
     public LockedTree? LockedTree { get; init; }
+    [Description("contract with dependency_snapshot, security_issues and the SBOM: the whole resolved graph of the primary manifest's lock file (its folder's), else null")]
+    public Locks.LockGraph? LockGraph { get; init; }
     [Description("every outermost manifest read, ordered by depth, format, path")]
     public IReadOnlyList<PackageManifest> Manifests { get; init; } = [];
     [Description("manifests that could not be read, and why")]
@@ -78,6 +80,7 @@ public sealed record MetadataDetails
                 Files = primary.Files,
                 Dynamic = primary.Dynamic,
                 LockedTree = primary.LockedTree,
+                LockGraph = primary.LockGraph,
                 Manifests = manifests,
                 Errors = errors,
             };

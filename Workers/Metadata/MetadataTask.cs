@@ -32,10 +32,12 @@ public sealed class MetadataTask : BaseTask
     /// <summary>The formats of the built-in ecosystems.</summary>
     public static IReadOnlyList<IManifestParser> Parsers => ParsersOf(BuiltInTasks.EcosystemsOf(null));
 
-    /// <summary>Manifests are small; anything bigger than this is not read (lock files, read by the npm parser, are not limited).</summary>
+    /// <summary>Manifests are small; anything bigger than this is not read (lock file parsers allow more, <see cref="IManifestParser.MaxBytes"/>).</summary>
     public const long MaxManifestBytes = 16 * 1024 * 1024;
 
     public override string Name => TaskName;
+    // 1.1.0: lock files are manifests of their own, and details carry the resolved graph (lock_graph).
+    public override string Version => "1.1.0";
     public override string Description => "Reads the package's own manifests (npm, PyPI, Maven, NuGet, RubyGems, Cargo, Go, Composer) into one schema.";
 
     public override async Task<TaskResult> ExecuteAsync(TaskContext context, CancellationToken cancellationToken)
@@ -65,8 +67,8 @@ public sealed class MetadataTask : BaseTask
                 var file = new ManifestFile(Path.Combine(root, manifest.RelativePath), manifest.RelativePath, tree);
                 try
                 {
-                    if (new FileInfo(file.FullPath).Length > MaxManifestBytes)
-                        throw new ManifestFormatException($"it is larger than {MaxManifestBytes / (1024 * 1024)} MiB, which no real manifest is; it was not read.");
+                    if (new FileInfo(file.FullPath).Length > manifest.Parser.MaxBytes)
+                        throw new ManifestFormatException($"it is larger than {manifest.Parser.MaxBytes / (1024 * 1024)} MiB, which no real {manifest.Parser.Format} is; it was not read.");
                     parsed.Add((manifest, await manifest.Parser.ParseAsync(file, ct).ConfigureAwait(false), null));
                 }
                 catch (Exception exception) when (Describe(exception) is { } reason)
@@ -140,5 +142,8 @@ public sealed class MetadataTask : BaseTask
         OptionalDependencies = primary.OptionalDependencies.Count > 0 ? primary.OptionalDependencies : other.OptionalDependencies,
         Scripts = primary.Scripts.Count > 0 ? primary.Scripts : other.Scripts,
         Files = primary.Files.Count > 0 ? primary.Files : other.Files,
+        // The folder's lock file, the first in parser order (npm reads a shrinkwrap before a package lock).
+        LockedTree = primary.LockedTree ?? other.LockedTree,
+        LockGraph = primary.LockGraph ?? other.LockGraph,
     };
 }

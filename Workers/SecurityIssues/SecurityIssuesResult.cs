@@ -8,14 +8,14 @@ public sealed record SecurityIssuesSummary(
     [property: Description("checked; or skipped when no advisory source is configured or OSV has no advisories for the ecosystem (reason says which)")] string Status,
     [property: Description("why the check was skipped, naming the setting to set; null when checked")] string? Reason,
     [property: Description("known vulnerabilities of the package version itself (aliases merged)")] int Vulnerabilities,
-    [property: Description("known vulnerabilities of its resolved direct dependencies")] int DependencyVulnerabilities,
+    [property: Description("known vulnerabilities of its resolved direct dependencies, and of every package its lock file pins when it has one")] int DependencyVulnerabilities,
     [property: Description("rating -> findings of the package and its dependencies: critical, high, medium, low, none, unknown")] IReadOnlyDictionary<string, int> BySeverity,
     [property: Description("the highest base score among the findings; null when none has a score")] double? HighestScore,
     [property: Description("the lowest listed version above the analysed one that none of its findings affect")] string? UpgradeTo,
     [property: Description("records and ranges skipped because they break the OSV schema or cannot be evaluated (see details.skipped)")] int Skipped);
 
 [TaskResultPart(SecurityIssuesTask.TaskName, ResultPart.Details)]
-[Description("Known vulnerabilities of the package version and of its resolved direct dependencies, matched against OSV advisories by the ecosystem's own version ordering.")]
+[Description("Known vulnerabilities of the package version and of its resolved direct dependencies (with a lock file: of every package its graph pins), matched against OSV advisories by the ecosystem's own version ordering.")]
 public sealed record SecurityIssuesDetails(
     [property: Description("the ecosystem as OSV spells it; null when OSV has none for it")] string? OsvEcosystem,
     string? Package,
@@ -67,4 +67,11 @@ public sealed record DependencyVulnerabilities(
     [property: Description("the dependency as the manifest declares it")] string Dependency,
     [property: Description("the package looked up when it differs (an npm alias)")] string? Package,
     string Version,
-    IReadOnlyList<Vulnerability> Vulnerabilities);
+    IReadOnlyList<Vulnerability> Vulnerabilities)
+{
+    [Description("whether the package itself depends on it; false for a transitive package of its lock file")]
+    public bool Direct { get; init; } = true;
+    [Description("its id in dependency_snapshot's lock_graph, when it comes from a lock file")]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? LockId { get; init; }
+}

@@ -18,10 +18,14 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
     public const string TaskName = "security_issues";
 
     public override string Name => TaskName;
+    // 1.1.0: with a lock file, every package of its graph is checked (direct and lock_id on each dependency's entry).
+    public override string Version => "1.1.0";
     public override bool ReadsPackageFiles => false; // results and the request only
-    public override string Description => "Known vulnerabilities of the package and its resolved direct dependencies, from OSV advisories matched by the ecosystem's own version ordering.";
+    public override string Description => "Known vulnerabilities of the package, its resolved direct dependencies and every package its lock file pins, from OSV advisories matched by the ecosystem's own version ordering.";
     // A child of dependency_snapshot: it runs after it succeeded, whenever it runs, and reads the dependencies it resolved.
     public override string? SpawnedBy => DependencySnapshotTask.TaskName;
+
+    private const int OsvBatchSize = 1000;
 
     private readonly AdvisorySources sources = sources ?? AdvisorySources.Shared;
 
@@ -40,8 +44,8 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
                 : $"OSV has no advisories for the ecosystem '{ecosystem}': it has them for {OsvEcosystems.Names}.");
 
         var ordering = new AffectedVersions(BuiltInTasks.EcosystemsOf(context.Services).Find(ecosystem!)?.VersionResolver);
-        var dependencies = (snapshot?.Dependencies ?? []).Where(d => d.ResolvedVersion is not null).ToList();
-        var queries = dependencies.Select(d => new OsvQuery(osvEcosystem, d.Package ?? d.Name, d.ResolvedVersion!)).Prepend(new OsvQuery(osvEcosystem, name, version)).ToList();
+        var dependencies = Checked(snapshot);
+        var queries = dependencies.Select(d => new OsvQuery(osvEcosystem, d.Package ?? d.Name, d.Version)).Prepend(new OsvQuery(osvEcosystem, name, version)).ToList();
 
         var read = new List<AdvisorySourceRead>();
         var skipped = new List<string>();
@@ -83,7 +87,10 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
         {
             var api = sources.Api(apiUrl);
             var apiSkipped = new SkippedRecords();
-            var answers = await api.QueryAsync(queries, apiSkipped, cancellationToken).ConfigureAwait(false);
+            // OSV's querybatch takes at most 1000 queries a request; a lock file's graph can hold more.
+            var answers = new List<IReadOnlyList<OsvRecord>>(queries.Count);
+            foreach (var chunk in queries.Chunk(OsvBatchSize))
+                answers.AddRange(await api.QueryAsync(chunk, apiSkipped, cancellationToken).ConfigureAwait(false));
             var records = 0;
             for (var i = 0; i < queries.Count; i++)
             {
@@ -105,7 +112,11 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
         {
             var found = await FindingsAsync(ordering, candidates[i], queries[i].Name, queries[i].Version, versions, skipped, cancellationToken).ConfigureAwait(false);
             if (found.Findings.Count > 0)
-                ofDependencies.Add(new DependencyVulnerabilities(dependencies[i - 1].Name, dependencies[i - 1].Package, queries[i].Version, found.Findings));
+                ofDependencies.Add(new DependencyVulnerabilities(dependencies[i - 1].Name, dependencies[i - 1].Package, queries[i].Version, found.Findings)
+                {
+                    Direct = dependencies[i - 1].Direct,
+                    LockId = dependencies[i - 1].LockId,
+                });
         }
         var all = own.Findings.Concat(ofDependencies.SelectMany(d => d.Vulnerabilities)).ToList();
         var skippedCount = read.Sum(r => r.Skipped) + skipped.Count - read.Sum(r => Math.Min(r.Skipped, SkippedRecords.KeptMessages));
@@ -282,4 +293,24 @@ public sealed partial class SecurityIssuesTask(AdvisorySources? sources = null) 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "security_issues skipped {Count} advisory records or ranges; the first: {First}")]
     private static partial void LogSkipped(ILogger logger, int count, string first);
+
+    /// <summary>A package version to check: as the manifest names it, the package looked up when different, and its place in a lock graph.</summary>
+    private sealed record CheckedDependency(string Name, string? Package, string Version, bool Direct, string? LockId);
+
+    /// <summary>
+    /// With a lock file, every registry package of its graph, direct and transitive, each name and version once (the
+    /// declared dependencies the lock lacks as dependency_snapshot resolved them); else the resolved direct dependencies.
+    /// </summary>
+    private static List<CheckedDependency> Checked(DependencySnapshotDetails? snapshot)
+    {
+        var resolved = (snapshot?.Dependencies ?? []).Where(d => d.ResolvedVersion is not null)
+            .Select(d => new CheckedDependency(d.Name, d.Package, d.ResolvedVersion!, Direct: true, null)).ToList();
+        if (snapshot?.LockGraph is not { } graph)
+            return resolved;
+        var locked = graph.Dependencies.Where(n => n.Source == Metadata.Locks.LockSources.Registry && n.Version is not null)
+            .DistinctBy(n => (n.Name, n.Version))
+            .Select(n => new CheckedDependency(n.Alias ?? n.Name, n.Alias is null ? null : n.Name, n.Version!, n.Direct, n.Id)).ToList();
+        var fromLock = locked.Select(d => (d.Package ?? d.Name, d.Version)).ToHashSet();
+        return [.. locked, .. resolved.Where(d => !fromLock.Contains((d.Package ?? d.Name, d.Version)))];
+    }
 }

@@ -13,6 +13,6 @@ public sealed class CratesEcosystem(CratesRegistry registry) : IEcosystem, IEcos
     public string Example => "crates:serde@1.0.193";
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new CargoResolver();
-    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new CargoParser()];
+    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new CargoParser(), new CargoLockParser()];
     public int ManifestPriority => 40;
 }

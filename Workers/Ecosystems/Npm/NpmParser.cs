@@ -8,12 +8,9 @@ using Cucos.Workers.Registries;
 
 namespace Cucos.Workers.Ecosystems.Npm;
 
-/// <summary>npm's <c>package.json</c>, with the locked tree of an <c>npm-shrinkwrap.json</c> or <c>package-lock.json</c> beside it.</summary>
+/// <summary>npm's <c>package.json</c>; the lock files beside it are manifests of their own (<see cref="NpmLockParser"/>), merged into its folder's details.</summary>
 public sealed class NpmParser : IManifestParser
 {
-    // npm reads a shrinkwrap in preference to a package lock when both exist.
-    private static readonly string[] LockFiles = ["npm-shrinkwrap.json", "package-lock.json"];
-
     public string Format => "package.json";
     public string Ecosystem => "npm";
     public bool Accepts(string fileName, string folderName) => fileName == "package.json";
@@ -21,21 +18,6 @@ public sealed class NpmParser : IManifestParser
     public async Task<PackageManifest> ParseAsync(ManifestFile file, CancellationToken cancellationToken)
     {
         var root = await ReadJsonObjectAsync(file.FullPath, cancellationToken).ConfigureAwait(false);
-        var lockPath = LockFiles.Select(name => Path.Combine(file.Directory, name)).FirstOrDefault(File.Exists);
-        LockedTree? locked = null;
-        if (lockPath is not null)
-        {
-            var relative = Path.GetRelativePath(file.Tree.Root, lockPath).Replace('\\', '/');
-            try
-            {
-                locked = ReadLock(relative, await ReadJsonObjectAsync(lockPath, cancellationToken).ConfigureAwait(false));
-            }
-            catch (JsonException exception)
-            {
-                throw new ManifestFormatException($"lock file '{relative}' is not valid JSON: {exception.Message}");
-            }
-        }
-
         var optional = new Dictionary<string, IReadOnlyList<Dependency>>(StringComparer.Ordinal);
         foreach (var (key, group) in new[] { ("optionalDependencies", "optional"), ("peerDependencies", "peer"), ("bundleDependencies", "bundled") })
             if (root[key] is JsonObject deps && Json.DependencyMap(deps) is { Count: > 0 } list)
@@ -69,7 +51,6 @@ public sealed class NpmParser : IManifestParser
             OptionalDependencies = optional,
             Scripts = Scripts(root),
             Files = Json.Strings(root["files"]),
-            LockedTree = locked,
         };
     }
 
@@ -140,46 +121,4 @@ public sealed class NpmParser : IManifestParser
     // npm splits a keywords string at commas.
     private static string[] SplitKeywords(string? text) =>
         text is null ? [] : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    /// <summary>A lock file's packages: v2/v3 list them flat by install path, v1 nests them under "dependencies".</summary>
-    private static LockedTree ReadLock(string relativePath, JsonObject lockFile)
-    {
-        var version = int.TryParse(Json.Str(lockFile, "lockfileVersion"), out var v) ? v : 1;
-        var packages = new List<LockedPackage>();
-        if (lockFile["packages"] is JsonObject flat)
-        {
-            foreach (var (location, node) in flat)
-            {
-                if (location.Length == 0 || node is not JsonObject entry)
-                    continue; // "" is the root project itself
-                var name = Json.Str(entry, "name") ?? location[(location.LastIndexOf("node_modules/", StringComparison.Ordinal) + "node_modules/".Length)..];
-                packages.Add(Locked(name, location, entry));
-            }
-        }
-        else
-        {
-            Walk(lockFile["dependencies"] as JsonObject, "");
-        }
-        packages.Sort((a, b) => string.CompareOrdinal(a.Location, b.Location));
-        return new LockedTree(relativePath, version, packages);
-
-        void Walk(JsonObject? dependencies, string prefix)
-        {
-            if (dependencies is null)
-                return;
-            foreach (var (name, node) in dependencies)
-            {
-                if (node is not JsonObject entry)
-                    continue;
-                var location = prefix + "node_modules/" + name;
-                packages.Add(Locked(name, location, entry));
-                Walk(entry["dependencies"] as JsonObject, location + "/");
-            }
-        }
-    }
-
-    private static LockedPackage Locked(string name, string location, JsonObject entry) => new(
-        name, Json.Str(entry, "version"), location,
-        Json.Str(entry, "dev") == "true", Json.Str(entry, "optional") == "true",
-        Json.Str(entry, "resolved"), Json.Str(entry, "integrity"));
 }

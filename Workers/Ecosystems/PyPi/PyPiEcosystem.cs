@@ -13,6 +13,6 @@ public sealed class PyPiEcosystem(PyPiRegistry registry) : IEcosystem, IEcosyste
     public string Example => "pypi:requests@2.31.0";
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new Pep440Resolver();
-    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new PythonMetadataParser(), new PyprojectParser(), new SetupCfgParser(), new SetupPyParser()];
+    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new PythonMetadataParser(), new PyprojectParser(), new SetupCfgParser(), new SetupPyParser(), new RequirementsParser(main: true), new RequirementsParser(main: false)];
     public int ManifestPriority => 80;
 }

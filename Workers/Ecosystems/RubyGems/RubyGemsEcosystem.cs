@@ -13,6 +13,6 @@ public sealed class RubyGemsEcosystem(RubyGemsRegistry registry) : IEcosystem, I
     public string Example => "rubygems:rack@3.0.8";
     public IPackageArtifactSource? ArtifactSource => registry;
     public IVersionResolver? VersionResolver { get; } = new RubyGemsResolver();
-    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new RubyGemsParser()];
+    public IReadOnlyList<IManifestParser> ManifestParsers { get; } = [new RubyGemsParser(), new GemfileLockParser()];
     public int ManifestPriority => 70;
 }
