@@ -1,3 +1,4 @@
+using Cucos.Client;
 using Cucos.Messages;
 using Cucos.Persistence;
 using Cucos.State;
@@ -31,28 +32,17 @@ public sealed class FailoverTests(PostgresServer postgres)
             await using var remote = await RemoteClient.ConnectAsync(clusterId, [.. silos.Select(s => s.GatewayPort)]);
             var client = remote.Client;
 
-            var tickets = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => client.StartAnalysisAsync(new AnalysisRequest
-            {
-                Ecosystem = "test", Name = $"failover-{i}", Version = "1.0.0", SourcePath = package.Path,
-                Tasks = ["slow"], Parameters = new() { ["slow.ms"] = "1500" },
-            })));
+            var tickets = await StartSlowAnalysesAsync(client, package.Path, "failover", 50, slowMs: 1500);
             await Task.Delay(TimeSpan.FromSeconds(1));
             silos[1].Kill();
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            AnalysisSnapshot[] analyses;
-            try
-            {
-                analyses = await Task.WhenAll(tickets.Select(t => client.WaitForCompletionAsync(t.AnalysisId, timeout.Token)));
-            }
-            catch (OperationCanceledException)
+            var analyses = await WaitOrDescribeAsync(client, tickets, database, async () =>
             {
                 var logs = silos.Select((s, i) => Path.Combine(Path.GetTempPath(), $"{clusterId}-silo-{i}.log")).ToArray();
                 for (var i = 0; i < silos.Count; i++)
                     await File.WriteAllTextAsync(logs[i], silos[i].Output);
-                Assert.Fail("analyses did not finish:\n" + await DescribeUnfinishedAsync(database) + "\nsilo logs: " + string.Join(", ", logs));
-                throw;
-            }
+                return "silo logs: " + string.Join(", ", logs);
+            });
 
             var output = string.Join("\n---\n", silos.Select(s => s.Output));
             Assert.All(analyses, a => Assert.True(a.Status == AnalysisStatus.Succeeded, $"{a.AnalysisId}: {a.Status}\n{output[^Math.Min(output.Length, 4000)..]}"));
@@ -108,25 +98,11 @@ public sealed class FailoverTests(PostgresServer postgres)
                 silos.Add(await SiloProcess.StartAsync(cache.Path, clusterId, environment));
             await using var remote = await RemoteClient.ConnectAsync(clusterId, [.. silos.Select(s => s.GatewayPort)]);
             var client = remote.Client;
-            var tickets = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => client.StartAnalysisAsync(new AnalysisRequest
-            {
-                Ecosystem = "test", Name = $"queued-{i}", Version = "1.0.0", SourcePath = package.Path,
-                Tasks = ["slow"], Parameters = new() { ["slow.ms"] = "4000" },
-            })));
+            var tickets = await StartSlowAnalysesAsync(client, package.Path, "queued", 12, slowMs: 4000);
             await Task.Delay(TimeSpan.FromSeconds(2));
             silos[0].Kill();
 
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            AnalysisSnapshot[] analyses;
-            try
-            {
-                analyses = await Task.WhenAll(tickets.Select(t => client.WaitForCompletionAsync(t.AnalysisId, timeout.Token)));
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail("analyses did not finish:\n" + await DescribeUnfinishedAsync(database));
-                throw;
-            }
+            var analyses = await WaitOrDescribeAsync(client, tickets, database);
             Assert.All(analyses, a => Assert.Equal(AnalysisStatus.Succeeded, a.Status));
             var tasks = analyses.SelectMany(a => a.Tasks.Values).ToArray();
             var queuedLosses = tasks.Sum(t => t.QueuedLosses);
@@ -216,6 +192,28 @@ public sealed class FailoverTests(PostgresServer postgres)
             await first.DisposeAsync();
             if (second is not null)
                 await second.DisposeAsync();
+        }
+    }
+
+    private static Task<AnalysisTicket[]> StartSlowAnalysesAsync(ICucosClient client, string packagePath, string prefix, int count, int slowMs) =>
+        Task.WhenAll(Enumerable.Range(0, count).Select(i => client.StartAnalysisAsync(new AnalysisRequest
+        {
+            Ecosystem = "test", Name = $"{prefix}-{i}", Version = "1.0.0", SourcePath = packagePath,
+            Tasks = ["slow"], Parameters = new() { ["slow.ms"] = slowMs.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        })));
+
+    /// <summary>Every analysis once finished; after 3 minutes, a failure naming what is unfinished in storage.</summary>
+    private static async Task<AnalysisSnapshot[]> WaitOrDescribeAsync(ICucosClient client, AnalysisTicket[] tickets, string database, Func<Task<string>>? more = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            return await Task.WhenAll(tickets.Select(t => client.WaitForCompletionAsync(t.AnalysisId, timeout.Token)));
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail("analyses did not finish:\n" + await DescribeUnfinishedAsync(database) + (more is null ? "" : "\n" + await more()));
+            throw;
         }
     }
 
